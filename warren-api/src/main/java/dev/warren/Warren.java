@@ -1,0 +1,111 @@
+package dev.warren;
+
+import dev.warren.spi.WarrenFactory;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An event bus: publish CloudEvents to a durable topic exchange, subscribe with topic patterns.
+ *
+ * <pre>{@code
+ * try (Warren warren = Warren.fromEnvironment()) {   // in-memory, or RabbitMQ when configured
+ *   warren.subscribe(
+ *       Subscription.named("cache-invalidation").pattern("virtual-key.*").broadcast(),
+ *       event -> cache.evict(event.data(KeyChanged.class).id()));
+ *   warren.publish("virtual-key.updated", new KeyChanged(42)).join(); // after the broker confirmed
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Publishing returns a future that completes only after the broker confirmed the
+ * message; a subscriber's message is acknowledged only after its handler returned.
+ */
+public interface Warren extends AutoCloseable {
+
+  /**
+   * Creates an instance from the {@code WARREN_*} environment variables: the embedded in-memory
+   * transport when no broker is configured, RabbitMQ when one is.
+   *
+   * @return a started instance
+   * @throws BrokerUnavailableException when a configured broker cannot be reached in time; Warren
+   *     never falls back to memory in that case
+   */
+  static Warren fromEnvironment() {
+    return create(WarrenOptions.fromEnvironment());
+  }
+
+  /**
+   * @param options the options
+   * @return a started instance
+   * @throws BrokerUnavailableException when a configured broker cannot be reached in time
+   */
+  static Warren create(WarrenOptions options) {
+    WarrenFactory factory =
+        ServiceLoader.load(WarrenFactory.class, Warren.class.getClassLoader())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new WarrenException(
+                        "no Warren implementation: add warren-core as a dependency"));
+    return factory.create(options);
+  }
+
+  /**
+   * Publishes data as an event of the given type.
+   *
+   * @param type the event type (routing key), for example {@code virtual-key.updated}
+   * @param data the data, encoded as JSON; {@code null} for none
+   * @return the published event, once the broker confirmed it
+   * @throws InvalidEventException when the type is invalid or the data cannot be encoded
+   */
+  CompletableFuture<Event> publish(String type, Object data);
+
+  /**
+   * Publishes a typed event whose class is annotated with {@link EventType}.
+   *
+   * @param data the event data, usually a record
+   * @return the published event, once the broker confirmed it
+   * @throws InvalidEventException when the class carries no {@link EventType}
+   */
+  CompletableFuture<Event> publish(Object data);
+
+  /**
+   * Publishes an event. Its source defaults to this instance's source. Inside a handler, the
+   * event's correlation and causation are filled in from the event being handled.
+   *
+   * @param event the event
+   * @return the published event, once the broker confirmed it; failed with {@link
+   *     BrokerUnavailableException} when the broker stayed away longer than the publish timeout, or
+   *     {@link PublishRejectedException} when it refused the message
+   */
+  CompletableFuture<Event> publish(Event event);
+
+  /**
+   * Starts receiving events. Declares the subscription's queue, bindings and dead-letter queue if
+   * they do not exist.
+   *
+   * @param subscription what to receive and how
+   * @param handler called for each event; its message is acknowledged when it returns normally
+   * @return a handle to stop the subscription
+   * @throws InvalidEventException when the subscription has no pattern
+   * @throws TopologyMismatchException when its queue exists with other settings
+   */
+  SubscriptionHandle subscribe(Subscription subscription, EventHandler handler);
+
+  /**
+   * @return which transport this instance uses and where it is connected, for example {@code
+   *     rabbitmq amqp://guest:***@127.0.0.1:5672/}
+   */
+  String describe();
+
+  /**
+   * @return whether the transport is connected (always true for the in-memory transport)
+   */
+  boolean isConnected();
+
+  /**
+   * Stops consuming, lets in-flight handlers finish (up to the shutdown timeout), waits for
+   * outstanding confirms, then disconnects. Unfinished events are returned to their queues.
+   */
+  @Override
+  void close();
+}

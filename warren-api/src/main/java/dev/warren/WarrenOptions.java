@@ -1,0 +1,499 @@
+package dev.warren;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * How a {@link Warren} instance connects and behaves. Immutable; built by a validating {@link
+ * Builder} or read from the environment.
+ *
+ * <table>
+ *   <caption>Environment variables</caption>
+ *   <tr><th>variable</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>WARREN_TRANSPORT</td><td>auto, memory or rabbitmq</td><td>auto</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_URL</td><td>amqp:// or amqps:// URI</td><td>none</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_HOST, _PORT, _USERNAME, _PASSWORD, _VHOST</td>
+ *       <td>the broker, piece by piece, when no URL is given</td><td>-, 5672, guest, guest, /</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_PREFETCH</td><td>default prefetch per subscription</td><td>50</td></tr>
+ *   <tr><td>WARREN_EXCHANGE</td><td>the topic exchange</td><td>warren.events</td></tr>
+ *   <tr><td>WARREN_SOURCE</td><td>CloudEvents source of published events</td>
+ *       <td>/warren/&lt;host&gt;</td></tr>
+ *   <tr><td>WARREN_PUBLISH_TIMEOUT</td><td>how long a publish waits for an absent broker</td>
+ *       <td>30s</td></tr>
+ *   <tr><td>WARREN_CONNECT_TIMEOUT</td><td>how long start-up retries an unreachable broker</td>
+ *       <td>30s</td></tr>
+ *   <tr><td>WARREN_CONFIRM_WINDOW</td><td>unconfirmed publishes in flight at most</td>
+ *       <td>1024</td></tr>
+ *   <tr><td>WARREN_SHUTDOWN_TIMEOUT</td><td>how long close() waits for handlers</td><td>10s</td></tr>
+ * </table>
+ */
+public final class WarrenOptions {
+  /** Which transport carries the events. */
+  public enum TransportKind {
+    /** RabbitMQ when a broker is configured, the embedded in-memory transport otherwise. */
+    AUTO,
+    /** The embedded in-memory transport: one process, the same semantics. */
+    MEMORY,
+    /** RabbitMQ. */
+    RABBITMQ
+  }
+
+  private final TransportKind transport;
+  private final String rabbitmqUri;
+  private final String exchange;
+  private final String source;
+  private final int prefetch;
+  private final int confirmWindow;
+  private final Duration publishTimeout;
+  private final Duration connectTimeout;
+  private final Duration shutdownTimeout;
+  private final String instanceId;
+
+  private WarrenOptions(Builder b) {
+    this.transport = b.transport;
+    this.rabbitmqUri = b.rabbitmqUri;
+    this.exchange = b.exchange;
+    this.source = b.source;
+    this.prefetch = b.prefetch;
+    this.confirmWindow = b.confirmWindow;
+    this.publishTimeout = b.publishTimeout;
+    this.connectTimeout = b.connectTimeout;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.instanceId = b.instanceId;
+  }
+
+  /**
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return options read from the process environment
+   * @throws WarrenException naming the variable whose value is invalid
+   */
+  public static WarrenOptions fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * @param env environment variables
+   * @return options read from them
+   * @throws WarrenException naming the variable whose value is invalid
+   */
+  public static WarrenOptions fromEnvironment(Map<String, String> env) {
+    Builder b = builder();
+    Function<String, String> get =
+        k -> {
+          String v = env.get(k);
+          return v == null || v.isBlank() ? null : v.trim();
+        };
+    String transport = get.apply("WARREN_TRANSPORT");
+    if (transport != null) {
+      try {
+        b.transport(TransportKind.valueOf(transport.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new WarrenException(
+            "WARREN_TRANSPORT='" + transport + "' is not one of auto, memory, rabbitmq");
+      }
+    }
+    String url = get.apply("WARREN_RABBITMQ_URL");
+    String host = get.apply("WARREN_RABBITMQ_HOST");
+    if (url != null) {
+      b.rabbitmqUri(url);
+    } else if (host != null) {
+      String port = get.apply("WARREN_RABBITMQ_PORT");
+      int p = port == null ? 5672 : parseInt("WARREN_RABBITMQ_PORT", port);
+      String user = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_USERNAME"), "guest");
+      String pass = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_PASSWORD"), "guest");
+      String vhost = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_VHOST"), "/");
+      b.rabbitmqUri(
+          "amqp://"
+              + encode(user)
+              + ":"
+              + encode(pass)
+              + "@"
+              + host
+              + ":"
+              + p
+              + "/"
+              + encode(vhost));
+    }
+    String prefetch = get.apply("WARREN_RABBITMQ_PREFETCH");
+    if (prefetch != null) {
+      b.prefetch(parseInt("WARREN_RABBITMQ_PREFETCH", prefetch));
+    }
+    String exchange = get.apply("WARREN_EXCHANGE");
+    if (exchange != null) {
+      b.exchange(exchange);
+    }
+    String source = get.apply("WARREN_SOURCE");
+    if (source != null) {
+      b.source(source);
+    }
+    String window = get.apply("WARREN_CONFIRM_WINDOW");
+    if (window != null) {
+      b.confirmWindow(parseInt("WARREN_CONFIRM_WINDOW", window));
+    }
+    String publishTimeout = get.apply("WARREN_PUBLISH_TIMEOUT");
+    if (publishTimeout != null) {
+      b.publishTimeout(parseDuration("WARREN_PUBLISH_TIMEOUT", publishTimeout));
+    }
+    String connectTimeout = get.apply("WARREN_CONNECT_TIMEOUT");
+    if (connectTimeout != null) {
+      b.connectTimeout(parseDuration("WARREN_CONNECT_TIMEOUT", connectTimeout));
+    }
+    String shutdownTimeout = get.apply("WARREN_SHUTDOWN_TIMEOUT");
+    if (shutdownTimeout != null) {
+      b.shutdownTimeout(parseDuration("WARREN_SHUTDOWN_TIMEOUT", shutdownTimeout));
+    }
+    return b.build();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static int parseInt(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new WarrenException(name + "='" + value + "' is not a whole number");
+    }
+  }
+
+  /**
+   * Reads a duration written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a number of
+   * seconds, or ISO-8601 ({@code PT30S}).
+   *
+   * @param name what the value is, for the error message
+   * @param value the text
+   * @return the duration
+   * @throws WarrenException naming the value when it is not a duration
+   */
+  public static Duration parseDuration(String name, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("pt") || v.startsWith("p")) {
+        return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+      }
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      long n = Long.parseLong(v.replaceAll("[smhd]$", ""));
+      return switch (v.charAt(v.length() - 1)) {
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        case 'd' -> Duration.ofDays(n);
+        default -> Duration.ofSeconds(n);
+      };
+    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new WarrenException(
+          name + "='" + value + "' is not a duration (examples: 500ms, 30s, 5m, 1h)");
+    }
+  }
+
+  /**
+   * @return the transport asked for
+   */
+  public TransportKind transport() {
+    return transport;
+  }
+
+  /**
+   * @return the transport that will be used: {@link TransportKind#AUTO} resolved
+   */
+  public TransportKind effectiveTransport() {
+    if (transport != TransportKind.AUTO) {
+      return transport;
+    }
+    return rabbitmqUri == null ? TransportKind.MEMORY : TransportKind.RABBITMQ;
+  }
+
+  /**
+   * @return the RabbitMQ URI, or {@code null} when none is configured
+   */
+  public String rabbitmqUri() {
+    return rabbitmqUri;
+  }
+
+  /**
+   * @return the RabbitMQ URI with its password masked, for logs and messages
+   */
+  public String rabbitmqUriForDisplay() {
+    if (rabbitmqUri == null) {
+      return null;
+    }
+    return rabbitmqUri.replaceFirst("(://[^:/@]*):[^@/]*@", "$1:***@");
+  }
+
+  /**
+   * @return the topic exchange events are published to
+   */
+  public String exchange() {
+    return exchange;
+  }
+
+  /**
+   * @return the CloudEvents source of events published without one
+   */
+  public String source() {
+    return source;
+  }
+
+  /**
+   * @return the default prefetch per subscription
+   */
+  public int prefetch() {
+    return prefetch;
+  }
+
+  /**
+   * @return how many publishes may await their confirm at once before publishing waits
+   */
+  public int confirmWindow() {
+    return confirmWindow;
+  }
+
+  /**
+   * @return how long a publish waits for an absent broker before failing
+   */
+  public Duration publishTimeout() {
+    return publishTimeout;
+  }
+
+  /**
+   * @return how long start-up keeps retrying an unreachable broker
+   */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /**
+   * @return how long {@link Warren#close()} waits for in-flight handlers and confirms
+   */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
+  /**
+   * @return this instance's id, part of its broadcast queues' names
+   */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /**
+   * @return a builder holding these options
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.transport = transport;
+    b.rabbitmqUri = rabbitmqUri;
+    b.exchange = exchange;
+    b.source = source;
+    b.prefetch = prefetch;
+    b.confirmWindow = confirmWindow;
+    b.publishTimeout = publishTimeout;
+    b.connectTimeout = connectTimeout;
+    b.shutdownTimeout = shutdownTimeout;
+    b.instanceId = instanceId;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "WarrenOptions[transport="
+        + effectiveTransport().name().toLowerCase(Locale.ROOT)
+        + (rabbitmqUri == null ? "" : ", uri=" + rabbitmqUriForDisplay())
+        + ", exchange="
+        + exchange
+        + ", source="
+        + source
+        + "]";
+  }
+
+  /** Builds {@link WarrenOptions}; each setter checks its value and names it when invalid. */
+  public static final class Builder {
+    private TransportKind transport = TransportKind.AUTO;
+    private String rabbitmqUri;
+    private String exchange = "warren.events";
+    private String source = defaultSource();
+    private int prefetch = 50;
+    private int confirmWindow = 1024;
+    private Duration publishTimeout = Duration.ofSeconds(30);
+    private Duration connectTimeout = Duration.ofSeconds(30);
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private String instanceId = UUID.randomUUID().toString().substring(0, 8);
+
+    private Builder() {}
+
+    private static String defaultSource() {
+      String host = System.getenv("HOSTNAME");
+      if (host == null || host.isBlank()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+          host = "localhost";
+        }
+      }
+      return "/warren/" + host;
+    }
+
+    /**
+     * @param transport which transport to use
+     * @return this builder
+     */
+    public Builder transport(TransportKind transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * @param uri an {@code amqp://} or {@code amqps://} URI, or {@code null} for none
+     * @return this builder
+     */
+    public Builder rabbitmqUri(String uri) {
+      if (uri != null) {
+        URI parsed;
+        try {
+          parsed = new URI(uri);
+        } catch (Exception e) {
+          throw new WarrenException("RabbitMQ URL '" + mask(uri) + "' is not a valid URI");
+        }
+        String scheme = parsed.getScheme();
+        if (!"amqp".equals(scheme) && !"amqps".equals(scheme)) {
+          throw new WarrenException(
+              "RabbitMQ URL '" + mask(uri) + "' must start with amqp:// or amqps://");
+        }
+        if (parsed.getHost() == null) {
+          throw new WarrenException("RabbitMQ URL '" + mask(uri) + "' names no host");
+        }
+      }
+      this.rabbitmqUri = uri;
+      return this;
+    }
+
+    private static String mask(String uri) {
+      return uri.replaceFirst("(://[^:/@]*):[^@/]*@", "$1:***@");
+    }
+
+    /**
+     * @param exchange the topic exchange name
+     * @return this builder
+     */
+    public Builder exchange(String exchange) {
+      if (exchange == null || exchange.isBlank() || exchange.startsWith("amq.")) {
+        throw new WarrenException(
+            "exchange '" + exchange + "' is not valid: give a name not starting with 'amq.'");
+      }
+      this.exchange = exchange;
+      return this;
+    }
+
+    /**
+     * @param source CloudEvents source for events published without one
+     * @return this builder
+     */
+    public Builder source(String source) {
+      if (source == null || source.isBlank()) {
+        throw new WarrenException("source must not be blank");
+      }
+      this.source = source;
+      return this;
+    }
+
+    /**
+     * @param prefetch default prefetch per subscription, 1 to 65535
+     * @return this builder
+     */
+    public Builder prefetch(int prefetch) {
+      if (prefetch < 1 || prefetch > 65_535) {
+        throw new WarrenException("prefetch " + prefetch + " is not between 1 and 65535");
+      }
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    /**
+     * @param confirmWindow unconfirmed publishes in flight at most, 1 to 100000
+     * @return this builder
+     */
+    public Builder confirmWindow(int confirmWindow) {
+      if (confirmWindow < 1 || confirmWindow > 100_000) {
+        throw new WarrenException(
+            "confirm window " + confirmWindow + " is not between 1 and 100000");
+      }
+      this.confirmWindow = confirmWindow;
+      return this;
+    }
+
+    /**
+     * @param timeout how long a publish waits for an absent broker
+     * @return this builder
+     */
+    public Builder publishTimeout(Duration timeout) {
+      this.publishTimeout = positive("publish timeout", timeout);
+      return this;
+    }
+
+    /**
+     * @param timeout how long start-up retries an unreachable broker
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connect timeout", timeout);
+      return this;
+    }
+
+    /**
+     * @param timeout how long close waits for in-flight handlers and confirms
+     * @return this builder
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = positive("shutdown timeout", timeout);
+      return this;
+    }
+
+    /**
+     * @param instanceId this instance's id; letters, digits, {@code -} and {@code _}
+     * @return this builder
+     */
+    public Builder instanceId(String instanceId) {
+      if (instanceId == null || !instanceId.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new WarrenException(
+            "instance id '" + instanceId + "' is not valid: letters, digits, - and _ only");
+      }
+      this.instanceId = instanceId;
+      return this;
+    }
+
+    private static Duration positive(String what, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new WarrenException(what + " " + d + " must be positive");
+      }
+      return d;
+    }
+
+    /**
+     * @return the options
+     * @throws WarrenException when RabbitMQ is asked for but no broker is configured
+     */
+    public WarrenOptions build() {
+      if (transport == TransportKind.RABBITMQ && rabbitmqUri == null) {
+        throw new WarrenException(
+            "transport rabbitmq needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
+      }
+      return new WarrenOptions(this);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package dev.warren.transport;
+
+/** A consumer registered with {@link Transport#consume}. */
+public interface ConsumerHandle extends AutoCloseable {
+  /**
+   * @return whether the consumer is registered with the broker right now (false while the
+   *     connection is down or after cancel)
+   */
+  boolean isActive();
+
+  /**
+   * Cancels the consumer. Deliveries already handed over stay valid and must still be acked or
+   * rejected; the broker requeues those that are not.
+   */
+  void cancel();
+
+  @Override
+  default void close() {
+    cancel();
+  }
+}

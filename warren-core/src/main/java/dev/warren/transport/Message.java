@@ -1,0 +1,103 @@
+package dev.warren.transport;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A message as it travels: AMQP basic properties, headers and a body. Warren's CloudEvents envelope
+ * is mapped onto it by the engine.
+ *
+ * @param messageId the {@code message_id} property
+ * @param type the {@code type} property
+ * @param contentType the {@code content_type} property
+ * @param correlationId the {@code correlation_id} property
+ * @param appId the {@code app_id} property
+ * @param timestamp the {@code timestamp} property (seconds resolution on the wire)
+ * @param expiration per-message time-to-live in milliseconds, or {@code null}
+ * @param persistent whether the broker writes it to disk ({@code delivery_mode} 2)
+ * @param headers header table: values are String, Long, Integer, Boolean, Double, byte[], List or
+ *     Map
+ * @param body the body
+ */
+public record Message(
+    String messageId,
+    String type,
+    String contentType,
+    String correlationId,
+    String appId,
+    Instant timestamp,
+    Long expiration,
+    boolean persistent,
+    Map<String, Object> headers,
+    byte[] body) {
+
+  /** Canonical constructor: headers become an unmodifiable copy, never null. */
+  public Message {
+    headers =
+        headers == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    body = body == null ? new byte[0] : body;
+  }
+
+  /**
+   * @param body the body
+   * @param headers the headers
+   * @return a persistent message with only headers and a body
+   */
+  public static Message of(byte[] body, Map<String, Object> headers) {
+    return new Message(null, null, null, null, null, null, null, true, headers, body);
+  }
+
+  /**
+   * @param headers the new headers
+   * @return a copy with these headers
+   */
+  public Message withHeaders(Map<String, Object> headers) {
+    return new Message(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body);
+  }
+
+  /**
+   * @param expiration per-message TTL in milliseconds, or {@code null}
+   * @return a copy with that expiration
+   */
+  public Message withExpiration(Long expiration) {
+    return new Message(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body);
+  }
+
+  /**
+   * @param name a header name
+   * @return the header as text, or {@code null}
+   */
+  public String header(String name) {
+    Object v = headers.get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof byte[] b) {
+      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return v.toString();
+  }
+}
