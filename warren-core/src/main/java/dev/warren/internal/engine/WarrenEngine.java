@@ -1,0 +1,229 @@
+package dev.warren.internal.engine;
+
+import dev.warren.Event;
+import dev.warren.EventHandler;
+import dev.warren.EventType;
+import dev.warren.InvalidEventException;
+import dev.warren.Subscription;
+import dev.warren.SubscriptionHandle;
+import dev.warren.Warren;
+import dev.warren.WarrenException;
+import dev.warren.WarrenOptions;
+import dev.warren.internal.envelope.AmqpBinding;
+import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.spi.DataCodec;
+import dev.warren.transport.ExchangeSpec;
+import dev.warren.transport.Message;
+import dev.warren.transport.Transport;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Warren} implementation: maps events onto a {@link Transport} and runs subscriptions.
+ * Transport-neutral; everything specific to a broker lives behind the transport SPI.
+ */
+public final class WarrenEngine implements Warren {
+  private static final Logger log = LoggerFactory.getLogger(WarrenEngine.class);
+
+  /** The event whose handler runs on this thread: the parent of events published from it. */
+  static final ThreadLocal<Event> HANDLING = new ThreadLocal<>();
+
+  private static final ClassValue<String> TYPES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          EventType annotation = type.getAnnotation(EventType.class);
+          return annotation == null ? null : Topics.check(annotation.value(), type);
+        }
+      };
+
+  private final WarrenOptions options;
+  private final Transport transport;
+  private final DataCodec codec = new JsonDataCodec();
+  private final Set<SubscriptionRunner> runners = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private WarrenEngine(WarrenOptions options, Transport transport) {
+    this.options = options;
+    this.transport = transport;
+  }
+
+  /**
+   * Declares the exchange and returns a ready instance.
+   *
+   * @param options the options
+   * @param transport a connected transport, owned by the engine from now on
+   * @return the instance
+   */
+  public static WarrenEngine start(WarrenOptions options, Transport transport) {
+    try {
+      transport.declareExchange(ExchangeSpec.durableTopic(options.exchange()));
+    } catch (RuntimeException e) {
+      transport.close();
+      throw e;
+    }
+    return new WarrenEngine(options, transport);
+  }
+
+  /**
+   * @return the transport, for Warren's own tools (dead letters, queue management)
+   */
+  public Transport transport() {
+    return transport;
+  }
+
+  /**
+   * @return the options this instance runs with
+   */
+  public WarrenOptions options() {
+    return options;
+  }
+
+  DataCodec codec() {
+    return codec;
+  }
+
+  @Override
+  public CompletableFuture<Event> publish(String type, Object data) {
+    try {
+      return publish(Event.builder(type).data(data).codec(codec).build());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Event> publish(Object data) {
+    if (data instanceof Event event) {
+      return publish(event);
+    }
+    if (data == null) {
+      return CompletableFuture.failedFuture(new InvalidEventException("cannot publish null"));
+    }
+    String type = TYPES.get(data.getClass());
+    if (type == null) {
+      return CompletableFuture.failedFuture(
+          new InvalidEventException(
+              data.getClass().getName()
+                  + " has no @EventType: annotate it or use publish(type, data)"));
+    }
+    return publish(type, data);
+  }
+
+  @Override
+  public CompletableFuture<Event> publish(Event event) {
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new WarrenException("this Warren instance is closed"));
+    }
+    try {
+      Event out = complete(event);
+      Message message = AmqpBinding.toMessage(out, Map.of());
+      return transport.publish(options.exchange(), out.type(), message).thenApply(v -> out);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Fills in the source, and correlation and causation from the event being handled. */
+  private Event complete(Event event) {
+    Event parent = HANDLING.get();
+    boolean needsSource = event.source() == null;
+    boolean inherit = parent != null && event.correlationId().isEmpty();
+    if (!needsSource && !inherit) {
+      return event;
+    }
+    Event.Builder b = event.toBuilder();
+    if (needsSource) {
+      b.source(options.source());
+    }
+    if (inherit) {
+      b.correlationId(parent.correlationId().orElse(parent.id()));
+      if (event.causationIds().isEmpty()) {
+        b.causationIds(List.of(parent.id()));
+      }
+    }
+    return b.build();
+  }
+
+  @Override
+  public SubscriptionHandle subscribe(Subscription subscription, EventHandler handler) {
+    if (closed.get()) {
+      throw new WarrenException("this Warren instance is closed");
+    }
+    if (subscription.patterns().isEmpty()) {
+      throw new InvalidEventException(
+          "subscription '"
+              + subscription.name()
+              + "' has no pattern: add one, for example .pattern(\"order.*\")");
+    }
+    if (handler == null) {
+      throw new InvalidEventException("subscription '" + subscription.name() + "' has no handler");
+    }
+    String queue = Topology.queueName(subscription, options.instanceId());
+    transport.declareQueue(Topology.deadLetterQueueSpec(subscription));
+    transport.declareQueue(Topology.queueSpec(subscription, queue));
+    for (String pattern : subscription.patterns()) {
+      transport.bind(queue, options.exchange(), pattern);
+    }
+    SubscriptionRunner runner = new SubscriptionRunner(this, subscription, queue, handler);
+    runners.add(runner);
+    runner.start();
+    log.debug("subscribed {} on queue {}", subscription, queue);
+    return runner;
+  }
+
+  void forget(SubscriptionRunner runner) {
+    runners.remove(runner);
+  }
+
+  @Override
+  public String describe() {
+    String where = options.rabbitmqUri() == null ? "" : " " + options.rabbitmqUriForDisplay() + ",";
+    return transport.name() + where + " " + transport.describe();
+  }
+
+  @Override
+  public boolean isConnected() {
+    return transport.isConnected();
+  }
+
+  /**
+   * @return the running subscriptions of this instance
+   */
+  public List<SubscriptionHandle> subscriptions() {
+    return List.copyOf(runners);
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (SubscriptionRunner runner : List.copyOf(runners)) {
+      try {
+        runner.close();
+      } catch (RuntimeException e) {
+        log.warn("closing subscription {} failed: {}", runner.subscription().name(), e.toString());
+      }
+    }
+    transport.close();
+  }
+
+  /** Checks @EventType values once per class. */
+  private static final class Topics {
+    static String check(String type, Class<?> on) {
+      String problem = dev.warren.Topics.typeProblem(type);
+      if (problem != null) {
+        throw new InvalidEventException(
+            "@EventType(\"" + type + "\") on " + on.getName() + " is invalid: " + problem);
+      }
+      return type;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.warren.internal.memory;
+
+import dev.warren.Topics;
+import dev.warren.transport.ExchangeSpec.ExchangeType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An exchange: bindings, and a cache of routing results per routing key. */
+final class MemoryExchange {
+  private record Binding(String key, String queue) {}
+
+  final String name;
+  final ExchangeType type;
+  final boolean durable;
+  private final List<Binding> bindings = new CopyOnWriteArrayList<>();
+  // why: topic matching splits strings; the set of routing keys in use is small, so cache results
+  private final Map<String, Routed> routeCache = new ConcurrentHashMap<>();
+  private volatile long version;
+
+  private record Routed(long version, List<String> queues) {}
+
+  private volatile TreeMap<Integer, String> ring = new TreeMap<>();
+
+  MemoryExchange(String name, ExchangeType type, boolean durable) {
+    this.name = name;
+    this.type = type;
+    this.durable = durable;
+  }
+
+  synchronized void bind(String key, String queue) {
+    Binding b = new Binding(key, queue);
+    if (!bindings.contains(b)) {
+      bindings.add(b);
+      changed();
+    }
+  }
+
+  synchronized void unbind(String key, String queue) {
+    if (bindings.remove(new Binding(key, queue))) {
+      changed();
+    }
+  }
+
+  synchronized void unbindAll(String queue) {
+    if (bindings.removeIf(b -> b.queue.equals(queue))) {
+      changed();
+    }
+  }
+
+  private void changed() {
+    version++;
+    routeCache.clear();
+    if (type == ExchangeType.CONSISTENT_HASH) {
+      TreeMap<Integer, String> r = new TreeMap<>();
+      for (Binding b : bindings) {
+        int weight = Math.max(1, parseWeight(b.key));
+        for (int i = 0; i < weight * 16; i++) {
+          r.put(hash(b.queue + "#" + i), b.queue);
+        }
+      }
+      ring = r;
+    }
+  }
+
+  private static int parseWeight(String key) {
+    try {
+      return Integer.parseInt(key.trim());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private static int hash(String s) {
+    // why: FNV-1a spreads short keys evenly and is stable across JVMs
+    int h = 0x811c9dc5;
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      h ^= b;
+      h *= 0x01000193;
+    }
+    return h;
+  }
+
+  List<String> route(String routingKey) {
+    if (type == ExchangeType.CONSISTENT_HASH) {
+      TreeMap<Integer, String> r = ring;
+      if (r.isEmpty()) {
+        return List.of();
+      }
+      Map.Entry<Integer, String> e = r.ceilingEntry(hash(routingKey));
+      return List.of(e == null ? r.firstEntry().getValue() : e.getValue());
+    }
+    long v = version;
+    Routed cached = routeCache.get(routingKey);
+    if (cached != null && cached.version == v) {
+      return cached.queues;
+    }
+    Set<String> result = new LinkedHashSet<>();
+    for (Binding b : bindings) {
+      boolean match =
+          switch (type) {
+            case TOPIC -> Topics.matches(b.key, routingKey);
+            case DIRECT -> b.key.equals(routingKey);
+            case FANOUT -> true;
+            case CONSISTENT_HASH -> false;
+          };
+      if (match) {
+        result.add(b.queue);
+      }
+    }
+    List<String> list = List.copyOf(new ArrayList<>(result));
+    if (routeCache.size() < 10_000) {
+      routeCache.put(routingKey, new Routed(v, list));
+    }
+    return list;
+  }
+}

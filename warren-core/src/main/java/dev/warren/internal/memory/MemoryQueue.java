@@ -1,0 +1,422 @@
+package dev.warren.internal.memory;
+
+import dev.warren.transport.Delivery;
+import dev.warren.transport.Message;
+import dev.warren.transport.QueueInfo;
+import dev.warren.transport.QueueSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A queue with RabbitMQ's delivery rules: FIFO, round-robin over consumers within their prefetch,
+ * requeue at the head on reject, dead-lettering on reject, expiry and overflow, single active
+ * consumer, and expiry of the queue itself when unused.
+ */
+final class MemoryQueue {
+  private record Entry(
+      String exchange, String routingKey, Message message, boolean redelivered, long expiresAt) {}
+
+  final QueueSpec spec;
+  final InMemoryTransport owner;
+  private final InMemoryBroker broker;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ArrayDeque<Entry> ready = new ArrayDeque<>();
+  private final List<MemoryConsumer> consumers = new ArrayList<>();
+  private final Long messageTtl;
+  private final Long maxLength;
+  private final Long expires;
+  private final boolean singleActive;
+  private int nextConsumer;
+  private boolean dispatching;
+  private boolean deleted;
+  private long lastUsed = System.nanoTime();
+  private ScheduledFuture<?> expiryCheck;
+  private ScheduledFuture<?> headExpiry;
+
+  MemoryQueue(InMemoryBroker broker, QueueSpec spec, InMemoryTransport owner) {
+    this.broker = broker;
+    this.spec = spec;
+    this.owner = owner;
+    this.messageTtl = longArg(spec, QueueSpec.MESSAGE_TTL);
+    this.maxLength = longArg(spec, QueueSpec.MAX_LENGTH);
+    this.expires = longArg(spec, QueueSpec.EXPIRES);
+    this.singleActive = Boolean.TRUE.equals(spec.arguments().get(QueueSpec.SINGLE_ACTIVE_CONSUMER));
+    scheduleExpiryCheck();
+  }
+
+  private static Long longArg(QueueSpec spec, String key) {
+    Object v = spec.arguments().get(key);
+    return v instanceof Number n ? n.longValue() : null;
+  }
+
+  void touch() {
+    lock.lock();
+    try {
+      lastUsed = System.nanoTime();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void enqueue(String exchange, String routingKey, Message message) {
+    long now = System.nanoTime();
+    Long ttl = message.expiration();
+    if (messageTtl != null) {
+      ttl = ttl == null ? messageTtl : Math.min(ttl, messageTtl);
+    }
+    long expiresAt = ttl == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(ttl);
+    List<Entry> overflow = List.of();
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      ready.addLast(new Entry(exchange, routingKey, message, false, expiresAt));
+      if (maxLength != null && ready.size() > maxLength) {
+        overflow = new ArrayList<>();
+        while (ready.size() > maxLength) {
+          overflow.add(ready.pollFirst());
+        }
+      }
+      if (ttl != null && headExpiry == null) {
+        scheduleHeadExpiry();
+      }
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+    for (Entry e : overflow) {
+      deadLetter(e, "maxlen");
+    }
+  }
+
+  /** Must hold the lock. Hands ready messages to consumers with room, in order. */
+  private void dispatch() {
+    if (dispatching) {
+      // why: an ack made from inside a handler re-enters; the outer loop continues the work
+      return;
+    }
+    dispatching = true;
+    try {
+      List<Entry> expired = null;
+      while (!ready.isEmpty()) {
+        Entry head = ready.peekFirst();
+        if (head.expiresAt <= System.nanoTime()) {
+          ready.pollFirst();
+          if (expired == null) {
+            expired = new ArrayList<>();
+          }
+          expired.add(head);
+          continue;
+        }
+        MemoryConsumer c = nextWithRoom();
+        if (c == null) {
+          break;
+        }
+        ready.pollFirst();
+        lastUsed = System.nanoTime();
+        c.deliver(new MemoryDelivery(this, c, head));
+      }
+      if (expired != null) {
+        for (Entry e : expired) {
+          deadLetter(e, "expired");
+        }
+      }
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  private MemoryConsumer nextWithRoom() {
+    int n = consumers.size();
+    if (n == 0) {
+      return null;
+    }
+    if (singleActive) {
+      MemoryConsumer active = consumers.get(0);
+      return active.hasRoom() ? active : null;
+    }
+    for (int i = 0; i < n; i++) {
+      MemoryConsumer c = consumers.get((nextConsumer + i) % n);
+      if (c.hasRoom()) {
+        nextConsumer = (nextConsumer + i + 1) % n;
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private void scheduleHeadExpiry() {
+    Entry head = ready.peekFirst();
+    if (head == null || head.expiresAt == Long.MAX_VALUE || deleted) {
+      headExpiry = null;
+      return;
+    }
+    long delay = Math.max(0, head.expiresAt - System.nanoTime());
+    headExpiry = broker.timer().schedule(this::expireHead, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void expireHead() {
+    List<Entry> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      // why: like RabbitMQ, only messages at the head expire; the rest wait their turn
+      while (!ready.isEmpty() && ready.peekFirst().expiresAt <= now) {
+        expired.add(ready.pollFirst());
+      }
+      scheduleHeadExpiry();
+    } finally {
+      lock.unlock();
+    }
+    for (Entry e : expired) {
+      deadLetter(e, "expired");
+    }
+  }
+
+  private void deadLetter(Entry e, String reason) {
+    Object dlx = spec.arguments().get(QueueSpec.DEAD_LETTER_EXCHANGE);
+    if (dlx == null) {
+      return;
+    }
+    Object dlrk = spec.arguments().get(QueueSpec.DEAD_LETTER_ROUTING_KEY);
+    String routingKey = dlrk == null ? e.routingKey : dlrk.toString();
+    Map<String, Object> headers = new LinkedHashMap<>(e.message.headers());
+    Map<String, Object> death = new HashMap<>();
+    death.put("queue", spec.name());
+    death.put("reason", reason);
+    death.put("exchange", e.exchange);
+    death.put("routing-keys", List.of(e.routingKey));
+    death.put("count", 1L);
+    headers.put("x-death", List.of(death));
+    headers.putIfAbsent("x-first-death-queue", spec.name());
+    headers.putIfAbsent("x-first-death-reason", reason);
+    headers.putIfAbsent("x-first-death-exchange", e.exchange);
+    // why: RabbitMQ removes the per-message TTL when dead-lettering, so it cannot expire again
+    Message m = e.message.withHeaders(headers).withExpiration(null);
+    try {
+      broker.route(dlx.toString(), routingKey, m);
+    } catch (RuntimeException ignored) {
+      // the dead-letter exchange is gone: RabbitMQ drops the message in that case too
+    }
+  }
+
+  void addConsumer(MemoryConsumer c) {
+    lock.lock();
+    try {
+      consumers.add(c);
+      lastUsed = System.nanoTime();
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void removeConsumer(MemoryConsumer c) {
+    boolean autoDelete;
+    lock.lock();
+    try {
+      consumers.remove(c);
+      lastUsed = System.nanoTime();
+      autoDelete = spec.autoDelete() && consumers.isEmpty();
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+    if (autoDelete) {
+      broker.deleteQueue(spec.name());
+    }
+  }
+
+  void settle(MemoryDelivery d, boolean ack, boolean requeue) {
+    Entry deadLetter = null;
+    lock.lock();
+    try {
+      if (!ack) {
+        Entry e = d.entry;
+        if (requeue) {
+          if (!deleted) {
+            ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
+          }
+        } else {
+          deadLetter = e;
+        }
+      }
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+    if (deadLetter != null) {
+      deadLetter(deadLetter, "rejected");
+    }
+  }
+
+  /** Requeues, at the head and in their original order, deliveries a closed consumer held. */
+  void requeueAll(List<MemoryDelivery> unsettled) {
+    lock.lock();
+    try {
+      for (int i = unsettled.size() - 1; i >= 0; i--) {
+        Entry e = unsettled.get(i).entry;
+        if (!deleted) {
+          ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
+        }
+      }
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Delivery get(InMemoryTransport connection) {
+    lock.lock();
+    try {
+      lastUsed = System.nanoTime();
+      while (!ready.isEmpty()) {
+        Entry head = ready.pollFirst();
+        if (head.expiresAt <= System.nanoTime()) {
+          deadLetter(head, "expired");
+          continue;
+        }
+        MemoryConsumer getter = connection.getter(this);
+        MemoryDelivery d = new MemoryDelivery(this, getter, head);
+        getter.hold(d);
+        return d;
+      }
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  long purge() {
+    lock.lock();
+    try {
+      long n = ready.size();
+      ready.clear();
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  QueueInfo info() {
+    lock.lock();
+    try {
+      return new QueueInfo(spec.name(), ready.size(), consumers.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void deleted() {
+    List<MemoryConsumer> gone;
+    lock.lock();
+    try {
+      deleted = true;
+      ready.clear();
+      gone = List.copyOf(consumers);
+      consumers.clear();
+      if (expiryCheck != null) {
+        expiryCheck.cancel(false);
+      }
+      if (headExpiry != null) {
+        headExpiry.cancel(false);
+      }
+    } finally {
+      lock.unlock();
+    }
+    for (MemoryConsumer c : gone) {
+      c.queueDeleted();
+    }
+  }
+
+  private void scheduleExpiryCheck() {
+    if (expires == null) {
+      return;
+    }
+    expiryCheck =
+        broker
+            .timer()
+            .scheduleWithFixedDelay(
+                () -> {
+                  boolean expire;
+                  lock.lock();
+                  try {
+                    expire =
+                        !deleted
+                            && consumers.isEmpty()
+                            && System.nanoTime() - lastUsed
+                                >= TimeUnit.MILLISECONDS.toNanos(expires);
+                  } finally {
+                    lock.unlock();
+                  }
+                  if (expire) {
+                    broker.expireQueue(this);
+                  }
+                },
+                Math.max(1, expires / 4),
+                Math.max(1, expires / 4),
+                TimeUnit.MILLISECONDS);
+  }
+
+  /** A message handed to a consumer or a get. */
+  static final class MemoryDelivery implements Delivery {
+    private final MemoryQueue queue;
+    private final MemoryConsumer consumer;
+    private final Entry entry;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    MemoryDelivery(MemoryQueue queue, MemoryConsumer consumer, Entry entry) {
+      this.queue = queue;
+      this.consumer = consumer;
+      this.entry = entry;
+    }
+
+    @Override
+    public Message message() {
+      return entry.message;
+    }
+
+    @Override
+    public String exchange() {
+      return entry.exchange;
+    }
+
+    @Override
+    public String routingKey() {
+      return entry.routingKey;
+    }
+
+    @Override
+    public boolean redelivered() {
+      return entry.redelivered;
+    }
+
+    @Override
+    public void ack() {
+      if (settled.compareAndSet(false, true) && consumer.release(this)) {
+        queue.settle(this, true, false);
+      }
+    }
+
+    @Override
+    public void reject(boolean requeue) {
+      if (settled.compareAndSet(false, true) && consumer.release(this)) {
+        queue.settle(this, false, requeue);
+      }
+    }
+
+    /** Marks it settled without telling the queue: its consumer's connection closed. */
+    boolean abandon() {
+      return settled.compareAndSet(false, true);
+    }
+  }
+}

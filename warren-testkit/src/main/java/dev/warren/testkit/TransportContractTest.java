@@ -1,0 +1,600 @@
+package dev.warren.testkit;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.Event;
+import dev.warren.EventHandler;
+import dev.warren.EventType;
+import dev.warren.InvalidEventException;
+import dev.warren.Subscription;
+import dev.warren.SubscriptionHandle;
+import dev.warren.TopologyMismatchException;
+import dev.warren.Warren;
+import dev.warren.WarrenOptions;
+import dev.warren.internal.engine.Headers;
+import dev.warren.internal.engine.Topology;
+import dev.warren.internal.engine.WarrenEngine;
+import dev.warren.transport.Delivery;
+import dev.warren.transport.Message;
+import dev.warren.transport.QueueSpec;
+import dev.warren.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link Transport} passes, exercised through the public {@link Warren} API
+ * (which is what users see) and, where the contract is about the wire, through the transport
+ * directly. Subclass it once per transport and implement {@link #connect}.
+ */
+@Timeout(value = 120, unit = SECONDS)
+public abstract class TransportContractTest {
+  private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+  /** A name unique to this test, for exchanges and subscriptions. */
+  protected String prefix;
+
+  /**
+   * @return options pointing at the broker under test (transport kind and URI)
+   */
+  protected abstract WarrenOptions.Builder baseOptions();
+
+  /**
+   * Opens a new connection to the broker under test, like another process would.
+   *
+   * @param options the options
+   * @return a connected transport
+   */
+  protected abstract Transport connect(WarrenOptions options);
+
+  /**
+   * @return whether {@link #restartBroker()} is supported
+   */
+  protected boolean supportsBrokerRestart() {
+    return false;
+  }
+
+  /** Stops and starts the broker; persistent messages in durable queues must survive. */
+  protected void restartBroker() {
+    throw new UnsupportedOperationException("this transport has no broker to restart");
+  }
+
+  @BeforeEach
+  void newPrefix() {
+    prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @AfterEach
+  void closeAll() {
+    List<AutoCloseable> all = new ArrayList<>(open);
+    Collections.reverse(all);
+    for (AutoCloseable c : all) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+    open.clear();
+  }
+
+  /**
+   * @return options for a new instance on this test's exchange
+   */
+  protected WarrenOptions options() {
+    return baseOptions()
+        .exchange(prefix + ".events")
+        .instanceId(UUID.randomUUID().toString().substring(0, 8))
+        .shutdownTimeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  /**
+   * @return a new Warren instance on a new connection, closed after the test
+   */
+  protected Warren newWarren() {
+    return newWarren(options());
+  }
+
+  /**
+   * @param options the options
+   * @return a new Warren instance on a new connection, closed after the test
+   */
+  protected Warren newWarren(WarrenOptions options) {
+    Warren w = WarrenEngine.start(options, connect(options));
+    open.add(w);
+    return w;
+  }
+
+  /**
+   * @return a raw transport connection, closed after the test
+   */
+  protected Transport rawTransport() {
+    Transport t = connect(options());
+    open.add(t);
+    return t;
+  }
+
+  /**
+   * @param suffix a name
+   * @return a subscription name unique to this test
+   */
+  protected String name(String suffix) {
+    return prefix + "-" + suffix;
+  }
+
+  private static List<String> ids(List<Event> events) {
+    return events.stream().map(Event::id).toList();
+  }
+
+  private static Recorder recorder() {
+    return new Recorder();
+  }
+
+  /** Records events a handler received. */
+  protected static final class Recorder implements EventHandler {
+    final List<Event> events = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void handle(Event event) {
+      events.add(event);
+    }
+
+    List<String> types() {
+      return events.stream().map(Event::type).toList();
+    }
+  }
+
+  @Test
+  void routesWithTopicWildcards() {
+    Warren warren = newWarren();
+    Map<String, Recorder> byPattern = new ConcurrentHashMap<>();
+    List<String> patterns = List.of("order.*", "order.#", "#", "order.created.eu", "*.created.*");
+    int i = 0;
+    for (String pattern : patterns) {
+      Recorder r = recorder();
+      byPattern.put(pattern, r);
+      warren.subscribe(Subscription.named(name("p" + i++)).pattern(pattern), r);
+    }
+    for (String type : List.of("order", "order.created", "order.created.eu", "user.created.us")) {
+      warren.publish(type, Map.of("t", type)).join();
+    }
+    // why: queues are FIFO, so once the catch-all sentinel arrived everything before it did too
+    warren.publish("order.created.sentinel", Map.of()).join();
+    warren.publish("zz.created.sentinel", Map.of()).join();
+    await()
+        .atMost(10, SECONDS)
+        .until(
+            () ->
+                byPattern.get("#").events.size() == 6
+                    && byPattern.get("*.created.*").events.size() == 4);
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> byPattern.get("order.#").types().contains("order.created.sentinel"));
+
+    assertThat(byPattern.get("order.*").types()).containsExactly("order.created");
+    assertThat(byPattern.get("order.#").types())
+        .containsExactly("order", "order.created", "order.created.eu", "order.created.sentinel");
+    assertThat(byPattern.get("#").types())
+        .containsExactly(
+            "order",
+            "order.created",
+            "order.created.eu",
+            "user.created.us",
+            "order.created.sentinel",
+            "zz.created.sentinel");
+    assertThat(byPattern.get("order.created.eu").types()).containsExactly("order.created.eu");
+    assertThat(byPattern.get("*.created.*").types())
+        .containsExactly(
+            "order.created.eu", "user.created.us", "order.created.sentinel", "zz.created.sentinel");
+  }
+
+  @Test
+  void competingInstancesSplitTheWork() {
+    String sub = name("work");
+    Recorder a = recorder();
+    Recorder b = recorder();
+    Warren one = newWarren();
+    Warren two = newWarren();
+    one.subscribe(Subscription.named(sub).pattern("job.#").prefetch(1), slow(a));
+    two.subscribe(Subscription.named(sub).pattern("job.#").prefetch(1), slow(b));
+    Warren publisher = newWarren();
+    List<CompletableFuture<Event>> sent = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      sent.add(publisher.publish("job.run", Map.of("n", i)));
+    }
+    Set<String> published = Set.copyOf(sent.stream().map(f -> f.join().id()).toList());
+    await().atMost(20, SECONDS).until(() -> a.events.size() + b.events.size() >= 60);
+
+    List<String> all = new ArrayList<>(ids(a.events));
+    all.addAll(ids(b.events));
+    assertThat(all).hasSize(60).doesNotHaveDuplicates();
+    assertThat(Set.copyOf(all)).isEqualTo(published);
+    assertThat(a.events).isNotEmpty();
+    assertThat(b.events).isNotEmpty();
+  }
+
+  private static EventHandler slow(Recorder r) {
+    return e -> {
+      Thread.sleep(2);
+      r.handle(e);
+    };
+  }
+
+  @Test
+  void broadcastReachesEveryInstance() {
+    String sub = name("cache");
+    Recorder a = recorder();
+    Recorder b = recorder();
+    newWarren().subscribe(Subscription.named(sub).pattern("key.*").broadcast(), a);
+    newWarren().subscribe(Subscription.named(sub).pattern("key.*").broadcast(), b);
+    Warren publisher = newWarren();
+    for (int i = 0; i < 10; i++) {
+      publisher.publish("key.updated", Map.of("id", i)).join();
+    }
+    await().atMost(10, SECONDS).until(() -> a.events.size() == 10 && b.events.size() == 10);
+    assertThat(ids(a.events)).isEqualTo(ids(b.events));
+  }
+
+  @Test
+  void broadcastQueueIsRemovedWhenItsInstanceCloses() {
+    String sub = name("bcast");
+    Warren w = newWarren();
+    SubscriptionHandle handle =
+        w.subscribe(Subscription.named(sub).pattern("x.*").broadcast(), e -> {});
+    Transport raw = rawTransport();
+    assertThat(raw.queueInfo(handle.queue())).isPresent();
+    assertThat(handle.queue()).startsWith(sub + ".");
+    handle.close();
+    assertThat(raw.queueInfo(handle.queue())).isEmpty();
+    assertThat(raw.queueInfo(sub + ".dlq")).isPresent();
+  }
+
+  @Test
+  void acknowledgesOnlyAfterTheHandlerReturnsAndRedeliversAfterACrash() throws Exception {
+    String sub = name("crash");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch never = new CountDownLatch(1);
+    WarrenOptions crashingOptions = options();
+    Transport crashing = connect(crashingOptions);
+    open.add(crashing);
+    Warren victim = WarrenEngine.start(crashingOptions, crashing);
+    victim.subscribe(
+        Subscription.named(sub).pattern("pay.*"),
+        e -> {
+          entered.countDown();
+          never.await();
+        });
+    Event sent = newWarren().publish("pay.requested", Map.of("amount", 5)).join();
+    assertThat(entered.await(10, SECONDS)).isTrue();
+    Transport raw = rawTransport();
+    assertThat(raw.queueInfo(sub).orElseThrow().messages())
+        .as("a message being handled is not acknowledged yet")
+        .isZero();
+
+    // the process dies before its handler returns: no ack, the broker takes the message back
+    crashing.close();
+    never.countDown();
+
+    Recorder survivor = recorder();
+    newWarren().subscribe(Subscription.named(sub).pattern("pay.*"), survivor);
+    await().atMost(15, SECONDS).until(() -> survivor.events.size() == 1);
+    assertThat(survivor.events.get(0).id()).isEqualTo(sent.id());
+  }
+
+  @Test
+  void failingHandlerDeadLettersOnceWithTheError() {
+    String sub = name("fails");
+    AtomicInteger calls = new AtomicInteger();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("img.*"),
+        e -> {
+          calls.incrementAndGet();
+          throw new IllegalStateException("provider down for " + e.subject().orElse("?"));
+        });
+    Event sent =
+        warren
+            .publish(Event.builder("img.requested").subject("cat").jsonData("{\"p\":1}").build())
+            .join();
+    Transport raw = rawTransport();
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> raw.queueInfo(sub + ".dlq").orElseThrow().messages() == 1);
+    assertThat(calls.get()).isEqualTo(1);
+    assertThat(raw.queueInfo(sub).orElseThrow().messages()).isZero();
+
+    Delivery dead = raw.get(sub + ".dlq").orElseThrow();
+    Message m = dead.message();
+    assertThat(m.header(Headers.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(m.header(Headers.ERROR_MESSAGE)).isEqualTo("provider down for cat");
+    assertThat(m.header(Headers.ERROR_STACK)).contains("IllegalStateException");
+    assertThat(m.header(Headers.SUBSCRIPTION)).isEqualTo(sub);
+    assertThat(m.header(Headers.ROUTING_KEY)).isEqualTo("img.requested");
+    assertThat(m.header(Headers.ATTEMPTS)).isEqualTo("1");
+    assertThat(m.header("cloudEvents_id")).isEqualTo(sent.id());
+    assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("{\"p\":1}");
+    dead.reject(true);
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void eventRoundTripsWithEveryAttribute() {
+    Recorder r = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(Subscription.named(name("rt")).pattern("#"), r);
+    Instant time = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(5);
+    Event sent =
+        Event.builder("transcription.voice.completed")
+            .id("evt-1-" + prefix)
+            .source("/tests/contract")
+            .time(time)
+            .subject("voice-9")
+            .jsonData("{\"text\":\"hello\",\"n\":1}")
+            .correlationId("corr-1")
+            .causationIds(List.of("parent-a", "parent-b"))
+            .partitionKey("user-7")
+            .extension("tenant", "acme")
+            .build();
+    warren.publish(sent).join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+    Event got = r.events.get(0);
+    assertThat(got).isEqualTo(sent);
+    assertThat(got.causationIds()).containsExactly("parent-a", "parent-b");
+    assertThat(got.dataContentType()).isEqualTo("application/json");
+    assertThat(got.data(Map.class).get("text")).isEqualTo("hello");
+  }
+
+  /** A typed event. */
+  @EventType("virtual-key.updated")
+  public record KeyChanged(long id, String name) {}
+
+  @Test
+  void typedEventsUseTheirAnnotatedType() {
+    Recorder r = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(Subscription.named(name("typed")).pattern("virtual-key.*"), r);
+    Event sent = warren.publish(new KeyChanged(42, "gold")).join();
+    assertThat(sent.type()).isEqualTo("virtual-key.updated");
+    assertThat(sent.source()).isEqualTo(options().source());
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+    assertThat(r.events.get(0).data(KeyChanged.class)).isEqualTo(new KeyChanged(42, "gold"));
+    assertThatThrownBy(() -> warren.publish(new Object()).join())
+        .hasCauseInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("@EventType");
+  }
+
+  @Test
+  void foreignPlainJsonMessagesArrive() {
+    Recorder r = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(Subscription.named(name("foreign")).pattern("legacy.#"), r);
+    Transport raw = rawTransport();
+    String exchange = prefix + ".events";
+    // like pika with no properties at all
+    raw.publish(
+            exchange,
+            "legacy.user.signup",
+            Message.of("{\"user\":1}".getBytes(StandardCharsets.UTF_8), Map.of()))
+        .join();
+    // like aio-pika with a message id and an app id
+    raw.publish(
+            exchange,
+            "legacy.user.login",
+            new Message(
+                "m-77",
+                null,
+                "application/json",
+                "c-9",
+                "billing",
+                null,
+                null,
+                true,
+                Map.of(),
+                "{\"user\":2}".getBytes(StandardCharsets.UTF_8)))
+        .join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 2);
+    Event first = r.events.get(0);
+    assertThat(first.type()).isEqualTo("legacy.user.signup");
+    assertThat(first.id()).isNotBlank();
+    assertThat(first.dataAsString()).isEqualTo("{\"user\":1}");
+    Event second = r.events.get(1);
+    assertThat(second.id()).isEqualTo("m-77");
+    assertThat(second.source()).isEqualTo("billing");
+    assertThat(second.correlationId()).contains("c-9");
+    assertThat(second.data(Map.class).get("user")).isEqualTo(2);
+  }
+
+  @Test
+  void rawConsumersSeeTheCloudEventsAmqpBinding() {
+    Transport raw = rawTransport();
+    Warren warren = newWarren();
+    String queue = name("raw");
+    raw.declareQueue(QueueSpec.durable(queue));
+    raw.bind(queue, prefix + ".events", "virtual-key.*");
+    Event sent =
+        warren
+            .publish(
+                Event.builder("virtual-key.deleted")
+                    .subject("k1")
+                    .correlationId("c1")
+                    .data(Map.of("id", 1))
+                    .build())
+            .join();
+    await().atMost(10, SECONDS).until(() -> raw.queueInfo(queue).orElseThrow().messages() == 1);
+    Delivery d = raw.get(queue).orElseThrow();
+    Message m = d.message();
+    d.ack();
+    assertThat(d.routingKey()).isEqualTo("virtual-key.deleted");
+    assertThat(m.header("cloudEvents_specversion")).isEqualTo("1.0");
+    assertThat(m.header("cloudEvents_id")).isEqualTo(sent.id());
+    assertThat(m.header("cloudEvents_type")).isEqualTo("virtual-key.deleted");
+    assertThat(m.header("cloudEvents_source")).isEqualTo(sent.source());
+    assertThat(m.header("cloudEvents_subject")).isEqualTo("k1");
+    assertThat(m.header("cloudEvents_correlationid")).isEqualTo("c1");
+    assertThat(Instant.parse(m.header("cloudEvents_time"))).isEqualTo(sent.time());
+    assertThat(m.messageId()).isEqualTo(sent.id());
+    assertThat(m.type()).isEqualTo("virtual-key.deleted");
+    assertThat(m.contentType()).isEqualTo("application/json");
+    assertThat(m.correlationId()).isEqualTo("c1");
+    assertThat(m.appId()).isEqualTo(sent.source());
+    assertThat(m.timestamp()).isNotNull();
+    assertThat(m.persistent()).isTrue();
+    assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":1}");
+  }
+
+  @Test
+  void everyConfirmedPublishIsInTheQueue() {
+    Transport raw = rawTransport();
+    Warren warren = newWarren();
+    String queue = name("confirms");
+    raw.declareQueue(QueueSpec.durable(queue));
+    raw.bind(queue, prefix + ".events", "metric.#");
+    List<CompletableFuture<Event>> futures = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      futures.add(warren.publish("metric.sample", Map.of("i", i)));
+    }
+    CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+    await().atMost(10, SECONDS).until(() -> raw.queueInfo(queue).orElseThrow().messages() == 2000);
+    assertThat(futures.stream().map(f -> f.join().id()).distinct()).hasSize(2000);
+  }
+
+  @Test
+  void closingWhileBusyLosesNothing() {
+    String sub = name("busy");
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    EventHandler slowHandler =
+        e -> {
+          Thread.sleep(20);
+          handled.add(e.id());
+        };
+    Warren first = newWarren();
+    first.subscribe(
+        Subscription.named(sub).pattern("batch.*").concurrency(2).prefetch(10), slowHandler);
+    Warren publisher = newWarren();
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      sent.add(publisher.publish("batch.item", Map.of("i", i)).join().id());
+    }
+    await().atMost(10, SECONDS).until(() -> handled.size() >= 5);
+    first.close();
+    int afterClose = handled.size();
+    assertThat(afterClose).isLessThan(60);
+
+    newWarren().subscribe(Subscription.named(sub).pattern("batch.*").concurrency(4), slowHandler);
+    await().atMost(20, SECONDS).until(() -> handled.containsAll(sent));
+    assertThat(rawTransport().queueInfo(sub + ".dlq").orElseThrow().messages()).isZero();
+  }
+
+  @Test
+  void publishFromAHandlerCarriesCorrelationAndCausation() {
+    Recorder r = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(name("chain1")).pattern("voice.recorded"),
+        e -> warren.publish("voice.transcribed", Map.of()).join());
+    warren.subscribe(Subscription.named(name("chain2")).pattern("voice.transcribed"), r);
+    Event root = warren.publish("voice.recorded", Map.of()).join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+    Event child = r.events.get(0);
+    assertThat(child.correlationId()).contains(root.id());
+    assertThat(child.causationIds()).containsExactly(root.id());
+  }
+
+  @Test
+  void existingQueueWithOtherSettingsGivesAClearError() {
+    String sub = name("mismatch");
+    Transport raw = rawTransport();
+    raw.declareQueue(QueueSpec.durable(sub).withArgument(QueueSpec.MAX_LENGTH, 10));
+    Warren warren = newWarren();
+    assertThatThrownBy(() -> warren.subscribe(Subscription.named(sub).pattern("a.b"), e -> {}))
+        .isInstanceOf(TopologyMismatchException.class)
+        .hasMessageContaining(sub);
+    // the instance is still usable after the refusal
+    Recorder r = recorder();
+    warren.subscribe(Subscription.named(name("fine")).pattern("a.b"), r);
+    warren.publish("a.b", Map.of()).join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+  }
+
+  @Test
+  void rejectsSubscriptionsWithoutPatterns() {
+    Warren warren = newWarren();
+    assertThatThrownBy(() -> warren.subscribe(Subscription.named(name("none")), e -> {}))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("no pattern");
+    assertThat(rawTransport().queueInfo(name("none"))).isEmpty();
+  }
+
+  @Test
+  void queueDeclarationsAreIdempotent() {
+    Subscription s = Subscription.named(name("idem")).pattern("a.*");
+    Warren one = newWarren();
+    one.subscribe(s, e -> {}).close();
+    Warren two = newWarren();
+    SubscriptionHandle again = two.subscribe(s, e -> {});
+    assertThat(again.isActive()).isTrue();
+    assertThat(rawTransport().queueInfo(Topology.queueName(s, "x")).orElseThrow().consumers())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void consumersResumeAfterABrokerRestart() {
+    Assumptions.assumeTrue(supportsBrokerRestart(), "no broker to restart");
+    String sub = name("restart");
+    Set<String> received = ConcurrentHashMap.newKeySet();
+    Warren consumer =
+        newWarren(options().toBuilder().publishTimeout(Duration.ofSeconds(60)).build());
+    SubscriptionHandle handle =
+        consumer.subscribe(Subscription.named(sub).pattern("tick.*"), e -> received.add(e.id()));
+    Warren publisher =
+        newWarren(options().toBuilder().publishTimeout(Duration.ofSeconds(60)).build());
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      sent.add(publisher.publish("tick.before", Map.of("i", i)).join().id());
+    }
+    await().atMost(10, SECONDS).until(() -> received.containsAll(sent));
+
+    restartBroker();
+
+    List<CompletableFuture<Event>> after = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      after.add(publisher.publish("tick.after", Map.of("i", i)));
+    }
+    for (CompletableFuture<Event> f : after) {
+      sent.add(f.join().id());
+    }
+    await().atMost(60, SECONDS).until(() -> received.containsAll(sent));
+    await().atMost(30, SECONDS).until(handle::isActive);
+    assertThat(consumer.isConnected()).isTrue();
+  }
+
+  /**
+   * @param queue a queue
+   * @return its ready messages, or empty when it does not exist
+   */
+  protected Optional<Long> depth(String queue) {
+    return rawTransport().queueInfo(queue).map(i -> i.messages());
+  }
+}
