@@ -1,0 +1,78 @@
+package dev.warren;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.warren.WarrenOptions.TransportKind;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WarrenOptionsTest {
+  @Test
+  void autoPicksMemoryWithoutABroker() {
+    WarrenOptions o = WarrenOptions.fromEnvironment(Map.of());
+    assertThat(o.transport()).isEqualTo(TransportKind.AUTO);
+    assertThat(o.effectiveTransport()).isEqualTo(TransportKind.MEMORY);
+    assertThat(o.exchange()).isEqualTo("warren.events");
+  }
+
+  @Test
+  void autoPicksRabbitMqWhenAUrlOrHostIsSet() {
+    assertThat(
+            WarrenOptions.fromEnvironment(Map.of("WARREN_RABBITMQ_URL", "amqp://u:p@h:5673/v"))
+                .effectiveTransport())
+        .isEqualTo(TransportKind.RABBITMQ);
+    WarrenOptions o =
+        WarrenOptions.fromEnvironment(
+            Map.of(
+                "WARREN_RABBITMQ_HOST", "rabbit",
+                "WARREN_RABBITMQ_USERNAME", "conduit",
+                "WARREN_RABBITMQ_PASSWORD", "p@ss word",
+                "WARREN_RABBITMQ_VHOST", "/"));
+    assertThat(o.effectiveTransport()).isEqualTo(TransportKind.RABBITMQ);
+    assertThat(o.rabbitmqUri()).isEqualTo("amqp://conduit:p%40ss%20word@rabbit:5672/%2F");
+    assertThat(o.rabbitmqUriForDisplay()).isEqualTo("amqp://conduit:***@rabbit:5672/%2F");
+  }
+
+  @Test
+  void readsEverySetting() {
+    WarrenOptions o =
+        WarrenOptions.fromEnvironment(
+            Map.of(
+                "WARREN_TRANSPORT", "memory",
+                "WARREN_RABBITMQ_PREFETCH", "7",
+                "WARREN_EXCHANGE", "conduit-events",
+                "WARREN_SOURCE", "/admin",
+                "WARREN_PUBLISH_TIMEOUT", "500ms",
+                "WARREN_CONNECT_TIMEOUT", "2m",
+                "WARREN_CONFIRM_WINDOW", "64",
+                "WARREN_SHUTDOWN_TIMEOUT", "PT3S"));
+    assertThat(o.effectiveTransport()).isEqualTo(TransportKind.MEMORY);
+    assertThat(o.prefetch()).isEqualTo(7);
+    assertThat(o.exchange()).isEqualTo("conduit-events");
+    assertThat(o.source()).isEqualTo("/admin");
+    assertThat(o.publishTimeout()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.connectTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(o.confirmWindow()).isEqualTo(64);
+    assertThat(o.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void namesTheBadVariable() {
+    assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_TRANSPORT", "kafka")))
+        .isInstanceOf(WarrenException.class)
+        .hasMessage("WARREN_TRANSPORT='kafka' is not one of auto, memory, rabbitmq");
+    assertThatThrownBy(
+            () -> WarrenOptions.fromEnvironment(Map.of("WARREN_RABBITMQ_PREFETCH", "lots")))
+        .hasMessageContaining("WARREN_RABBITMQ_PREFETCH='lots'");
+    assertThatThrownBy(
+            () -> WarrenOptions.fromEnvironment(Map.of("WARREN_PUBLISH_TIMEOUT", "soon")))
+        .hasMessageContaining("WARREN_PUBLISH_TIMEOUT='soon' is not a duration");
+    assertThatThrownBy(
+            () -> WarrenOptions.fromEnvironment(Map.of("WARREN_RABBITMQ_URL", "http://x:y@h/")))
+        .hasMessage("RabbitMQ URL 'http://x:***@h/' must start with amqp:// or amqps://");
+    assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_TRANSPORT", "rabbitmq")))
+        .hasMessageContaining("needs a broker");
+  }
+}
