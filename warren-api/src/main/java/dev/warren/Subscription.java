@@ -3,6 +3,7 @@ package dev.warren;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -12,14 +13,19 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * // every instance evicts its own cache
  * Subscription.named("cache-invalidation").pattern("virtual-key.*").broadcast();
- * // instances share the work
+ * // instances share the work, four at a time each, retried then dead-lettered
  * Subscription.named("spend-updates").pattern("virtual-key.spend-requested").concurrency(4);
+ * // one key at a time, in publish order, across every instance
+ * Subscription.named("spend-ledger").pattern("virtual-key.spend-requested").ordered().partitions(8);
  * }</pre>
  *
  * <p>A <b>competing</b> subscription (the default) has one durable queue named after it, shared by
  * every instance that subscribes with that name, so they split the work. A <b>broadcast</b>
  * subscription gives each instance its own queue, which the broker removes some time after the
- * instance is gone. Failed events of both end in the dead-letter queue {@code <name>.dlq}.
+ * instance is gone. An <b>ordered</b> subscription spreads events over {@link #partitions()} queues
+ * by their {@linkplain Event#partitionKey() partition key}; each queue has a single active consumer
+ * across all instances, so events of one key are handled one at a time, in order. Failed events are
+ * retried per the {@link RetryPolicy} and then end in the dead-letter queue {@code <name>.dlq}.
  */
 public final class Subscription {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
@@ -29,37 +35,50 @@ public final class Subscription {
     /** Instances share one queue and split the events between them. */
     COMPETING,
     /** Each instance gets its own queue and every event. */
-    BROADCAST
+    BROADCAST,
+    /** Events are partitioned by key; each partition is handled by one instance at a time. */
+    ORDERED
   }
 
-  /** The RabbitMQ queue type of the subscription's queue. */
+  /** The RabbitMQ queue type of the subscription's queues. */
   public enum QueueType {
     /** A classic queue, the default. */
     CLASSIC,
-    /** A replicated quorum queue, for clusters (not for broadcast subscriptions). */
+    /** A replicated quorum queue, for clusters. */
     QUORUM
   }
 
-  private final String name;
-  private final List<String> patterns;
-  private final Mode mode;
-  private final int prefetch;
-  private final int concurrency;
-  private final QueueType queueType;
+  private static final class Fields implements Cloneable {
+    String name;
+    List<String> patterns = List.of();
+    Mode mode = Mode.COMPETING;
+    int prefetch;
+    int concurrency = 1;
+    int partitions = 8;
+    QueueType queueType = QueueType.CLASSIC;
+    RetryPolicy retry = RetryPolicy.defaults();
+    IdempotencyStore deduplication;
 
-  private Subscription(
-      String name,
-      List<String> patterns,
-      Mode mode,
-      int prefetch,
-      int concurrency,
-      QueueType queueType) {
-    this.name = name;
-    this.patterns = List.copyOf(patterns);
-    this.mode = mode;
-    this.prefetch = prefetch;
-    this.concurrency = concurrency;
-    this.queueType = queueType;
+    @Override
+    protected Fields clone() {
+      try {
+        return (Fields) super.clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private final Fields f;
+
+  private Subscription(Fields f) {
+    this.f = f;
+  }
+
+  private Subscription with(Consumer<Fields> change) {
+    Fields copy = f.clone();
+    change.accept(copy);
+    return new Subscription(copy);
   }
 
   /**
@@ -84,7 +103,9 @@ public final class Subscription {
       throw new InvalidEventException(
           "invalid subscription name '" + name + "': '.dlq' is the dead-letter queue's suffix");
     }
-    return new Subscription(name, List.of(), Mode.COMPETING, 0, 1, QueueType.CLASSIC);
+    Fields f = new Fields();
+    f.name = name;
+    return new Subscription(f);
   }
 
   /**
@@ -96,11 +117,14 @@ public final class Subscription {
    */
   public Subscription pattern(String pattern) {
     Topics.requireValidPattern(pattern);
-    List<String> all = new ArrayList<>(patterns);
-    if (!all.contains(pattern)) {
-      all.add(pattern);
-    }
-    return new Subscription(name, all, mode, prefetch, concurrency, queueType);
+    return with(
+        x -> {
+          List<String> all = new ArrayList<>(x.patterns);
+          if (!all.contains(pattern)) {
+            all.add(pattern);
+          }
+          x.patterns = List.copyOf(all);
+        });
   }
 
   /**
@@ -119,14 +143,38 @@ public final class Subscription {
    * @return a copy in which every instance receives every event
    */
   public Subscription broadcast() {
-    return new Subscription(name, patterns, Mode.BROADCAST, prefetch, concurrency, queueType);
+    return with(x -> x.mode = Mode.BROADCAST);
   }
 
   /**
    * @return a copy in which instances share the events (the default)
    */
   public Subscription competing() {
-    return new Subscription(name, patterns, Mode.COMPETING, prefetch, concurrency, queueType);
+    return with(x -> x.mode = Mode.COMPETING);
+  }
+
+  /**
+   * @return a copy that handles events of one partition key one at a time, in publish order, across
+   *     every instance
+   */
+  public Subscription ordered() {
+    return with(x -> x.mode = Mode.ORDERED);
+  }
+
+  /**
+   * @param partitions how many partitions an ordered subscription spreads keys over (1 to 256);
+   *     makes the subscription ordered
+   * @return a copy with that many partitions
+   */
+  public Subscription partitions(int partitions) {
+    if (partitions < 1 || partitions > 256) {
+      throw new InvalidEventException("invalid partitions " + partitions + ": use 1 to 256");
+    }
+    return with(
+        x -> {
+          x.partitions = partitions;
+          x.mode = Mode.ORDERED;
+        });
   }
 
   /**
@@ -137,18 +185,19 @@ public final class Subscription {
     if (prefetch < 1 || prefetch > 65_535) {
       throw new InvalidEventException("invalid prefetch " + prefetch + ": use 1 to 65535");
     }
-    return new Subscription(name, patterns, mode, prefetch, concurrency, queueType);
+    return with(x -> x.prefetch = prefetch);
   }
 
   /**
-   * @param concurrency how many events this instance handles at the same time
+   * @param concurrency how many events this instance handles at the same time (per partition queue,
+   *     ordered subscriptions handle one at a time regardless)
    * @return a copy with that concurrency
    */
   public Subscription concurrency(int concurrency) {
     if (concurrency < 1 || concurrency > 1024) {
       throw new InvalidEventException("invalid concurrency " + concurrency + ": use 1 to 1024");
     }
-    return new Subscription(name, patterns, mode, prefetch, concurrency, queueType);
+    return with(x -> x.concurrency = concurrency);
   }
 
   /**
@@ -156,29 +205,57 @@ public final class Subscription {
    * @return a copy with that queue type
    */
   public Subscription queueType(QueueType queueType) {
-    return new Subscription(
-        name, patterns, mode, prefetch, concurrency, Objects.requireNonNull(queueType));
+    Objects.requireNonNull(queueType, "queueType");
+    return with(x -> x.queueType = queueType);
+  }
+
+  /**
+   * @param retry what to do when the handler throws
+   * @return a copy with that retry policy
+   */
+  public Subscription retry(RetryPolicy retry) {
+    Objects.requireNonNull(retry, "retry");
+    return with(x -> x.retry = retry);
+  }
+
+  /**
+   * Skips events this subscription already handled, remembered in a bounded in-memory window of the
+   * last 100,000 ids per instance.
+   *
+   * @return a copy that de-duplicates by event id
+   */
+  public Subscription deduplicate() {
+    return deduplicate(new BoundedIdempotencyStore(100_000));
+  }
+
+  /**
+   * @param store where handled event ids are remembered, for example shared by every instance
+   * @return a copy that de-duplicates by event id
+   */
+  public Subscription deduplicate(IdempotencyStore store) {
+    Objects.requireNonNull(store, "store");
+    return with(x -> x.deduplication = store);
   }
 
   /**
    * @return the name
    */
   public String name() {
-    return name;
+    return f.name;
   }
 
   /**
    * @return the patterns, in the order they were added
    */
   public List<String> patterns() {
-    return patterns;
+    return f.patterns;
   }
 
   /**
-   * @return competing or broadcast
+   * @return competing, broadcast or ordered
    */
   public Mode mode() {
-    return mode;
+    return f.mode;
   }
 
   /**
@@ -186,48 +263,73 @@ public final class Subscription {
    *     raised to at least the concurrency
    */
   public int prefetch() {
-    return prefetch;
+    return f.prefetch;
   }
 
   /**
    * @return how many events are handled at the same time
    */
   public int concurrency() {
-    return concurrency;
+    return f.concurrency;
+  }
+
+  /**
+   * @return how many partitions an ordered subscription has
+   */
+  public int partitions() {
+    return f.partitions;
   }
 
   /**
    * @return the queue type
    */
   public QueueType queueType() {
-    return queueType;
+    return f.queueType;
+  }
+
+  /**
+   * @return the retry policy
+   */
+  public RetryPolicy retry() {
+    return f.retry;
+  }
+
+  /**
+   * @return where handled ids are remembered, or {@code null} when the subscription does not
+   *     de-duplicate
+   */
+  public IdempotencyStore deduplication() {
+    return f.deduplication;
   }
 
   /**
    * @return the name of the dead-letter queue, {@code <name>.dlq}
    */
   public String deadLetterQueue() {
-    return name + ".dlq";
+    return f.name + ".dlq";
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof Subscription s
-        && name.equals(s.name)
-        && patterns.equals(s.patterns)
-        && mode == s.mode
-        && prefetch == s.prefetch
-        && concurrency == s.concurrency
-        && queueType == s.queueType;
+        && f.name.equals(s.f.name)
+        && f.patterns.equals(s.f.patterns)
+        && f.mode == s.f.mode
+        && f.prefetch == s.f.prefetch
+        && f.concurrency == s.f.concurrency
+        && f.partitions == s.f.partitions
+        && f.queueType == s.f.queueType
+        && f.retry.equals(s.f.retry)
+        && Objects.equals(f.deduplication, s.f.deduplication);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, patterns, mode, prefetch, concurrency, queueType);
+    return Objects.hash(f.name, f.patterns, f.mode, f.prefetch, f.concurrency, f.partitions);
   }
 
   @Override
   public String toString() {
-    return "Subscription[" + name + " " + patterns + " " + mode.name().toLowerCase() + "]";
+    return "Subscription[" + f.name + " " + f.patterns + " " + f.mode.name().toLowerCase() + "]";
   }
 }

@@ -92,6 +92,15 @@ public interface Warren extends AutoCloseable {
   SubscriptionHandle subscribe(Subscription subscription, EventHandler handler);
 
   /**
+   * The dead-letter queue of a subscription, to inspect, replay or purge.
+   *
+   * @param subscription the subscription name
+   * @return its dead letters
+   * @throws InvalidEventException when no such subscription's dead-letter queue exists
+   */
+  DeadLetters deadLetters(String subscription);
+
+  /**
    * @return which transport this instance uses and where it is connected, for example {@code
    *     rabbitmq amqp://guest:***@127.0.0.1:5672/}
    */

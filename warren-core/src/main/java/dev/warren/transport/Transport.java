@@ -59,6 +59,28 @@ public interface Transport extends AutoCloseable {
   void bind(String queue, String exchange, String bindingKey);
 
   /**
+   * Binds an exchange to another: messages routed by {@code source} with a matching key go on
+   * through {@code destination}. Idempotent.
+   *
+   * @param destination the exchange receiving messages
+   * @param source the exchange they come from
+   * @param bindingKey the pattern or key on the source
+   */
+  default void bindExchange(String destination, String source, String bindingKey) {
+    throw new dev.warren.WarrenException(name() + " transport cannot bind exchanges");
+  }
+
+  /**
+   * Lists the queues on the broker (the virtual host), for operations tools.
+   *
+   * @return every queue with its counts, durability and arguments
+   * @throws dev.warren.WarrenException when the broker does not offer a listing
+   */
+  default java.util.List<QueueInfo> listQueues() {
+    throw new dev.warren.WarrenException(name() + " transport cannot list queues");
+  }
+
+  /**
    * Removes a binding. Idempotent.
    *
    * @param queue the queue

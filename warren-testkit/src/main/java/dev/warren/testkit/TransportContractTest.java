@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.warren.DeadLetter;
+import dev.warren.DeadLetters;
 import dev.warren.Event;
 import dev.warren.EventHandler;
 import dev.warren.EventType;
 import dev.warren.InvalidEventException;
+import dev.warren.NonRetryableException;
+import dev.warren.PartitionKey;
+import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.TopologyMismatchException;
@@ -309,7 +314,7 @@ public abstract class TransportContractTest {
     AtomicInteger calls = new AtomicInteger();
     Warren warren = newWarren();
     warren.subscribe(
-        Subscription.named(sub).pattern("img.*"),
+        Subscription.named(sub).pattern("img.*").retry(RetryPolicy.none()),
         e -> {
           calls.incrementAndGet();
           throw new IllegalStateException("provider down for " + e.subject().orElse("?"));
@@ -596,5 +601,284 @@ public abstract class TransportContractTest {
    */
   protected Optional<Long> depth(String queue) {
     return rawTransport().queueInfo(queue).map(i -> i.messages());
+  }
+
+  // ---------------------------------------------------------------- failure handling
+
+  private static RetryPolicy fastRetries(int immediate, long... delaysMs) {
+    RetryPolicy.Builder b = RetryPolicy.builder().immediateRetries(immediate).jitter(0);
+    List<Duration> delays = new ArrayList<>();
+    for (long d : delaysMs) {
+      delays.add(Duration.ofMillis(d));
+    }
+    return b.delays(delays).build();
+  }
+
+  @Test
+  void retriesImmediatelyThenAfterBrokerHeldDelaysThenDeadLetters() {
+    String sub = name("retry");
+    List<Long> attemptTimes = new CopyOnWriteArrayList<>();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("spend.*").retry(fastRetries(1, 300, 600)),
+        e -> {
+          attemptTimes.add(System.nanoTime());
+          throw new IllegalStateException("ledger locked");
+        });
+    warren.publish("spend.requested", Map.of("amount", 3)).join();
+    DeadLetters dlq = warren.deadLetters(sub);
+    await().atMost(20, SECONDS).until(() -> dlq.count() == 1);
+    // (1 + 1 immediate) per delivery, 3 deliveries: first, after 300 ms, after 600 ms
+    assertThat(attemptTimes).hasSize(6);
+    long firstGap = attemptTimes.get(2) - attemptTimes.get(1);
+    long secondGap = attemptTimes.get(4) - attemptTimes.get(3);
+    assertThat(Duration.ofNanos(firstGap)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    assertThat(Duration.ofNanos(secondGap)).isGreaterThanOrEqualTo(Duration.ofMillis(550));
+    DeadLetter dead = dlq.peek(1).get(0);
+    assertThat(dead.attempts()).isEqualTo(6);
+    assertThat(dead.errorMessage()).isEqualTo("ledger locked");
+    assertThat(dead.routingKey()).isEqualTo("spend.requested");
+    assertThat(dead.firstFailure()).isBeforeOrEqualTo(dead.lastFailure());
+    // nothing waits unacknowledged: the subscription queue is empty while the retries wait
+    assertThat(rawTransport().queueInfo(sub).orElseThrow().messages()).isZero();
+  }
+
+  @Test
+  void succeedsOnADelayedRetryWithTheAttemptCountInItsHeader() {
+    String sub = name("recover");
+    AtomicInteger calls = new AtomicInteger();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("img.*").retry(fastRetries(0, 200, 200)),
+        e -> {
+          if (calls.incrementAndGet() < 3) {
+            throw new IllegalStateException("provider busy");
+          }
+        });
+    warren.publish("img.requested", Map.of()).join();
+    await().atMost(15, SECONDS).until(() -> calls.get() == 3);
+    assertThat(warren.deadLetters(sub).count()).isZero();
+  }
+
+  @Test
+  void nonRetryableFailuresGoStraightToTheDeadLetterQueue() {
+    String sub = name("nonretry");
+    AtomicInteger calls = new AtomicInteger();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub)
+            .pattern("order.*")
+            .retry(
+                RetryPolicy.builder()
+                    .immediateRetries(3)
+                    .delays(Duration.ofMillis(100))
+                    .nonRetryable(IllegalArgumentException.class)
+                    .build()),
+        e -> {
+          calls.incrementAndGet();
+          switch (e.type()) {
+            case "order.bad" -> throw new IllegalArgumentException("negative quantity");
+            case "order.marked" -> throw new NonRetryableException("unknown customer");
+            default -> e.data(KeyChanged.class); // data of another shape: deserialization fails
+          }
+        });
+    warren.publish("order.bad", Map.of()).join();
+    warren.publish("order.marked", Map.of()).join();
+    warren.publish("order.garbage", "not an object").join();
+    DeadLetters dlq = warren.deadLetters(sub);
+    await().atMost(10, SECONDS).until(() -> dlq.count() == 3);
+    assertThat(calls.get()).isEqualTo(3);
+    assertThat(dlq.peek(10).stream().map(DeadLetter::errorType))
+        .containsExactly(
+            IllegalArgumentException.class.getName(),
+            NonRetryableException.class.getName(),
+            InvalidEventException.class.getName());
+  }
+
+  @Test
+  void deadLettersCanBePeekedReplayedAndPurged() {
+    String sub = name("dlq");
+    String other = name("other");
+    Set<String> failing = ConcurrentHashMap.newKeySet();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    Recorder otherRecorder = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("edge.*").retry(RetryPolicy.none()),
+        e -> {
+          if (failing.contains(e.subject().orElse(""))) {
+            throw new IllegalStateException("neo4j down");
+          }
+          handled.add(e.id());
+        });
+    warren.subscribe(Subscription.named(other).pattern("edge.*"), otherRecorder);
+    failing.addAll(List.of("a", "b", "c"));
+    List<String> ids = new ArrayList<>();
+    for (String s : List.of("a", "b", "c")) {
+      ids.add(
+          warren
+              .publish(Event.builder("edge.created").subject(s).data(Map.of()).build())
+              .join()
+              .id());
+    }
+    DeadLetters dlq = warren.deadLetters(sub);
+    await().atMost(10, SECONDS).until(() -> dlq.count() == 3);
+    await().atMost(10, SECONDS).until(() -> otherRecorder.events.size() == 3);
+
+    List<DeadLetter> peeked = dlq.peek(10);
+    assertThat(peeked.stream().map(DeadLetter::id)).containsExactlyElementsOf(ids);
+    assertThat(dlq.peek(2)).hasSize(2);
+    assertThat(dlq.count()).as("peek is not destructive").isEqualTo(3);
+    assertThat(peeked.get(0).event().subject()).contains("a");
+    assertThat(peeked.get(0).errorMessage()).isEqualTo("neo4j down");
+    assertThat(peeked.get(0).replays()).isZero();
+
+    failing.clear();
+    assertThat(dlq.replay(List.of(ids.get(1)))).isEqualTo(1);
+    await().atMost(10, SECONDS).until(() -> handled.contains(ids.get(1)));
+    assertThat(dlq.count()).isEqualTo(2);
+
+    failing.add("a");
+    assertThat(dlq.replay()).isEqualTo(2);
+    await().atMost(10, SECONDS).until(() -> handled.contains(ids.get(2)) && dlq.count() == 1);
+    DeadLetter again = dlq.peek(1).get(0);
+    assertThat(again.id()).isEqualTo(ids.get(0));
+    assertThat(again.replays()).isEqualTo(1);
+    assertThat(again.attempts()).as("attempts reset on replay").isEqualTo(1);
+
+    // a replay reaches only the subscription it failed in
+    assertThat(otherRecorder.events).hasSize(3);
+    assertThat(dlq.purge()).isEqualTo(1);
+    assertThat(dlq.count()).isZero();
+    assertThatThrownBy(() -> warren.deadLetters(name("nosuch")))
+        .isInstanceOf(InvalidEventException.class);
+  }
+
+  @Test
+  void deduplicatesRedeliveriesAndDuplicatePublishes() {
+    String sub = name("dedupe");
+    AtomicInteger effects = new AtomicInteger();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("pay.*").deduplicate(), e -> effects.incrementAndGet());
+    Event once = Event.builder("pay.captured").data(Map.of("amount", 10)).build();
+    warren.publish(once).join();
+    warren.publish(once).join();
+    warren.publish(once).join();
+    warren.publish("pay.captured", Map.of("amount", 11)).join();
+    Transport raw = rawTransport();
+    await()
+        .atMost(10, SECONDS)
+        .until(() -> raw.queueInfo(sub).orElseThrow().messages() == 0 && effects.get() >= 2);
+    // the last publish is a sentinel: FIFO means the duplicates were handled before it
+    assertThat(effects.get()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrencyRunsHandlersInParallelAndSlowSubscriptionsDoNotBlockOthers()
+      throws InterruptedException {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger maxRunning = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    Recorder fast = recorder();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(name("slow")).pattern("job.*").concurrency(4).prefetch(8),
+        e -> {
+          maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+          release.await();
+          running.decrementAndGet();
+        });
+    warren.subscribe(Subscription.named(name("fast")).pattern("job.*"), fast);
+    for (int i = 0; i < 8; i++) {
+      warren.publish("job.run", Map.of("i", i)).join();
+    }
+    await().atMost(10, SECONDS).until(() -> maxRunning.get() == 4);
+    await().atMost(10, SECONDS).until(() -> fast.events.size() == 8);
+    release.countDown();
+    await().atMost(10, SECONDS).until(() -> running.get() == 0);
+    assertThat(maxRunning.get()).isEqualTo(4);
+  }
+
+  /** A spend request, ordered by its virtual key. */
+  @EventType("virtual-key.spend-requested")
+  public record SpendRequested(@PartitionKey String key, int seq) {}
+
+  @Test
+  void orderedSubscriptionsHandleEachKeyInOrderAcrossInstances() {
+    String sub = name("ordered");
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    AtomicInteger failOnce = new AtomicInteger();
+    EventHandler handler =
+        e -> {
+          SpendRequested s = e.data(SpendRequested.class);
+          if (s.key().equals("k3") && s.seq() == 5 && failOnce.getAndIncrement() == 0) {
+            throw new IllegalStateException("transient");
+          }
+          seen.computeIfAbsent(s.key(), k -> new CopyOnWriteArrayList<>()).add(s.seq());
+        };
+    Subscription ordered =
+        Subscription.named(sub)
+            .pattern("virtual-key.spend-requested")
+            .partitions(4)
+            .retry(fastRetries(0, 100));
+    Warren one = newWarren();
+    Warren two = newWarren();
+    one.subscribe(ordered, handler);
+    two.subscribe(ordered, handler);
+    Warren publisher = newWarren();
+    List<CompletableFuture<Event>> sent = new ArrayList<>();
+    for (int seq = 0; seq < 30; seq++) {
+      for (int k = 0; k < 10; k++) {
+        sent.add(publisher.publish(new SpendRequested("k" + k, seq)));
+      }
+    }
+    sent.forEach(CompletableFuture::join);
+    assertThat(sent.get(0).join().partitionKey()).contains("k0");
+    await()
+        .atMost(30, SECONDS)
+        .until(() -> seen.values().stream().mapToInt(List::size).sum() == 300);
+    for (int k = 0; k < 10; k++) {
+      List<Integer> expected = new ArrayList<>();
+      for (int seq = 0; seq < 30; seq++) {
+        expected.add(seq);
+      }
+      assertThat(seen.get("k" + k)).as("order of k" + k).isEqualTo(expected);
+    }
+    assertThat(failOnce.get()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void orderedPartitionsMoveToASurvivorWhenAnInstanceCloses() {
+    String sub = name("failover");
+    Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
+    EventHandler handler =
+        e -> {
+          SpendRequested s = e.data(SpendRequested.class);
+          Thread.sleep(1);
+          seen.computeIfAbsent(s.key(), k -> new CopyOnWriteArrayList<>()).add(s.seq());
+        };
+    Subscription ordered = Subscription.named(sub).pattern("virtual-key.*").partitions(4);
+    Warren first = newWarren();
+    first.subscribe(ordered, handler);
+    Warren second = newWarren();
+    second.subscribe(ordered, handler);
+    Warren publisher = newWarren();
+    for (int seq = 0; seq < 40; seq++) {
+      for (int k = 0; k < 5; k++) {
+        publisher.publish(new SpendRequested("k" + k, seq));
+      }
+      if (seq == 10) {
+        await().atMost(10, SECONDS).until(() -> !seen.isEmpty());
+        first.close();
+      }
+    }
+    await()
+        .atMost(30, SECONDS)
+        .until(() -> seen.values().stream().mapToInt(List::size).sum() >= 200);
+    for (List<Integer> seqs : seen.values()) {
+      assertThat(seqs).as("no gaps, no reordering").isSorted();
+      assertThat(Set.copyOf(seqs)).hasSize(40);
+    }
   }
 }

@@ -5,6 +5,9 @@ public final class Headers {
   /** How many times the event was handled and failed in this subscription. */
   public static final String ATTEMPTS = "warren-attempts";
 
+  /** How many delayed retries (through a wait queue) it has had. */
+  public static final String RETRIES = "warren-retries";
+
   /** The subscription a dead letter failed in. */
   public static final String SUBSCRIPTION = "warren-subscription";
 

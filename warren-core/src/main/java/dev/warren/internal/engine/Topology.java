@@ -1,13 +1,26 @@
 package dev.warren.internal.engine;
 
 import dev.warren.Subscription;
+import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.QueueSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Names and shapes of the queues behind a subscription. One place, so both transports and every
  * tool (CLI, server) agree on them.
+ *
+ * <ul>
+ *   <li>competing: queue {@code <name>}
+ *   <li>broadcast: queue {@code <name>.<instance>}, expiring when unused
+ *   <li>ordered: consistent-hash exchange {@code <name>.partitions} fed from the topic exchange,
+ *       queues {@code <name>.p<i>} with a single active consumer
+ *   <li>all: dead-letter queue {@code <name>.dlq}; wait queues {@code <queue>.wait.<ms>} for
+ *       delayed retries, which dead-letter back to {@code <queue>} when a message's TTL runs out
+ * </ul>
  */
 public final class Topology {
   /**
@@ -16,22 +29,54 @@ public final class Topology {
    */
   public static final Duration BROADCAST_QUEUE_EXPIRY = Duration.ofMinutes(1);
 
+  /** Header the partition exchange hashes: the partition key, or the event id without one. */
+  public static final String PARTITION_HEADER = "warren-partition";
+
   private Topology() {}
 
   /**
    * @param subscription the subscription
    * @param instanceId this instance's id
-   * @return the queue this instance consumes from
+   * @return the queues this instance consumes from
    */
-  public static String queueName(Subscription subscription, String instanceId) {
-    return subscription.mode() == Subscription.Mode.BROADCAST
-        ? subscription.name() + "." + instanceId
-        : subscription.name();
+  public static List<String> queueNames(Subscription subscription, String instanceId) {
+    return switch (subscription.mode()) {
+      case COMPETING -> List.of(subscription.name());
+      case BROADCAST -> List.of(subscription.name() + "." + instanceId);
+      case ORDERED -> {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < subscription.partitions(); i++) {
+          names.add(subscription.name() + ".p" + i);
+        }
+        yield names;
+      }
+    };
   }
 
   /**
    * @param subscription the subscription
-   * @param queue its queue name for this instance
+   * @param instanceId this instance's id
+   * @return the first (for competing and broadcast: the only) queue this instance consumes from
+   */
+  public static String queueName(Subscription subscription, String instanceId) {
+    return queueNames(subscription, instanceId).get(0);
+  }
+
+  /**
+   * @param subscription an ordered subscription
+   * @return its partition exchange
+   */
+  public static ExchangeSpec partitionExchange(Subscription subscription) {
+    return new ExchangeSpec(
+        subscription.name() + ".partitions",
+        ExchangeSpec.ExchangeType.CONSISTENT_HASH,
+        true,
+        Map.of(ExchangeSpec.HASH_HEADER, PARTITION_HEADER));
+  }
+
+  /**
+   * @param subscription the subscription
+   * @param queue one of its queue names for this instance
    * @return the queue's declaration
    */
   public static QueueSpec queueSpec(Subscription subscription, String queue) {
@@ -43,6 +88,9 @@ public final class Topology {
     if (subscription.mode() == Subscription.Mode.BROADCAST) {
       spec = spec.withArgument(QueueSpec.EXPIRES, BROADCAST_QUEUE_EXPIRY.toMillis());
     }
+    if (subscription.mode() == Subscription.Mode.ORDERED) {
+      spec = spec.withArgument(QueueSpec.SINGLE_ACTIVE_CONSUMER, true);
+    }
     return spec;
   }
 
@@ -53,6 +101,29 @@ public final class Topology {
   public static QueueSpec deadLetterQueueSpec(Subscription subscription) {
     return QueueSpec.durable(subscription.deadLetterQueue())
         .withArgument(QueueSpec.QUEUE_TYPE, queueType(subscription));
+  }
+
+  /**
+   * A wait queue holds failed messages for a delayed retry: no consumer, each message with its own
+   * TTL, and on expiry the broker dead-letters it back to {@code queue} through the default
+   * exchange, so only that subscription sees the retry. Always classic, for per-message TTL.
+   *
+   * @param subscription the subscription
+   * @param queue the queue the retry goes back to
+   * @param delay the nominal delay of this tier
+   * @return the wait queue's declaration
+   */
+  public static QueueSpec waitQueueSpec(Subscription subscription, String queue, Duration delay) {
+    QueueSpec spec =
+        QueueSpec.durable(queue + ".wait." + delay.toMillis() + "ms")
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, queue);
+    if (subscription.mode() == Subscription.Mode.BROADCAST) {
+      spec =
+          spec.withArgument(
+              QueueSpec.EXPIRES, BROADCAST_QUEUE_EXPIRY.toMillis() + delay.toMillis());
+    }
+    return spec;
   }
 
   private static String queueType(Subscription subscription) {

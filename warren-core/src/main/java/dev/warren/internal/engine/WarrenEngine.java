@@ -1,5 +1,6 @@
 package dev.warren.internal.engine;
 
+import dev.warren.DeadLetters;
 import dev.warren.Event;
 import dev.warren.EventHandler;
 import dev.warren.EventType;
@@ -113,7 +114,16 @@ public final class WarrenEngine implements Warren {
               data.getClass().getName()
                   + " has no @EventType: annotate it or use publish(type, data)"));
     }
-    return publish(type, data);
+    try {
+      Event.Builder b = Event.builder(type).data(data).codec(codec);
+      Object key = PartitionKeys.of(data);
+      if (key != null) {
+        b.partitionKey(key.toString());
+      }
+      return publish(b.build());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   @Override
@@ -123,7 +133,9 @@ public final class WarrenEngine implements Warren {
     }
     try {
       Event out = complete(event);
-      Message message = AmqpBinding.toMessage(out, Map.of());
+      Message message =
+          AmqpBinding.toMessage(
+              out, Map.of(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id())));
       return transport.publish(options.exchange(), out.type(), message).thenApply(v -> out);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
@@ -165,17 +177,36 @@ public final class WarrenEngine implements Warren {
     if (handler == null) {
       throw new InvalidEventException("subscription '" + subscription.name() + "' has no handler");
     }
-    String queue = Topology.queueName(subscription, options.instanceId());
+    List<String> queues = Topology.queueNames(subscription, options.instanceId());
     transport.declareQueue(Topology.deadLetterQueueSpec(subscription));
-    transport.declareQueue(Topology.queueSpec(subscription, queue));
-    for (String pattern : subscription.patterns()) {
-      transport.bind(queue, options.exchange(), pattern);
+    if (subscription.mode() == Subscription.Mode.ORDERED) {
+      ExchangeSpec partitions = Topology.partitionExchange(subscription);
+      transport.declareExchange(partitions);
+      for (String queue : queues) {
+        transport.declareQueue(Topology.queueSpec(subscription, queue));
+        transport.bind(queue, partitions.name(), "1");
+      }
+      for (String pattern : subscription.patterns()) {
+        transport.bindExchange(partitions.name(), options.exchange(), pattern);
+      }
+    } else {
+      String queue = queues.get(0);
+      transport.declareQueue(Topology.queueSpec(subscription, queue));
+      for (String pattern : subscription.patterns()) {
+        transport.bind(queue, options.exchange(), pattern);
+      }
     }
-    SubscriptionRunner runner = new SubscriptionRunner(this, subscription, queue, handler);
+    SubscriptionRunner runner = new SubscriptionRunner(this, subscription, queues, handler);
     runners.add(runner);
     runner.start();
-    log.debug("subscribed {} on queue {}", subscription, queue);
+    log.debug("subscribed {} on {}", subscription, queues);
     return runner;
+  }
+
+  @Override
+  public DeadLetters deadLetters(String subscription) {
+    Subscription.named(subscription);
+    return new DeadLettersImpl(subscription, transport, codec);
   }
 
   void forget(SubscriptionRunner runner) {
@@ -213,6 +244,40 @@ public final class WarrenEngine implements Warren {
       }
     }
     transport.close();
+  }
+
+  /** Reads the {@link dev.warren.PartitionKey} component of typed events. */
+  private static final class PartitionKeys {
+    private static final ClassValue<java.lang.reflect.Method> ACCESSORS =
+        new ClassValue<>() {
+          @Override
+          protected java.lang.reflect.Method computeValue(Class<?> type) {
+            if (type.isRecord()) {
+              for (java.lang.reflect.RecordComponent c : type.getRecordComponents()) {
+                if (c.isAnnotationPresent(dev.warren.PartitionKey.class)
+                    || c.getAccessor().isAnnotationPresent(dev.warren.PartitionKey.class)) {
+                  java.lang.reflect.Method m = c.getAccessor();
+                  m.setAccessible(true);
+                  return m;
+                }
+              }
+            }
+            return null;
+          }
+        };
+
+    static Object of(Object data) {
+      java.lang.reflect.Method m = ACCESSORS.get(data.getClass());
+      if (m == null) {
+        return null;
+      }
+      try {
+        return m.invoke(data);
+      } catch (ReflectiveOperationException e) {
+        throw new InvalidEventException(
+            "cannot read the @PartitionKey of " + data.getClass().getName() + ": " + e, e);
+      }
+    }
   }
 
   /** Checks @EventType values once per class. */

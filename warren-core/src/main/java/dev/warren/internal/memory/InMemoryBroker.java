@@ -61,7 +61,7 @@ public final class InMemoryBroker {
     }
     MemoryExchange existing =
         exchanges.computeIfAbsent(
-            spec.name(), n -> new MemoryExchange(n, spec.type(), spec.durable()));
+            spec.name(), n -> new MemoryExchange(n, spec.type(), spec.durable(), spec.arguments()));
     if (existing.type != spec.type() || existing.durable != spec.durable()) {
       throw new TopologyMismatchException(
           "exchange '"
@@ -136,6 +136,11 @@ public final class InMemoryBroker {
     requireExchange(exchange).bind(key, queue);
   }
 
+  void bindExchange(String destination, String source, String key) {
+    requireExchange(destination);
+    requireExchange(source).bindExchange(key, destination);
+  }
+
   void unbind(String queue, String exchange, String key) {
     MemoryExchange x = exchanges.get(exchange);
     if (x != null) {
@@ -160,6 +165,13 @@ public final class InMemoryBroker {
   Optional<QueueInfo> info(String name) {
     MemoryQueue q = queues.get(name);
     return q == null ? Optional.empty() : Optional.of(q.info());
+  }
+
+  List<QueueInfo> list() {
+    return queues.values().stream()
+        .map(MemoryQueue::info)
+        .sorted(java.util.Comparator.comparing(QueueInfo::name))
+        .toList();
   }
 
   MemoryQueue requireQueue(String name) {
@@ -189,11 +201,31 @@ public final class InMemoryBroker {
       }
       return;
     }
-    MemoryExchange x = requireExchange(exchange);
-    for (String name : x.route(routingKey)) {
-      MemoryQueue q = queues.get(name);
-      if (q != null) {
-        q.enqueue(exchange, routingKey, message);
+    java.util.Set<String> delivered = new java.util.HashSet<>();
+    route(requireExchange(exchange), exchange, routingKey, message, delivered, 0);
+  }
+
+  private void route(
+      MemoryExchange x,
+      String origin,
+      String routingKey,
+      Message message,
+      java.util.Set<String> delivered,
+      int depth) {
+    if (depth > 8) {
+      return; // why: exchange-to-exchange bindings may form a cycle; RabbitMQ stops those too
+    }
+    for (MemoryExchange.Target t : x.route(routingKey, message)) {
+      if (t.exchange()) {
+        MemoryExchange next = exchanges.get(t.name());
+        if (next != null) {
+          route(next, origin, routingKey, message, delivered, depth + 1);
+        }
+      } else if (delivered.add(t.name())) {
+        MemoryQueue q = queues.get(t.name());
+        if (q != null) {
+          q.enqueue(origin, routingKey, message);
+        }
       }
     }
   }

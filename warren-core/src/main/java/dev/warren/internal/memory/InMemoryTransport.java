@@ -73,6 +73,18 @@ public final class InMemoryTransport implements Transport {
   }
 
   @Override
+  public void bindExchange(String destination, String source, String bindingKey) {
+    requireOpen();
+    broker.bindExchange(destination, source, bindingKey);
+  }
+
+  @Override
+  public List<QueueInfo> listQueues() {
+    requireOpen();
+    return broker.list();
+  }
+
+  @Override
   public void unbind(String queue, String exchange, String bindingKey) {
     requireOpen();
     broker.unbind(queue, exchange, bindingKey);

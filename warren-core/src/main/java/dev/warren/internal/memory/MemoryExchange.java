@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An exchange: bindings, and a cache of routing results per routing key. */
 final class MemoryExchange {
-  private record Binding(String key, String queue) {}
+  private record Binding(String key, String queue, boolean toExchange) {}
 
   final String name;
   final ExchangeType type;
@@ -24,18 +24,32 @@ final class MemoryExchange {
   private final Map<String, Routed> routeCache = new ConcurrentHashMap<>();
   private volatile long version;
 
-  private record Routed(long version, List<String> queues) {}
+  private record Routed(long version, List<Target> queues) {}
 
   private volatile TreeMap<Integer, String> ring = new TreeMap<>();
 
-  MemoryExchange(String name, ExchangeType type, boolean durable) {
+  MemoryExchange(String name, ExchangeType type, boolean durable, Map<String, Object> arguments) {
     this.name = name;
     this.type = type;
     this.durable = durable;
+    Object h = arguments.get(dev.warren.transport.ExchangeSpec.HASH_HEADER);
+    this.hashHeader = h == null ? null : h.toString();
   }
 
+  /** A destination of a routed message: a queue, or an exchange to route through next. */
+  record Target(String name, boolean exchange) {}
+
+  final String hashHeader;
+
   synchronized void bind(String key, String queue) {
-    Binding b = new Binding(key, queue);
+    add(new Binding(key, queue, false));
+  }
+
+  synchronized void bindExchange(String key, String exchange) {
+    add(new Binding(key, exchange, true));
+  }
+
+  private void add(Binding b) {
     if (!bindings.contains(b)) {
       bindings.add(b);
       changed();
@@ -43,13 +57,13 @@ final class MemoryExchange {
   }
 
   synchronized void unbind(String key, String queue) {
-    if (bindings.remove(new Binding(key, queue))) {
+    if (bindings.remove(new Binding(key, queue, false))) {
       changed();
     }
   }
 
   synchronized void unbindAll(String queue) {
-    if (bindings.removeIf(b -> b.queue.equals(queue))) {
+    if (bindings.removeIf(b -> !b.toExchange && b.queue.equals(queue))) {
       changed();
     }
   }
@@ -60,6 +74,9 @@ final class MemoryExchange {
     if (type == ExchangeType.CONSISTENT_HASH) {
       TreeMap<Integer, String> r = new TreeMap<>();
       for (Binding b : bindings) {
+        if (b.toExchange) {
+          continue;
+        }
         int weight = Math.max(1, parseWeight(b.key));
         for (int i = 0; i < weight * 16; i++) {
           r.put(hash(b.queue + "#" + i), b.queue);
@@ -87,21 +104,26 @@ final class MemoryExchange {
     return h;
   }
 
-  List<String> route(String routingKey) {
+  List<Target> route(String routingKey, dev.warren.transport.Message message) {
     if (type == ExchangeType.CONSISTENT_HASH) {
       TreeMap<Integer, String> r = ring;
       if (r.isEmpty()) {
         return List.of();
       }
-      Map.Entry<Integer, String> e = r.ceilingEntry(hash(routingKey));
-      return List.of(e == null ? r.firstEntry().getValue() : e.getValue());
+      String key = routingKey;
+      if (hashHeader != null) {
+        String v = message.header(hashHeader);
+        key = v == null ? "" : v;
+      }
+      Map.Entry<Integer, String> e = r.ceilingEntry(hash(key));
+      return List.of(new Target(e == null ? r.firstEntry().getValue() : e.getValue(), false));
     }
     long v = version;
     Routed cached = routeCache.get(routingKey);
     if (cached != null && cached.version == v) {
       return cached.queues;
     }
-    Set<String> result = new LinkedHashSet<>();
+    Set<Target> result = new LinkedHashSet<>();
     for (Binding b : bindings) {
       boolean match =
           switch (type) {
@@ -111,10 +133,10 @@ final class MemoryExchange {
             case CONSISTENT_HASH -> false;
           };
       if (match) {
-        result.add(b.queue);
+        result.add(new Target(b.queue, b.toExchange));
       }
     }
-    List<String> list = List.copyOf(new ArrayList<>(result));
+    List<Target> list = List.copyOf(new ArrayList<>(result));
     if (routeCache.size() < 10_000) {
       routeCache.put(routingKey, new Routed(v, list));
     }

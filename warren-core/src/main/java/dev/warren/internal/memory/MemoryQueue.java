@@ -310,7 +310,8 @@ final class MemoryQueue {
   QueueInfo info() {
     lock.lock();
     try {
-      return new QueueInfo(spec.name(), ready.size(), consumers.size());
+      return new QueueInfo(
+          spec.name(), ready.size(), consumers.size(), spec.durable(), spec.arguments());
     } finally {
       lock.unlock();
     }

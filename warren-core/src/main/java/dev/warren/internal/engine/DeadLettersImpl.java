@@ -1,0 +1,229 @@
+package dev.warren.internal.engine;
+
+import dev.warren.DeadLetter;
+import dev.warren.DeadLetters;
+import dev.warren.Event;
+import dev.warren.InvalidEventException;
+import dev.warren.WarrenException;
+import dev.warren.internal.envelope.AmqpBinding;
+import dev.warren.spi.DataCodec;
+import dev.warren.transport.Delivery;
+import dev.warren.transport.Message;
+import dev.warren.transport.Transport;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A subscription's dead-letter queue, read with {@code get} and settled with ack (taken) or reject
+ * with requeue (left in place). Messages are held unacknowledged while a call runs, so a crash in
+ * the middle returns them to the queue instead of losing them.
+ */
+final class DeadLettersImpl implements DeadLetters {
+  private static final Logger log = LoggerFactory.getLogger(DeadLettersImpl.class);
+  private static final Set<String> FAILURE_HEADERS =
+      Set.of(
+          Headers.ATTEMPTS,
+          Headers.RETRIES,
+          Headers.ERROR_TYPE,
+          Headers.ERROR_MESSAGE,
+          Headers.ERROR_STACK,
+          Headers.FIRST_FAILURE,
+          Headers.LAST_FAILURE,
+          "x-death",
+          "x-first-death-queue",
+          "x-first-death-reason",
+          "x-first-death-exchange",
+          "x-last-death-queue",
+          "x-last-death-reason",
+          "x-last-death-exchange");
+
+  private final String subscription;
+  private final String queue;
+  private final Transport transport;
+  private final DataCodec codec;
+
+  DeadLettersImpl(String subscription, Transport transport, DataCodec codec) {
+    this.subscription = subscription;
+    this.queue = subscription + ".dlq";
+    this.transport = transport;
+    this.codec = codec;
+    if (transport.queueInfo(queue).isEmpty()) {
+      throw new InvalidEventException(
+          "subscription '" + subscription + "' has no dead-letter queue '" + queue + "'");
+    }
+  }
+
+  @Override
+  public String subscription() {
+    return subscription;
+  }
+
+  @Override
+  public long count() {
+    return transport.queueInfo(queue).map(i -> i.messages()).orElse(0L);
+  }
+
+  @Override
+  public List<DeadLetter> peek(int limit) {
+    if (limit < 1) {
+      throw new InvalidEventException("limit " + limit + " must be at least 1");
+    }
+    List<Delivery> taken = new ArrayList<>();
+    List<DeadLetter> result = new ArrayList<>();
+    try {
+      while (taken.size() < limit) {
+        Optional<Delivery> d = transport.get(queue);
+        if (d.isEmpty()) {
+          break;
+        }
+        taken.add(d.get());
+        result.add(toDeadLetter(d.get()));
+      }
+    } finally {
+      putBack(taken);
+    }
+    return result;
+  }
+
+  private static void putBack(List<Delivery> taken) {
+    // why: requeued messages go to the head; returning the last first keeps the original order
+    for (int i = taken.size() - 1; i >= 0; i--) {
+      taken.get(i).reject(true);
+    }
+  }
+
+  @Override
+  public long replay() {
+    return replayMatching(null);
+  }
+
+  @Override
+  public long replay(Collection<String> ids) {
+    return replayMatching(Set.copyOf(ids));
+  }
+
+  private long replayMatching(Set<String> ids) {
+    long available = count();
+    List<Delivery> kept = new ArrayList<>();
+    List<CompletableFuture<Void>> sent = new ArrayList<>();
+    long replayed = 0;
+    try {
+      for (long i = 0; i < available; i++) {
+        Optional<Delivery> next = transport.get(queue);
+        if (next.isEmpty()) {
+          break;
+        }
+        Delivery d = next.get();
+        String id = idOf(d.message());
+        if (ids != null && !ids.contains(id)) {
+          kept.add(d);
+          continue;
+        }
+        String target = target(d.message());
+        if (target == null) {
+          log.warn("dead letter {} of {}: its queue is gone; leaving it", id, subscription);
+          kept.add(d);
+          continue;
+        }
+        Message back = d.message().withHeaders(replayHeaders(d.message())).withExpiration(null);
+        sent.add(
+            transport
+                .publish("", target, back)
+                .whenComplete(
+                    (ok, error) -> {
+                      if (error == null) {
+                        d.ack();
+                      } else {
+                        d.reject(true);
+                      }
+                    }));
+        replayed++;
+      }
+    } finally {
+      putBack(kept);
+    }
+    try {
+      CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+    } catch (RuntimeException e) {
+      throw new WarrenException(
+          "replaying " + subscription + " failed part-way; unconfirmed dead letters stay", e);
+    }
+    log.info("replayed {} dead letter(s) of {}", replayed, subscription);
+    return replayed;
+  }
+
+  private String target(Message m) {
+    String q = m.header(Headers.QUEUE);
+    if (q != null && transport.queueInfo(q).isPresent()) {
+      return q;
+    }
+    return transport.queueInfo(subscription).isPresent() ? subscription : null;
+  }
+
+  private static Map<String, Object> replayHeaders(Message m) {
+    Map<String, Object> headers = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : m.headers().entrySet()) {
+      if (!FAILURE_HEADERS.contains(e.getKey())) {
+        headers.put(e.getKey(), e.getValue());
+      }
+    }
+    headers.put(Headers.REPLAYS, SubscriptionRunner.count(m, Headers.REPLAYS) + 1);
+    return headers;
+  }
+
+  @Override
+  public long purge() {
+    long n = transport.purgeQueue(queue);
+    log.info("purged {} dead letter(s) of {}", n, subscription);
+    return n;
+  }
+
+  private static String idOf(Message m) {
+    String id = m.header(AmqpBinding.PREFIX + "id");
+    return id != null ? id : m.messageId();
+  }
+
+  private DeadLetter toDeadLetter(Delivery d) {
+    Message m = d.message();
+    String routingKey = m.header(Headers.ROUTING_KEY);
+    Event event;
+    try {
+      event = AmqpBinding.toEvent(m, routingKey != null ? routingKey : d.routingKey(), codec);
+    } catch (RuntimeException e) {
+      event = null;
+    }
+    return new DeadLetter(
+        event != null ? event.id() : idOf(m),
+        event,
+        Optional.ofNullable(m.header(Headers.SUBSCRIPTION)).orElse(subscription),
+        routingKey,
+        SubscriptionRunner.count(m, Headers.ATTEMPTS),
+        m.header(Headers.ERROR_TYPE),
+        m.header(Headers.ERROR_MESSAGE),
+        m.header(Headers.ERROR_STACK),
+        time(m.header(Headers.FIRST_FAILURE)),
+        time(m.header(Headers.LAST_FAILURE)),
+        SubscriptionRunner.count(m, Headers.REPLAYS));
+  }
+
+  private static Instant time(String s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}
