@@ -1,0 +1,260 @@
+package dev.warren.server;
+
+import dev.warren.Event;
+import dev.warren.Subscription;
+import dev.warren.SubscriptionHandle;
+import dev.warren.Topics;
+import dev.warren.server.ApiKeys.ApiKey;
+import dev.warren.server.WarrenServer.Access;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.router.JavalinDefaultRouting;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Publishing ({@code POST /events}, {@code POST /events/{type}}) and streaming (SSE). */
+final class EventRoutes {
+  /** How often an idle stream is probed, which is also how soon a gone client is noticed. */
+  static final long HEARTBEAT_SECONDS = 10;
+
+  private static final AtomicLong STREAMS = new AtomicLong();
+
+  private final WarrenServer server;
+  private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService heartbeat =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("warren-sse-heartbeat").unstarted(r));
+
+  EventRoutes(WarrenServer server) {
+    this.server = server;
+    heartbeat.scheduleAtFixedRate(
+        () ->
+            clients.forEach(
+                c -> {
+                  synchronized (c) {
+                    c.sendComment("keep-alive");
+                  }
+                }),
+        HEARTBEAT_SECONDS,
+        HEARTBEAT_SECONDS,
+        TimeUnit.SECONDS);
+  }
+
+  void register(JavalinDefaultRouting router) {
+    server.add(router, HandlerType.POST, "/events", Access.AUTHENTICATED, this::postEvents);
+    server.add(router, HandlerType.POST, "/events/{type}", Access.AUTHENTICATED, this::postData);
+    server.add(router, HandlerType.GET, "/events/stream", Access.AUTHENTICATED, this::stream);
+  }
+
+  void close() {
+    heartbeat.shutdownNow();
+    for (SseClient c : List.copyOf(clients)) {
+      c.close();
+    }
+  }
+
+  private void postEvents(Context ctx) {
+    String mediaType = CloudEventsHttp.mediaType(ctx.contentType());
+    String source = defaultSource(ctx);
+    List<Event> events;
+    if (mediaType.equals(CloudEventsHttp.STRUCTURED)) {
+      byte[] body = Bodies.read(ctx, server.options().maxEventBytes());
+      events =
+          List.of(
+              CloudEventsHttp.structured(
+                  CloudEventsHttp.parseJson(body, "the request body"), source, "the event"));
+    } else if (mediaType.equals(CloudEventsHttp.BATCH)) {
+      byte[] body = Bodies.read(ctx, server.options().maxEventBytes());
+      events = CloudEventsHttp.batch(CloudEventsHttp.parseJson(body, "the request body"), source);
+    } else if (mediaType.startsWith("application/cloudevents")) {
+      throw new Problem(
+          415,
+          "unsupported CloudEvents format '"
+              + ctx.contentType()
+              + "': use "
+              + CloudEventsHttp.STRUCTURED
+              + " or "
+              + CloudEventsHttp.BATCH);
+    } else if (ctx.header("ce-specversion") != null || ctx.header("ce-type") != null) {
+      byte[] body = Bodies.read(ctx, server.options().maxEventBytes());
+      events =
+          List.of(
+              CloudEventsHttp.binary(
+                  ctx::header, ctx.headerMap().keySet(), ctx.contentType(), body, source));
+    } else {
+      throw new Problem(
+          415,
+          "unsupported content type '"
+              + ctx.contentType()
+              + "' without ce-* headers: use "
+              + CloudEventsHttp.STRUCTURED
+              + ", "
+              + CloudEventsHttp.BATCH
+              + " or binary mode (ce-specversion, ce-type headers)");
+    }
+    publish(ctx, events);
+  }
+
+  private void postData(Context ctx) {
+    String type = CloudEventsHttp.requireType(ctx.pathParam("type"), "the path");
+    String mediaType = CloudEventsHttp.mediaType(ctx.contentType());
+    if (!mediaType.isEmpty() && !CloudEventsHttp.isJson(mediaType)) {
+      throw new Problem(
+          415,
+          "unsupported content type '"
+              + ctx.contentType()
+              + "': send the data as application/json");
+    }
+    byte[] body = Bodies.read(ctx, server.options().maxEventBytes());
+    Event.Builder b = Event.builder(type).source(defaultSource(ctx));
+    if (body.length > 0) {
+      CloudEventsHttp.parseJson(body, "the request body");
+      b.data(body, Event.JSON);
+    }
+    String subject = ctx.header("ce-subject");
+    if (subject != null) {
+      b.subject(subject);
+    }
+    publish(ctx, List.of(b.build()));
+  }
+
+  private String defaultSource(Context ctx) {
+    ApiKey key = WarrenServer.key(ctx);
+    // why: null lets the engine fill in the instance's own source
+    return key == null || key.name() == null ? null : key.name();
+  }
+
+  private void publish(Context ctx, List<Event> events) {
+    ApiKey key = WarrenServer.key(ctx);
+    for (Event e : events) {
+      if (key != null && !key.mayPublish(e.type())) {
+        throw new Problem(
+            403, "API key '" + key.name() + "' may not publish events of type '" + e.type() + "'");
+      }
+    }
+    List<CompletableFuture<Event>> futures = new ArrayList<>(events.size());
+    for (Event e : events) {
+      futures.add(server.warren().publish(e));
+    }
+    List<String> ids = new ArrayList<>(events.size());
+    RuntimeException failure = null;
+    for (int i = 0; i < futures.size(); i++) {
+      String type = events.get(i).type();
+      try {
+        ids.add(futures.get(i).join().id());
+        Counter.builder("warren.events.published")
+            .tag("type", type)
+            .register(server.metrics())
+            .increment();
+      } catch (RuntimeException e) {
+        Counter.builder("warren.events.failed")
+            .tag("type", type)
+            .register(server.metrics())
+            .increment();
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    ctx.status(202).json(Map.of("ids", ids));
+  }
+
+  private void stream(Context ctx) throws Exception {
+    String pattern = ctx.queryParam("pattern");
+    if (pattern == null) {
+      throw Problem.badRequest("missing query parameter 'pattern', for example ?pattern=order.#");
+    }
+    String problem = Topics.patternProblem(pattern);
+    if (problem != null) {
+      throw Problem.badRequest(
+          "invalid pattern '" + CloudEventsHttp.shorten(pattern) + "': " + problem);
+    }
+    ApiKey key = WarrenServer.key(ctx);
+    if (key != null && !key.maySubscribe(pattern)) {
+      throw new Problem(
+          403, "API key '" + key.name() + "' may not subscribe to the pattern '" + pattern + "'");
+    }
+    if (!"text/event-stream".equals(ctx.header("Accept"))) {
+      throw new Problem(
+          406,
+          "send 'Accept: text/event-stream' to open a stream, got '" + ctx.header("Accept") + "'");
+    }
+    new SseHandler(0, client -> open(client, pattern)).handle(ctx);
+  }
+
+  private void open(SseClient client, String pattern) {
+    String name = "warren-server-stream-" + STREAMS.incrementAndGet();
+    Subscription subscription = Subscription.named(name).pattern(pattern).broadcast();
+    SubscriptionHandle handle =
+        server
+            .warren()
+            .subscribe(
+                subscription,
+                event -> {
+                  synchronized (client) {
+                    if (!client.terminated()) {
+                      client.sendEvent(
+                          "message", CloudEventsHttp.toJson(event).toString(), event.id());
+                    }
+                  }
+                });
+    clients.add(client);
+    client.onClose(
+        () -> {
+          clients.remove(client);
+          handle.close();
+          // why: the queue would expire by itself, but a stream's queue is nobody else's business
+          server.warren().transport().deleteQueue(handle.queue());
+          server.warren().transport().deleteQueue(subscription.deadLetterQueue());
+        });
+    client.sendComment("subscribed " + pattern);
+    client.keepAlive();
+  }
+
+  /** Reads request bodies within the size limit. */
+  static final class Bodies {
+    private Bodies() {}
+
+    static byte[] read(Context ctx, int max) {
+      long declared = ctx.req().getContentLengthLong();
+      if (declared > max) {
+        throw tooLarge(declared, max);
+      }
+      try {
+        byte[] body = ctx.req().getInputStream().readNBytes(max + 1);
+        if (body.length > max) {
+          throw tooLarge(body.length, max);
+        }
+        return body;
+      } catch (IOException e) {
+        throw Problem.badRequest("cannot read the request body: " + e.getMessage());
+      }
+    }
+
+    private static Problem tooLarge(long size, int max) {
+      return new Problem(
+          413,
+          "request body of "
+              + size
+              + (size > max ? "" : "+")
+              + " bytes is over the limit of "
+              + max
+              + " bytes (WARREN_MAX_EVENT_BYTES)");
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.warren.server;
+
+import dev.warren.InvalidEventException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How the HTTP server listens and what it accepts. Immutable; built with {@link #builder()} or read
+ * from the {@code WARREN_HTTP_*} environment variables.
+ *
+ * <pre>{@code
+ * ServerOptions options = ServerOptions.builder().port(0).build(); // 127.0.0.1, a free port
+ * WarrenServer server = WarrenServer.start(options, warren);
+ * }</pre>
+ *
+ * @param host the address to bind, {@code 127.0.0.1} by default
+ * @param port the port, {@code 8080} by default; {@code 0} picks a free one
+ * @param maxEventBytes the largest request body accepted, 1 MiB by default
+ * @param apiKeysFile the API keys file, or {@code null} for none (loopback only)
+ * @param insecure whether a non-loopback host may be bound without API keys
+ */
+public record ServerOptions(
+    String host, int port, int maxEventBytes, Path apiKeysFile, boolean insecure) {
+
+  /** Default body limit: 1 MiB. */
+  public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
+
+  /** Validates every value, naming the bad one. */
+  public ServerOptions {
+    if (host == null || host.isBlank()) {
+      throw new InvalidEventException("invalid WARREN_HTTP_HOST '" + host + "': it is empty");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new InvalidEventException("invalid WARREN_HTTP_PORT " + port + ": use 0 to 65535");
+    }
+    if (maxEventBytes < 1) {
+      throw new InvalidEventException(
+          "invalid WARREN_MAX_EVENT_BYTES " + maxEventBytes + ": use a positive number of bytes");
+    }
+  }
+
+  /**
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return options from {@code WARREN_HTTP_HOST}, {@code WARREN_HTTP_PORT}, {@code
+   *     WARREN_MAX_EVENT_BYTES} and {@code WARREN_API_KEYS_FILE}
+   */
+  public static ServerOptions fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * @param env the environment
+   * @return options read from it, defaults for what is missing
+   * @throws InvalidEventException naming a value that is not valid
+   */
+  public static ServerOptions fromEnvironment(Map<String, String> env) {
+    Builder b = builder();
+    String host = env.get("WARREN_HTTP_HOST");
+    if (host != null && !host.isBlank()) {
+      b.host(host.trim());
+    }
+    String port = env.get("WARREN_HTTP_PORT");
+    if (port != null && !port.isBlank()) {
+      b.port(parse("WARREN_HTTP_PORT", port));
+    }
+    String max = env.get("WARREN_MAX_EVENT_BYTES");
+    if (max != null && !max.isBlank()) {
+      b.maxEventBytes(parse("WARREN_MAX_EVENT_BYTES", max));
+    }
+    String keys = env.get("WARREN_API_KEYS_FILE");
+    if (keys != null && !keys.isBlank()) {
+      b.apiKeysFile(Path.of(keys.trim()));
+    }
+    return b.build();
+  }
+
+  private static int parse(String name, String value) {
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidEventException("invalid " + name + " '" + value + "': not a number", e);
+    }
+  }
+
+  /**
+   * @return whether {@link #host()} is a loopback address
+   */
+  public boolean isLoopback() {
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * @return a builder holding these options
+   */
+  public Builder toBuilder() {
+    return new Builder()
+        .host(host)
+        .port(port)
+        .maxEventBytes(maxEventBytes)
+        .apiKeysFile(apiKeysFile)
+        .insecure(insecure);
+  }
+
+  /** Builds {@link ServerOptions}; {@link #build()} validates. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+    private Path apiKeysFile;
+    private boolean insecure;
+
+    private Builder() {}
+
+    /**
+     * @param host the address to bind
+     * @return this builder
+     */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /**
+     * @param port the port; 0 for a free one
+     * @return this builder
+     */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * @param maxEventBytes the largest request body accepted
+     * @return this builder
+     */
+    public Builder maxEventBytes(int maxEventBytes) {
+      this.maxEventBytes = maxEventBytes;
+      return this;
+    }
+
+    /**
+     * @param apiKeysFile the API keys file, or {@code null}
+     * @return this builder
+     */
+    public Builder apiKeysFile(Path apiKeysFile) {
+      this.apiKeysFile = apiKeysFile;
+      return this;
+    }
+
+    /**
+     * @param insecure whether a non-loopback host may be bound without API keys
+     * @return this builder
+     */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /**
+     * @return the options
+     * @throws InvalidEventException naming a value that is not valid
+     */
+    public ServerOptions build() {
+      return new ServerOptions(host, port, maxEventBytes, apiKeysFile, insecure);
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package dev.warren.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.warren.BrokerUnavailableException;
+import dev.warren.InvalidEventException;
+import dev.warren.PublishRejectedException;
+import dev.warren.TopologyMismatchException;
+import dev.warren.Warren;
+import dev.warren.WarrenException;
+import dev.warren.internal.engine.WarrenEngine;
+import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.server.ApiKeys.ApiKey;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.JavalinDefaultRouting;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP face of Warren: CloudEvents in ({@code POST /events}), Server-Sent Events out ({@code
+ * GET /events/stream}), health, metrics, queues and dead letters. Javalin on virtual threads.
+ *
+ * <pre>{@code
+ * try (Warren warren = Warren.fromEnvironment()) {
+ *   WarrenServer server = WarrenServer.start(ServerOptions.fromEnvironment(), warren);
+ *   // ... curl -X POST localhost:8080/events/order.created -d '{"id":42}'
+ *   server.stop();
+ * }
+ * }</pre>
+ *
+ * <p>The server does not own the {@link Warren} instance: {@link #stop()} leaves it open.
+ */
+public final class WarrenServer {
+  private static final Logger log = LoggerFactory.getLogger(WarrenServer.class);
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  /** A route the server answers, as documented in {@code /openapi.json}. */
+  public record Route(String method, String path) {}
+
+  /** Who may call a route. */
+  enum Access {
+    /** Anyone, even without a key. */
+    OPEN,
+    /** Any valid key; the route checks the publish or subscribe scope for what it touches. */
+    AUTHENTICATED,
+    /** A key with the {@code admin} scope. */
+    ADMIN
+  }
+
+  private final ServerOptions options;
+  private final WarrenEngine warren;
+  private final ApiKeys keys;
+  private final PrometheusMeterRegistry metrics;
+  private final JvmGcMetrics gcMetrics;
+  private final List<Route> routes = new ArrayList<>();
+  private final EventRoutes events;
+  private Javalin app;
+
+  private WarrenServer(ServerOptions options, WarrenEngine warren, ApiKeys keys) {
+    this.options = options;
+    this.warren = warren;
+    this.keys = keys;
+    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(metrics);
+    this.events = new EventRoutes(this);
+  }
+
+  /**
+   * Starts serving; returns once the port is bound.
+   *
+   * @param options where to listen and what to accept
+   * @param warren the instance to publish through; stays owned by the caller
+   * @return the running server
+   * @throws InvalidEventException when the keys file is not valid, or a non-loopback host has no
+   *     keys and {@link ServerOptions#insecure()} is not set
+   * @throws IllegalArgumentException when {@code warren} is not Warren's own implementation
+   */
+  public static WarrenServer start(ServerOptions options, Warren warren) {
+    if (!(warren instanceof WarrenEngine engine)) {
+      throw new IllegalArgumentException(
+          "the server needs warren-core's implementation (Warren.create), got "
+              + warren.getClass().getName());
+    }
+    ApiKeys keys =
+        options.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(options.apiKeysFile());
+    if (keys.isEmpty()) {
+      if (!options.isLoopback() && !options.insecure()) {
+        throw new InvalidEventException(
+            "refusing to serve on "
+                + options.host()
+                + " without API keys: set WARREN_API_KEYS_FILE, bind 127.0.0.1, or pass --insecure");
+      }
+      if (options.isLoopback()) {
+        log.info(
+            "no API keys configured: serving on loopback {} only, without authentication",
+            options.host());
+      } else {
+        log.warn(
+            "no API keys configured and --insecure: {} is open to anyone who can reach it",
+            options.host());
+      }
+    }
+    WarrenServer server = new WarrenServer(options, engine, keys);
+    server.startJavalin();
+    return server;
+  }
+
+  private void startJavalin() {
+    app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.startupWatcherEnabled = false;
+              config.useVirtualThreads = true;
+              config.http.maxRequestSize = options.maxEventBytes();
+              config.jetty.defaultHost = options.host();
+              config.jetty.defaultPort = options.port();
+              config.requestLogger.http(this::recordRequest);
+              config.router.mount(this::routes);
+            });
+    app.start();
+    log.info(
+        "warren server on http://{}:{} over {}", options.host(), app.port(), warren.describe());
+  }
+
+  private void routes(JavalinDefaultRouting router) {
+    router.exception(Exception.class, this::handleException);
+    router.error(404, ctx -> notFound(ctx));
+    add(router, HandlerType.GET, "/health/live", Access.OPEN, Health.live(warren));
+    add(router, HandlerType.GET, "/health/ready", Access.OPEN, Health.ready(warren));
+    add(router, HandlerType.GET, "/openapi.json", Access.OPEN, WarrenServer::openApi);
+    add(
+        router,
+        HandlerType.GET,
+        "/metrics",
+        Access.ADMIN,
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    events.register(router);
+    new AdminRoutes(this).register(router);
+  }
+
+  void add(
+      JavalinDefaultRouting router,
+      HandlerType method,
+      String path,
+      Access access,
+      Handler handler) {
+    routes.add(new Route(method.name(), path));
+    router.addHttpHandler(
+        method,
+        path,
+        ctx -> {
+          ctx.attribute("key", authorize(ctx, access));
+          handler.handle(ctx);
+        });
+  }
+
+  /**
+   * @return the routes the server answers
+   */
+  public List<Route> routes() {
+    return Collections.unmodifiableList(routes);
+  }
+
+  /**
+   * @return the bound port
+   */
+  public int port() {
+    return app.port();
+  }
+
+  /**
+   * @return the Prometheus registry the server records into
+   */
+  PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  ServerOptions options() {
+    return options;
+  }
+
+  WarrenEngine warren() {
+    return warren;
+  }
+
+  /** Stops serving and closes open event streams. The Warren instance stays open. */
+  public void stop() {
+    events.close();
+    app.stop();
+    gcMetrics.close();
+    metrics.close();
+  }
+
+  // --- security
+
+  private ApiKey authorize(Context ctx, Access access) {
+    if (keys.isEmpty()) {
+      return ApiKeys.ANONYMOUS;
+    }
+    if (access == Access.OPEN) {
+      return keys.authenticate(ctx.header("Authorization")).orElse(null);
+    }
+    ApiKey key =
+        keys.authenticate(ctx.header("Authorization"))
+            .orElseThrow(
+                () ->
+                    new Problem(
+                        401,
+                        ctx.header("Authorization") == null
+                            ? "missing 'Authorization: Bearer <key>' header"
+                            : "the API key in the Authorization header is not valid"));
+    if (access == Access.ADMIN && !key.isAdmin()) {
+      throw new Problem(
+          403, "API key '" + key.name() + "' lacks the 'admin' scope needed for " + ctx.path());
+    }
+    return key;
+  }
+
+  static ApiKey key(Context ctx) {
+    return ctx.attribute("key");
+  }
+
+  static String keyName(Context ctx) {
+    ApiKey key = key(ctx);
+    return key == null ? "anonymous" : key.nameOr("anonymous");
+  }
+
+  // --- errors and metrics
+
+  private void handleException(Exception e, Context ctx) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    Problem problem;
+    if (t instanceof Problem p) {
+      problem = p;
+    } else if (t instanceof BrokerUnavailableException) {
+      problem = new Problem(503, "the broker is unavailable: " + t.getMessage());
+      ctx.header("Retry-After", "5");
+    } else if (t instanceof PublishRejectedException) {
+      problem = new Problem(502, "the broker rejected the message: " + t.getMessage());
+    } else if (t instanceof TopologyMismatchException) {
+      problem = new Problem(409, t.getMessage());
+    } else if (t instanceof InvalidEventException) {
+      problem = Problem.badRequest(t.getMessage());
+    } else if (t instanceof WarrenException w
+        && w.getMessage() != null
+        && w.getMessage().contains("cannot")) {
+      problem = new Problem(501, w.getMessage());
+    } else {
+      log.error("{} {} failed", ctx.method(), ctx.path(), t);
+      problem = new Problem(500, "internal error: " + t.getClass().getSimpleName());
+    }
+    writeProblem(ctx, problem);
+  }
+
+  private static void notFound(Context ctx) {
+    String type = ctx.res().getContentType();
+    if (type != null && type.startsWith(PROBLEM_JSON)) {
+      return;
+    }
+    writeProblem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
+  }
+
+  static void writeProblem(Context ctx, Problem problem) {
+    try {
+      ctx.status(problem.status())
+          .contentType(PROBLEM_JSON)
+          .result(JsonDataCodec.MAPPER.writeValueAsBytes(problem.body(ctx.path())));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void recordRequest(Context ctx, Float millis) {
+    String uri;
+    try {
+      uri = ctx.endpointHandlerPath();
+    } catch (RuntimeException e) {
+      uri = "unmatched";
+    }
+    Timer.builder("http.server.requests")
+        .description("HTTP requests served")
+        .tag("method", ctx.method().name())
+        .tag("uri", uri)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  private static void openApi(Context ctx) throws IOException {
+    try (var in = WarrenServer.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the jar");
+      }
+      ctx.contentType("application/json").result(in.readAllBytes());
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package dev.warren.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warren.Event;
+import dev.warren.RetryPolicy;
+import dev.warren.Subscription;
+import dev.warren.Warren;
+import dev.warren.WarrenOptions;
+import dev.warren.internal.envelope.JsonDataCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ServerEndpointsTest {
+  static Warren warren;
+  static WarrenServer server;
+  static Http http;
+  static final List<Event> seen = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    warren = Warren.create(WarrenOptions.builder().source("test-server").build());
+    warren.subscribe(Subscription.named("spy").pattern("#"), seen::add);
+    long t0 = System.nanoTime();
+    server =
+        WarrenServer.start(ServerOptions.builder().port(0).maxEventBytes(4096).build(), warren);
+    System.out.println("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    http = new Http(server.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.stop();
+    warren.close();
+  }
+
+  static JsonNode json(HttpResponse<String> r) throws Exception {
+    return JsonDataCodec.MAPPER.readTree(r.body());
+  }
+
+  @Test
+  void structuredEventIsPublishedWithDefaults() throws Exception {
+    var r =
+        http.send(
+            "POST",
+            "/events",
+            "application/cloudevents+json",
+            "{\"specversion\":\"1.0\",\"type\":\"order.created\",\"data\":{\"id\":1},\"tenant\":\"a\"}");
+    assertThat(r.statusCode()).isEqualTo(202);
+    String id = json(r).get("ids").get(0).asText();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> seen.stream().anyMatch(e -> e.id().equals(id)));
+    Event e = seen.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+    assertThat(e.source()).isEqualTo("test-server");
+    assertThat(e.dataAsString()).isEqualTo("{\"id\":1}");
+    assertThat(e.extension("tenant")).contains("a");
+  }
+
+  @Test
+  void batchAndBinaryAndTyped() throws Exception {
+    var batch =
+        http.send(
+            "POST",
+            "/events",
+            "application/cloudevents-batch+json",
+            "[{\"specversion\":\"1.0\",\"type\":\"b.one\",\"id\":\"b1\",\"source\":\"/x\"},"
+                + "{\"specversion\":\"1.0\",\"type\":\"b.two\",\"id\":\"b2\",\"time\":\"2024-01-01T00:00:00Z\"}]");
+    assertThat(batch.statusCode()).isEqualTo(202);
+    assertThat(json(batch).get("ids").toString()).isEqualTo("[\"b1\",\"b2\"]");
+    var binary =
+        http.send(
+            "POST",
+            "/events",
+            "text/plain",
+            "hello",
+            "ce-specversion",
+            "1.0",
+            "ce-type",
+            "bin.text",
+            "ce-id",
+            "bin-1",
+            "ce-partitionkey",
+            "k1");
+    assertThat(binary.statusCode()).isEqualTo(202);
+    var typed = http.send("POST", "/events/typed.data", "application/json", "{\"n\":5}");
+    assertThat(typed.statusCode()).isEqualTo(202);
+    String typedId = json(typed).get("ids").get(0).asText();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                seen.stream()
+                    .map(Event::id)
+                    .toList()
+                    .containsAll(List.of("b1", "b2", "bin-1", typedId)));
+    Event bin = seen.stream().filter(x -> x.id().equals("bin-1")).findFirst().orElseThrow();
+    assertThat(bin.dataAsString()).isEqualTo("hello");
+    assertThat(bin.partitionKey()).contains("k1");
+  }
+
+  @Test
+  void streamDeliversServerSentEvents() throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(http.base() + "/events/stream?pattern=sse.*"))
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    HttpResponse<java.io.InputStream> r =
+        http.client().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (var in =
+                      new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                      lines.add(line);
+                    }
+                  } catch (Exception ignored) {
+                    // closed
+                  }
+                });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> lines.stream().anyMatch(l -> l.startsWith(": subscribed")));
+    warren.publish("sse.hello", java.util.Map.of("x", 1)).join();
+    warren.publish("other.hello", java.util.Map.of("x", 2)).join();
+    String data = null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (data == null && System.nanoTime() < deadline) {
+      String l = lines.poll(100, TimeUnit.MILLISECONDS);
+      if (l != null && l.startsWith("data:")) {
+        data = l.substring(5).strip();
+      }
+    }
+    assertThat(data).isNotNull();
+    JsonNode ev = JsonDataCodec.MAPPER.readTree(data);
+    assertThat(ev.get("type").asText()).isEqualTo("sse.hello");
+    assertThat(ev.get("data").get("x").asInt()).isEqualTo(1);
+    r.body().close();
+    reader.interrupt();
+  }
+
+  @Test
+  void health() throws Exception {
+    var live = http.get("/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(json(live).get("status").asText()).isEqualTo("Healthy");
+    var ready = http.get("/health/ready");
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(json(ready).get("checks").get(0).get("name").asText()).isEqualTo("memory");
+  }
+
+  @Test
+  void metrics() {
+    http.send("POST", "/events/metric.test", "application/json", "1");
+    var r = http.get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("http_server_requests")
+        .contains("warren_events_published_total{type=\"metric.test\"}")
+        .contains("jvm_memory_used_bytes");
+  }
+
+  @Test
+  void queueLifecycle() throws Exception {
+    var put =
+        http.send(
+            "PUT",
+            "/queues/audit-q",
+            "application/json",
+            "{\"bindings\":[\"audit.#\"],\"ttl\":60000,\"maxLength\":100}");
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(json(put).get("arguments").get("x-max-length").asLong()).isEqualTo(100);
+    http.send("POST", "/events/audit.one", "application/json", "{\"a\":1}");
+    var sent =
+        http.send(
+            "POST",
+            "/queues/audit-q/messages",
+            "application/cloudevents+json",
+            "{\"specversion\":\"1.0\",\"type\":\"direct.msg\",\"id\":\"d1\"}");
+    assertThat(sent.statusCode()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> json(http.get("/queues/audit-q")).get("messages").asLong() == 2);
+    var list = http.get("/queues");
+    assertThat(list.body()).contains("audit-q");
+    var peek = http.get("/queues/audit-q/messages?limit=5");
+    assertThat(json(peek).get("messages")).hasSize(2);
+    assertThat(json(peek).get("messages").get(1).get("id").asText()).isEqualTo("d1");
+    assertThat(json(http.get("/queues/audit-q")).get("messages").asLong()).isEqualTo(2);
+    var purge = http.send("DELETE", "/queues/audit-q/messages", null, null);
+    assertThat(json(purge).get("purged").asLong()).isEqualTo(2);
+    assertThat(http.send("DELETE", "/queues/audit-q", null, null).statusCode()).isEqualTo(204);
+    assertThat(http.get("/queues/audit-q").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void subscriptionsAndDeadLetters() throws Exception {
+    warren.subscribe(
+        Subscription.named("failing").pattern("fail.*").retry(RetryPolicy.none()),
+        e -> {
+          throw new IllegalStateException("boom " + e.id());
+        });
+    assertThat(http.get("/subscriptions").body()).contains("\"failing\"").contains("\"spy\"");
+    warren.publish(Event.builder("fail.one").id("f1").build()).join();
+    warren.publish(Event.builder("fail.two").id("f2").build()).join();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> json(http.get("/subscriptions/failing/dead-letters")).get("count").asLong() == 2);
+    var peek = json(http.get("/subscriptions/failing/dead-letters?limit=1"));
+    assertThat(peek.get("deadLetters")).hasSize(1);
+    assertThat(peek.get("deadLetters").get(0).get("errorMessage").asText()).contains("boom");
+    var replay =
+        http.send(
+            "POST",
+            "/subscriptions/failing/dead-letters/replay",
+            "application/json",
+            "{\"ids\":[\"f1\"]}");
+    assertThat(json(replay).get("replayed").asLong()).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> json(http.get("/subscriptions/failing/dead-letters")).get("count").asLong() == 2);
+    var purge = http.send("DELETE", "/subscriptions/failing/dead-letters", null, null);
+    assertThat(json(purge).get("purged").asLong()).isEqualTo(2);
+    assertThat(http.send("POST", "/subscriptions/failing/dead-letters/replay", null, null).body())
+        .contains("\"replayed\":0");
+  }
+
+  @Test
+  void openApiDescribesEveryRoute() throws Exception {
+    var r = http.get("/openapi.json");
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode doc = json(r);
+    assertThat(doc.get("openapi").asText()).startsWith("3.1");
+    assertThat(server.routes()).hasSizeGreaterThan(15);
+    for (WarrenServer.Route route : server.routes()) {
+      JsonNode path = doc.get("paths").get(route.path());
+      assertThat(path).as("path " + route.path()).isNotNull();
+      assertThat(path.get(route.method().toLowerCase(java.util.Locale.ROOT)))
+          .as(route.method() + " " + route.path())
+          .isNotNull();
+    }
+    long documented =
+        Stream.of(doc.get("paths"))
+            .flatMap(p -> p.properties().stream())
+            .mapToLong(e -> e.getValue().size())
+            .sum();
+    assertThat(documented).isEqualTo(server.routes().size());
+  }
+}
