@@ -1,6 +1,8 @@
 package dev.warren;
 
+import dev.warren.lineage.Lineage;
 import dev.warren.spi.WarrenFactory;
+import dev.warren.tasks.Tasks;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 
@@ -99,6 +101,35 @@ public interface Warren extends AutoCloseable {
    * @throws InvalidEventException when no such subscription's dead-letter queue exists
    */
   DeadLetters deadLetters(String subscription);
+
+  /**
+   * The Celery-style task queue of this instance: register handlers, submit tasks, follow their
+   * state. Created on first use; its state store comes from {@code WARREN_STORE_URL} ({@code
+   * memory:} by default, {@code jdbc:postgresql://…} or {@code redis://…}).
+   *
+   * <pre>{@code
+   * warren.tasks().register("thumbnail", ctx -> render(ctx.args(Thumb.class), ctx));
+   * TaskHandle task = warren.tasks().submit("thumbnail", new Thumb("a.png"), TaskOptions.defaults());
+   * TaskStatus done = task.await(Duration.ofMinutes(1));
+   * }</pre>
+   *
+   * @return the task queue, the same instance on every call
+   * @throws WarrenException when the configured task store cannot be reached
+   */
+  Tasks tasks();
+
+  /**
+   * What happened to events and how they caused one another, recorded in the background by every
+   * instance into the store of {@code WARREN_STORE_URL} (bounded memory by default).
+   *
+   * <pre>{@code
+   * warren.lineage().tree(eventId).ifPresent(tree -> show(tree.roots()));
+   * }</pre>
+   *
+   * @return the lineage queries
+   * @throws WarrenException when lineage recording is switched off ({@code WARREN_LINEAGE=off})
+   */
+  Lineage lineage();
 
   /**
    * @return which transport this instance uses and where it is connected, for example {@code

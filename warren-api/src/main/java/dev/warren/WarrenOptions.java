@@ -378,6 +378,11 @@ public final class WarrenOptions {
         if (parsed.getHost() == null) {
           throw new WarrenException("RabbitMQ URL '" + mask(uri) + "' names no host");
         }
+        if ("/".equals(parsed.getRawPath())) {
+          // why: to amqp-client a lone trailing slash names the empty virtual host, which is
+          // never what is meant; without a path it connects to the default one, "/"
+          uri = uri.substring(0, uri.length() - 1);
+        }
       }
       this.rabbitmqUri = uri;
       return this;

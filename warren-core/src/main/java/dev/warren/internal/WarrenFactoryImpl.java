@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /** Picks the transport the options ask for and starts the engine on it. */
 public final class WarrenFactoryImpl implements WarrenFactory {
-  private static final Logger log = LoggerFactory.getLogger("dev.warren");
+  private static final Logger log = LoggerFactory.getLogger("dev.warren.startup");
 
   @Override
   public Warren create(WarrenOptions options) {

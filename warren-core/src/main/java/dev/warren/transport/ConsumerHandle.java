@@ -14,6 +14,15 @@ public interface ConsumerHandle extends AutoCloseable {
    */
   void cancel();
 
+  /**
+   * Cancels the consumer and gives every delivery it holds and has not settled back to the queue in
+   * one step, in their original order, as a closed channel does. Used to hand a single-active-
+   * consumer queue to the next consumer without letting later messages overtake earlier ones.
+   */
+  default void abort() {
+    cancel();
+  }
+
   @Override
   default void close() {
     cancel();

@@ -15,11 +15,36 @@ class LayeringTest {
   static final ArchRule apiDependsOnNothingElseInTheProject =
       classes()
           .that()
-          .resideInAnyPackage("dev.warren", "dev.warren.spi")
+          .resideInAnyPackage("dev.warren", "dev.warren.spi", "dev.warren.tasks..")
           .should()
           .onlyDependOnClassesThat()
-          .resideInAnyPackage("dev.warren", "dev.warren.spi", "java..")
+          .resideInAnyPackage(
+              "dev.warren",
+              "dev.warren.spi",
+              "dev.warren.tasks..",
+              "dev.warren.lineage..",
+              "java..")
           .because("the API is what users compile against; it must stay free of implementation");
+
+  @ArchTest
+  static final ArchRule lineageApiDependsOnTheEventApiOnly =
+      classes()
+          .that()
+          .resideInAPackage("dev.warren.lineage..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("dev.warren", "dev.warren.lineage..", "java..")
+          .because("the lineage API is part of what users compile against");
+
+  @ArchTest
+  static final ArchRule taskApiDependsOnTheEventApiOnly =
+      classes()
+          .that()
+          .resideInAPackage("dev.warren.tasks..")
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage("dev.warren", "dev.warren.tasks..", "java..")
+          .because("the task API is part of what users compile against");
 
   @ArchTest
   static final ArchRule transportSpiDoesNotKnowImplementations =

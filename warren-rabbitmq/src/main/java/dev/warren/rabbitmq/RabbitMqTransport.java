@@ -1,18 +1,14 @@
 package dev.warren.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.AlreadyClosedException;
-import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoverableConnection;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.BrokerUnavailableException;
-import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
@@ -25,165 +21,204 @@ import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Date;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RabbitMQ transport: one connection with automatic connection and topology recovery, one
- * confirm channel for publishing with a bounded window of pipelined confirms, one channel per
- * consumer, short-lived channels for declarations (so a refused declaration never closes a channel
- * that carries traffic).
+ * The {@link Transport} on RabbitMQ, with the official amqp-client.
  *
- * <p>Publishes whose confirm was lost with the connection are kept and published again once the
- * connection recovered; their futures complete only on a confirm from the broker.
+ * <p>Two connections, as RabbitMQ advises: {@code warren-<instance>} for declarations, consumers
+ * and {@code basic.get}, and {@code warren-<instance>-publisher} for publishing, so that flow
+ * control or a resource alarm that blocks publishing never stalls consumers and their acks. Both
+ * recover automatically; after a recovery this transport declares its exchanges, queues and
+ * bindings again ({@link DeclaredTopology}), amqp-client registers the consumers again, and
+ * publishes whose confirm was lost go out again ({@link ConfirmPublisher}).
+ *
+ * <p>Channels by role: one confirm channel for all publishing; one channel per consumer, with its
+ * prefetch; one admin channel for declarations and inspections, so a refused declaration (406) or
+ * an inspection of a missing queue (404), which make the broker close the channel, never touch a
+ * channel that carries messages; one channel per {@code basic.get}, open until its delivery is
+ * settled.
+ *
+ * <pre>{@code
+ * try (Transport t = RabbitMqTransport.connect(options)) {
+ *   t.declareQueue(QueueSpec.durable("orders"));
+ *   t.publish("", "orders", Message.of(body, Map.of())).join();
+ * }
+ * }</pre>
  */
 public final class RabbitMqTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqTransport.class);
 
+  /** How long {@link #close()} waits for the broker to close each connection. */
+  private static final int CLOSE_TIMEOUT_MS = 5000;
+
   private final WarrenOptions options;
+  private final Connector connector;
   private final Connection connection;
+  private final Connection publishing;
   private final String where;
-  private final Semaphore window;
-  private final ReentrantLock publishLock = new ReentrantLock();
-  private final ConcurrentNavigableMap<Long, Pending> outstanding = new ConcurrentSkipListMap<>();
-  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  private final List<RabbitConsumer> consumers = new CopyOnWriteArrayList<>();
-  private final ScheduledExecutorService timer;
-  private final ManagementApi management;
-  private Channel publishChannel;
-  private Channel getChannel;
-  private volatile boolean connected = true;
-  private volatile boolean closed;
+  private final ScheduledExecutorService tasks;
+  private final AdminChannel admin;
+  private final DeclaredTopology topology = new DeclaredTopology();
+  private final ConfirmPublisher publisher;
+  private final Set<RabbitMqConsumer> consumers = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger consumerTags = new AtomicInteger();
+  private final AtomicLong connectionLosses = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile boolean topologyReady = true;
+  private volatile Boolean consistentHash;
+  private volatile ManagementApi management;
 
-  /** A publish on its way: kept until the broker confirms it, republished after a recovery. */
-  private record Pending(
-      String exchange,
-      String routingKey,
-      AMQP.BasicProperties props,
-      byte[] body,
-      CompletableFuture<Void> future) {}
-
-  private RabbitMqTransport(WarrenOptions options, Connection connection, String where) {
+  private RabbitMqTransport(
+      WarrenOptions options, Connector connector, Connection connection, Connection publishing)
+      throws IOException {
     this.options = options;
+    this.connector = connector;
     this.connection = connection;
-    this.where = where;
-    this.window = new Semaphore(options.confirmWindow());
-    this.management = new ManagementApi(options.rabbitmqUri());
-    this.timer =
+    this.publishing = publishing;
+    this.where = connector.address() + " vhost " + connector.vhost();
+    this.tasks =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "warren-rabbitmq-timer");
+              Thread t = new Thread(r, "warren-rabbitmq-" + options.instanceId());
               t.setDaemon(true);
               return t;
             });
-    try {
-      openPublishChannel();
-    } catch (IOException e) {
-      throw new BrokerUnavailableException("cannot open a channel on " + where + ": " + e, e);
-    }
+    this.admin = new AdminChannel(connection, where);
     connection.addShutdownListener(this::connectionLost);
-    ((Recoverable) connection)
+    ((RecoverableConnection) connection).addRecoveryListener(new MainRecovery());
+    publishing.addShutdownListener(this::publishingConnectionLost);
+    publishing.addBlockedListener(
+        reason ->
+            log.warn(
+                "RabbitMQ at {} blocks publishing ({}); publishes wait up to {}",
+                where,
+                reason,
+                BrokerErrors.human(options.publishTimeout())),
+        () -> log.info("RabbitMQ at {} accepts publishes again", where));
+    try {
+      this.publisher =
+          new ConfirmPublisher(
+              publishing,
+              where,
+              options.confirmWindow(),
+              options.publishTimeout(),
+              tasks,
+              () -> topologyReady);
+    } catch (IOException | RuntimeException e) {
+      tasks.shutdownNow();
+      throw e;
+    }
+    ((RecoverableConnection) publishing)
         .addRecoveryListener(
             new RecoveryListener() {
               @Override
               public void handleRecovery(Recoverable recoverable) {
-                recovered();
+                log.info("RabbitMQ at {}: publishing connection recovered", where);
+                publisher.connectionRecovered();
               }
 
               @Override
               public void handleRecoveryStarted(Recoverable recoverable) {
-                log.info("RabbitMQ at {}: recovering the connection", where);
+                // logged when the connection was lost
               }
             });
   }
 
   /**
-   * Connects, retrying an unreachable broker with backoff up to the connect timeout.
+   * Connects to the broker in {@link WarrenOptions#rabbitmqUri()}, retrying an unreachable one with
+   * backoff for up to {@link WarrenOptions#connectTimeout()}.
    *
-   * @param options the options, with a RabbitMQ URI
+   * @param options the options
    * @return a connected transport
+   * @throws BrokerUnavailableException when the broker stayed unreachable, with the URI (password
+   *     masked), how long it was tried and why it failed
+   * @throws WarrenException when the URI is not usable or the broker refused the credentials or the
+   *     virtual host
    */
   public static RabbitMqTransport connect(WarrenOptions options) {
-    ConnectionFactory factory = new ConnectionFactory();
-    String display = options.rabbitmqUriForDisplay();
-    try {
-      factory.setUri(options.rabbitmqUri());
-    } catch (Exception e) {
-      throw new WarrenException("RabbitMQ URL '" + display + "' is not usable: " + e.getMessage());
-    }
-    factory.setAutomaticRecoveryEnabled(true);
-    factory.setTopologyRecoveryEnabled(true);
-    factory.setNetworkRecoveryInterval(1000);
-    factory.setRequestedHeartbeat(10);
-    factory.setConnectionTimeout(5000);
-    String where =
-        factory.getHost() + ":" + factory.getPort() + " vhost " + factory.getVirtualHost();
+    Connector connector = new Connector(options);
     long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-    long backoff = 100;
-    while (true) {
-      try {
-        Connection c = factory.newConnection("warren-" + options.instanceId());
-        return new RabbitMqTransport(options, c, where);
-      } catch (IOException | TimeoutException e) {
-        String reason = rootMessage(e);
-        if (reason.contains("ACCESS_REFUSED") || reason.contains("NOT_ALLOWED")) {
-          throw new BrokerUnavailableException(
-              "RabbitMQ at " + display + " refused us: " + reason, e);
-        }
-        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff) > deadline) {
-          throw new BrokerUnavailableException(
-              "RabbitMQ at "
-                  + display
-                  + " unreachable after "
-                  + options.connectTimeout().toSeconds()
-                  + " s: "
-                  + reason,
-              e);
-        }
-        log.warn("RabbitMQ at {} unreachable ({}); retrying in {} ms", display, reason, backoff);
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new BrokerUnavailableException("interrupted while connecting to " + display, ie);
-        }
-        backoff = Math.min(backoff * 2, 2000);
+    String name = "warren-" + options.instanceId();
+    Connection main = connector.connect(name, deadline);
+    Connection publishing = null;
+    try {
+      publishing = connector.connect(name + "-publisher", deadline);
+      RabbitMqTransport transport = new RabbitMqTransport(options, connector, main, publishing);
+      log.info("RabbitMQ at {}: connected as {}", transport.where, name);
+      return transport;
+    } catch (IOException | RuntimeException e) {
+      abort(main);
+      abort(publishing);
+      if (e instanceof WarrenException w) {
+        throw w;
       }
+      throw new BrokerUnavailableException(
+          "RabbitMQ at " + connector.display() + " is unavailable: " + BrokerErrors.reason(e), e);
     }
   }
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+  private static void abort(Connection c) {
+    if (c != null) {
+      c.abort(CLOSE_TIMEOUT_MS);
     }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
   }
 
-  private void openPublishChannel() throws IOException {
-    Channel ch = connection.createChannel();
-    ch.confirmSelect();
-    ch.addConfirmListener(this::confirmed, this::rejected);
-    publishChannel = ch;
+  /** Recovery of the main connection: topology first, then (amqp-client) consumers. */
+  private final class MainRecovery implements RecoveryListener {
+    @Override
+    public void handleRecoveryStarted(Recoverable recoverable) {
+      // logged when the connection was lost
+    }
+
+    @Override
+    public void handleTopologyRecoveryStarted(Recoverable recoverable) {
+      topology.redeclare(connection, where);
+    }
+
+    @Override
+    public void handleRecovery(Recoverable recoverable) {
+      topologyReady = true;
+      log.info(
+          "RabbitMQ at {}: connection recovered, {} consumers registered again",
+          where,
+          consumers.size());
+    }
+  }
+
+  private void connectionLost(ShutdownSignalException cause) {
+    if (closed.get() || cause.isInitiatedByApplication()) {
+      return;
+    }
+    topologyReady = false;
+    connectionLosses.incrementAndGet();
+    log.warn(
+        "RabbitMQ at {}: connection lost ({}); reconnecting", where, BrokerErrors.reason(cause));
+  }
+
+  private void publishingConnectionLost(ShutdownSignalException cause) {
+    if (closed.get() || cause.isInitiatedByApplication()) {
+      return;
+    }
+    log.warn(
+        "RabbitMQ at {}: publishing connection lost ({}); reconnecting, publishes wait up to {}",
+        where,
+        BrokerErrors.reason(cause),
+        BrokerErrors.human(options.publishTimeout()));
   }
 
   @Override
@@ -193,443 +228,385 @@ public final class RabbitMqTransport implements Transport {
 
   @Override
   public String describe() {
-    return connected && connection.isOpen()
+    if (closed.get()) {
+      return "closed (was connected to " + where + ")";
+    }
+    return isConnected()
         ? "connected to " + where
-        : "disconnected from " + where + " (recovering)";
+        : "disconnected from " + connector.address() + " (recovering)";
   }
 
   @Override
   public boolean isConnected() {
-    return connected && connection.isOpen() && !closed;
+    return !closed.get() && connection.isOpen() && publishing.isOpen();
   }
 
-  // ---------------------------------------------------------------- publishing
-
-  @Override
-  public CompletableFuture<Void> publish(String exchange, String routingKey, Message message) {
-    if (closed) {
-      return CompletableFuture.failedFuture(
-          new WarrenException("the RabbitMQ transport is closed"));
-    }
-    CompletableFuture<Void> future = new CompletableFuture<>();
-    try {
-      if (!window.tryAcquire(options.publishTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        return CompletableFuture.failedFuture(
-            new BrokerUnavailableException(
-                "no confirm from RabbitMQ at "
-                    + where
-                    + " for "
-                    + options.confirmWindow()
-                    + " publishes within "
-                    + options.publishTimeout()));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return CompletableFuture.failedFuture(new WarrenException("interrupted while publishing", e));
-    }
-    future.whenComplete((v, e) -> window.release());
-    Pending p = new Pending(exchange, routingKey, properties(message), message.body(), future);
-    send(p);
-    if (!future.isDone()) {
-      timer.schedule(() -> expire(p), options.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-    return future;
-  }
-
-  private void send(Pending p) {
-    publishLock.lock();
-    try {
-      if (!connected || publishChannel == null || !publishChannel.isOpen()) {
-        waiting.add(p);
-        return;
-      }
-      long seq = publishChannel.getNextPublishSeqNo();
-      outstanding.put(seq, p);
-      try {
-        publishChannel.basicPublish(p.exchange, p.routingKey, false, p.props, p.body);
-      } catch (IOException | AlreadyClosedException e) {
-        outstanding.remove(seq);
-        waiting.add(p);
-      }
-    } finally {
-      publishLock.unlock();
-    }
-  }
-
-  /** The publish timeout ran out: fail it if the broker is still away and never confirmed. */
-  private void expire(Pending p) {
-    if (p.future.isDone()) {
-      return;
-    }
-    boolean removed;
-    publishLock.lock();
-    try {
-      removed = waiting.remove(p);
-    } finally {
-      publishLock.unlock();
-    }
-    if (removed) {
-      p.future.completeExceptionally(
-          new BrokerUnavailableException(
-              "RabbitMQ at " + where + " unavailable for " + options.publishTimeout()));
-    }
-  }
-
-  private void confirmed(long seq, boolean multiple) {
-    settle(seq, multiple, null);
-  }
-
-  private void rejected(long seq, boolean multiple) {
-    settle(seq, multiple, "RabbitMQ refused the message (negative confirm)");
-  }
-
-  private void settle(long seq, boolean multiple, String error) {
-    List<Pending> done = new ArrayList<>();
-    if (multiple) {
-      ConcurrentNavigableMap<Long, Pending> head = outstanding.headMap(seq, true);
-      done.addAll(head.values());
-      head.clear();
-    } else {
-      Pending p = outstanding.remove(seq);
-      if (p != null) {
-        done.add(p);
-      }
-    }
-    for (Pending p : done) {
-      if (error == null) {
-        p.future.complete(null);
-      } else {
-        p.future.completeExceptionally(
-            new PublishRejectedException(error + " for routing key '" + p.routingKey + "'"));
-      }
-    }
-  }
-
-  private void connectionLost(ShutdownSignalException cause) {
-    if (closed) {
-      return;
-    }
-    connected = false;
-    log.warn("RabbitMQ at {}: connection lost ({})", where, cause.getMessage());
-    publishLock.lock();
-    try {
-      // why: their confirms died with the connection; they go out again after recovery
-      List<Pending> unconfirmed = new ArrayList<>(outstanding.values());
-      outstanding.clear();
-      for (int i = unconfirmed.size() - 1; i >= 0; i--) {
-        waiting.addFirst(unconfirmed.get(i));
-      }
-    } finally {
-      publishLock.unlock();
-    }
-  }
-
-  private void recovered() {
-    log.info("RabbitMQ at {}: connection recovered", where);
-    publishLock.lock();
-    try {
-      outstanding.clear();
-      connected = true;
-      List<Pending> again = new ArrayList<>(waiting);
-      waiting.clear();
-      for (Pending p : again) {
-        if (!p.future.isDone()) {
-          send(p);
-        }
-      }
-    } finally {
-      publishLock.unlock();
-    }
-  }
-
-  private static AMQP.BasicProperties properties(Message m) {
-    return new AMQP.BasicProperties.Builder()
-        .messageId(m.messageId())
-        .type(m.type())
-        .contentType(m.contentType())
-        .correlationId(m.correlationId())
-        .appId(m.appId())
-        .timestamp(m.timestamp() == null ? null : Date.from(m.timestamp()))
-        .expiration(m.expiration() == null ? null : Long.toString(m.expiration()))
-        .deliveryMode(m.persistent() ? 2 : 1)
-        .headers(m.headers().isEmpty() ? null : m.headers())
-        .build();
-  }
-
-  static Message message(AMQP.BasicProperties p, byte[] body) {
-    Map<String, Object> headers = new LinkedHashMap<>();
-    if (p.getHeaders() != null) {
-      for (Map.Entry<String, Object> e : p.getHeaders().entrySet()) {
-        headers.put(e.getKey(), plain(e.getValue()));
-      }
-    }
-    Long expiration = null;
-    if (p.getExpiration() != null) {
-      try {
-        expiration = Long.parseLong(p.getExpiration());
-      } catch (NumberFormatException ignored) {
-        // a foreign producer's malformed expiration: treat as none
-      }
-    }
-    return new Message(
-        p.getMessageId(),
-        p.getType(),
-        p.getContentType(),
-        p.getCorrelationId(),
-        p.getAppId(),
-        p.getTimestamp() == null ? null : p.getTimestamp().toInstant(),
-        expiration,
-        p.getDeliveryMode() != null && p.getDeliveryMode() == 2,
-        headers,
-        body);
-  }
-
-  /** amqp-client hands strings over as LongString, also inside lists and tables. */
-  private static Object plain(Object v) {
-    if (v instanceof LongString s) {
-      return s.toString();
-    }
-    if (v instanceof List<?> list) {
-      List<Object> out = new ArrayList<>(list.size());
-      for (Object o : list) {
-        out.add(plain(o));
-      }
-      return out;
-    }
-    if (v instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        out.put(String.valueOf(e.getKey()), plain(e.getValue()));
-      }
-      return out;
-    }
-    if (v instanceof Date d) {
-      return d.toInstant().toString();
-    }
-    return v;
-  }
-
-  // ---------------------------------------------------------------- topology
-
-  @FunctionalInterface
-  private interface ChannelWork<T> {
-    T run(Channel channel) throws IOException;
-  }
-
-  /** Runs one operation on a channel of its own, translating broker refusals. */
-  private <T> T onChannel(String what, ChannelWork<T> work) {
-    if (closed) {
+  private void requireOpen() {
+    if (closed.get()) {
       throw new WarrenException("the RabbitMQ transport is closed");
     }
-    Channel ch = null;
-    try {
-      ch = connection.createChannel();
-      return work.run(ch);
-    } catch (AlreadyClosedException e) {
-      throw new BrokerUnavailableException("RabbitMQ at " + where + " is unavailable: " + what, e);
-    } catch (IOException | ShutdownSignalException e) {
-      throw translate(what, e);
-    } finally {
-      if (ch != null && ch.isOpen()) {
-        try {
-          ch.close();
-        } catch (IOException | TimeoutException | AlreadyClosedException ignored) {
-          // the operation's result stands either way
-        }
-      }
-    }
   }
 
-  private RuntimeException translate(String what, Exception e) {
-    ShutdownSignalException sse =
-        e instanceof ShutdownSignalException s
-            ? s
-            : e.getCause() instanceof ShutdownSignalException s2 ? s2 : null;
-    if (sse != null && sse.getReason() instanceof AMQP.Channel.Close close) {
-      String text = close.getReplyText();
-      if (close.getReplyCode() == 406) {
-        return new TopologyMismatchException(what + ": " + text, e);
-      }
-      if (close.getReplyCode() == 404) {
-        return new WarrenException(what + ": " + text, e);
-      }
-      return new WarrenException(what + ": " + text, e);
-    }
-    return new BrokerUnavailableException(
-        "RabbitMQ at " + where + " failed to " + what + ": " + rootMessage(e), e);
-  }
+  // ------------------------------------------------------------------------------- topology
 
   @Override
   public void declareExchange(ExchangeSpec spec) {
-    String type =
-        switch (spec.type()) {
-          case TOPIC -> BuiltinExchangeType.TOPIC.getType();
-          case DIRECT -> BuiltinExchangeType.DIRECT.getType();
-          case FANOUT -> BuiltinExchangeType.FANOUT.getType();
-          case CONSISTENT_HASH -> "x-consistent-hash";
-        };
-    onChannel(
-        "declare exchange '" + spec.name() + "'",
-        ch ->
-            ch.exchangeDeclare(
-                spec.name(), type, spec.durable(), false, false, new HashMap<>(spec.arguments())));
+    requireOpen();
+    String what = "exchange '" + spec.name() + "'";
+    if (spec.type() == ExchangeSpec.ExchangeType.CONSISTENT_HASH) {
+      requireConsistentHash(what);
+    }
+    try {
+      admin.run(
+          "declare " + what,
+          ch -> {
+            DeclaredTopology.declare(ch, spec);
+            return null;
+          });
+    } catch (AdminChannel.Refusal r) {
+      throw refused(r, what, true);
+    }
+    topology.declared(spec);
+  }
+
+  private void requireConsistentHash(String what) {
+    Boolean known = consistentHash;
+    if (known == null) {
+      known =
+          connector.knowsExchangeType(
+              DeclaredTopology.exchangeType(ExchangeSpec.ExchangeType.CONSISTENT_HASH),
+              "warren-" + options.instanceId() + "-probe");
+      consistentHash = known;
+    }
+    if (!known) {
+      throw new WarrenException(
+          "cannot declare "
+              + what
+              + ": RabbitMQ at "
+              + where
+              + " has no x-consistent-hash exchange type; enable its plugin with"
+              + " 'rabbitmq-plugins enable rabbitmq_consistent_hash_exchange'");
+    }
   }
 
   @Override
   public void declareQueue(QueueSpec spec) {
-    onChannel(
-        "declare queue '" + spec.name() + "'",
-        ch ->
-            ch.queueDeclare(
-                spec.name(),
-                spec.durable(),
-                spec.exclusive(),
-                spec.autoDelete(),
-                new HashMap<>(spec.arguments())));
+    requireOpen();
+    if (spec.name().isEmpty()) {
+      throw new WarrenException("a queue needs a name: server-named queues are not supported");
+    }
+    String what = "queue '" + spec.name() + "'";
+    try {
+      admin.run(
+          "declare " + what,
+          ch -> {
+            DeclaredTopology.declare(ch, spec);
+            return null;
+          });
+    } catch (AdminChannel.Refusal r) {
+      throw refused(r, what, true);
+    }
+    topology.declared(spec);
   }
 
   @Override
   public void bind(String queue, String exchange, String bindingKey) {
-    onChannel(
-        "bind queue '" + queue + "' to '" + exchange + "' with '" + bindingKey + "'",
-        ch -> ch.queueBind(queue, exchange, bindingKey));
+    bind(new DeclaredTopology.Binding(false, queue, exchange, bindingKey));
   }
 
   @Override
   public void bindExchange(String destination, String source, String bindingKey) {
-    onChannel(
-        "bind exchange '" + destination + "' to '" + source + "' with '" + bindingKey + "'",
-        ch -> ch.exchangeBind(destination, source, bindingKey));
+    bind(new DeclaredTopology.Binding(true, destination, source, bindingKey));
+  }
+
+  private void bind(DeclaredTopology.Binding binding) {
+    requireOpen();
+    try {
+      admin.run(
+          "bind " + binding,
+          ch -> {
+            DeclaredTopology.bind(ch, binding);
+            return null;
+          });
+    } catch (AdminChannel.Refusal r) {
+      throw refused(r, "cannot bind " + binding.toString().replace(" bound to ", " to "), false);
+    }
+    topology.bound(binding);
   }
 
   @Override
   public void unbind(String queue, String exchange, String bindingKey) {
-    onChannel(
-        "unbind queue '" + queue + "' from '" + exchange + "'",
-        ch -> ch.queueUnbind(queue, exchange, bindingKey));
+    requireOpen();
+    DeclaredTopology.Binding binding =
+        new DeclaredTopology.Binding(false, queue, exchange, bindingKey);
+    topology.unbound(binding);
+    try {
+      admin.run("unbind " + binding, ch -> ch.queueUnbind(queue, exchange, bindingKey));
+    } catch (AdminChannel.Refusal r) {
+      if (r.code != BrokerErrors.NOT_FOUND) {
+        throw refused(r, "cannot unbind queue '" + queue + "' from '" + exchange + "'", false);
+      }
+      // why: idempotent; the queue or the exchange is gone, and the binding with it
+    }
   }
 
   @Override
   public void deleteQueue(String queue) {
-    onChannel("delete queue '" + queue + "'", ch -> ch.queueDelete(queue));
+    requireOpen();
+    topology.queueDeleted(queue);
+    try {
+      admin.run("delete queue '" + queue + "'", ch -> ch.queueDelete(queue));
+    } catch (AdminChannel.Refusal r) {
+      if (r.code != BrokerErrors.NOT_FOUND) {
+        throw refused(r, "cannot delete queue '" + queue + "'", false);
+      }
+    }
   }
 
   @Override
   public long purgeQueue(String queue) {
-    if (queueInfo(queue).isEmpty()) {
-      throw new WarrenException("queue '" + queue + "' does not exist");
+    requireOpen();
+    try {
+      return admin.run("purge queue '" + queue + "'", ch -> ch.queuePurge(queue).getMessageCount());
+    } catch (AdminChannel.Refusal r) {
+      if (r.code == BrokerErrors.NOT_FOUND) {
+        throw new WarrenException("cannot purge queue '" + queue + "': it does not exist", r);
+      }
+      throw refused(r, "cannot purge queue '" + queue + "'", false);
     }
-    return onChannel(
-        "purge queue '" + queue + "'", ch -> (long) ch.queuePurge(queue).getMessageCount());
   }
 
   @Override
   public Optional<QueueInfo> queueInfo(String queue) {
+    requireOpen();
     try {
-      return onChannel(
-          "inspect queue '" + queue + "'",
-          ch -> {
-            AMQP.Queue.DeclareOk ok = ch.queueDeclarePassive(queue);
-            return Optional.of(new QueueInfo(queue, ok.getMessageCount(), ok.getConsumerCount()));
-          });
-    } catch (TopologyMismatchException | BrokerUnavailableException e) {
-      throw e;
-    } catch (WarrenException e) {
-      if (e.getMessage().contains("NOT_FOUND")) {
+      AMQP.Queue.DeclareOk ok =
+          admin.run("inspect queue '" + queue + "'", ch -> ch.queueDeclarePassive(queue));
+      return Optional.of(new QueueInfo(queue, ok.getMessageCount(), ok.getConsumerCount()));
+    } catch (AdminChannel.Refusal r) {
+      if (r.code == BrokerErrors.NOT_FOUND) {
         return Optional.empty();
       }
-      throw e;
+      throw refused(r, "cannot inspect queue '" + queue + "'", false);
     }
   }
 
+  /**
+   * Lists the virtual host's queues through RabbitMQ's management HTTP API (AMQP has no listing):
+   * the {@code rabbitmq_management} plugin on port 15672 (15671 for amqps) with the same
+   * credentials, or {@code WARREN_RABBITMQ_MANAGEMENT_URL}.
+   *
+   * @throws WarrenException when the management API is not reachable
+   */
   @Override
   public List<QueueInfo> listQueues() {
-    return management.queues();
+    requireOpen();
+    ManagementApi api = management;
+    if (api == null) {
+      api = new ManagementApi(options.rabbitmqUri());
+      management = api;
+    }
+    return api.queues();
   }
 
-  // ---------------------------------------------------------------- consuming
+  /**
+   * @param r the broker's refusal
+   * @param what what was refused, for example {@code queue 'orders'}
+   * @param declaring whether it was a declaration, where 406 means "exists with other settings"
+   */
+  private static WarrenException refused(AdminChannel.Refusal r, String what, boolean declaring) {
+    Throwable cause = r.getCause();
+    return switch (r.code) {
+      case BrokerErrors.PRECONDITION_FAILED ->
+          declaring
+              ? new TopologyMismatchException(
+                  what + " exists with other settings: " + r.text, cause)
+              : new WarrenException(what + ": " + r.text, cause);
+      case BrokerErrors.RESOURCE_LOCKED ->
+          new WarrenException(what + " is exclusive to another connection: " + r.text, cause);
+      case AMQP.ACCESS_REFUSED -> new WarrenException(what + ": access refused: " + r.text, cause);
+      default -> new WarrenException(what + ": " + r.text, cause);
+    };
+  }
+
+  // ------------------------------------------------------------------------------- publishing
+
+  @Override
+  public CompletableFuture<Void> publish(String exchange, String routingKey, Message message) {
+    return publisher.publish(exchange, routingKey, message);
+  }
+
+  // ------------------------------------------------------------------------------- consuming
 
   @Override
   public ConsumerHandle consume(String queue, int prefetch, DeliveryHandler handler) {
+    requireOpen();
+    Channel ch = null;
+    RabbitMqConsumer consumer = null;
     try {
-      Channel ch = connection.createChannel();
+      ch = connection.createChannel();
+      if (ch == null) {
+        throw new IOException("the connection has no free channel number");
+      }
       ch.basicQos(prefetch);
-      RabbitConsumer c = new RabbitConsumer(this, ch, queue, handler);
-      c.start();
-      consumers.add(c);
-      return c;
+      String tag = "warren-" + options.instanceId() + "-" + consumerTags.incrementAndGet();
+      consumer =
+          new RabbitMqConsumer(
+              ch, queue, tag, handler, connectionLosses::get, this::execute, consumers::remove);
+      consumers.add(consumer);
+      consumer.start();
+      return consumer;
     } catch (IOException | ShutdownSignalException e) {
-      throw translate("consume from '" + queue + "'", e);
+      if (consumer != null) {
+        consumers.remove(consumer);
+      }
+      abort(ch);
+      throw consumeFailed(queue, e);
     }
   }
 
-  void forget(RabbitConsumer c) {
-    consumers.remove(c);
+  private RuntimeException consumeFailed(String queue, Exception e) {
+    AMQP.Channel.Close refusal = BrokerErrors.channelClose(BrokerErrors.signal(e));
+    if (refusal == null) {
+      return new BrokerUnavailableException(
+          "RabbitMQ at "
+              + where
+              + " is unavailable: cannot consume from queue '"
+              + queue
+              + "': "
+              + BrokerErrors.reason(e),
+          e);
+    }
+    String text = BrokerErrors.text(refusal.getReplyText());
+    return switch (refusal.getReplyCode()) {
+      case BrokerErrors.NOT_FOUND ->
+          new WarrenException("cannot consume from queue '" + queue + "': it does not exist", e);
+      case BrokerErrors.RESOURCE_LOCKED ->
+          new WarrenException(
+              "cannot consume from queue '" + queue + "': exclusive to another connection", e);
+      default -> new WarrenException("cannot consume from queue '" + queue + "': " + text, e);
+    };
   }
 
   @Override
-  public synchronized Optional<Delivery> get(String queue) {
+  public Optional<Delivery> get(String queue) {
+    requireOpen();
+    Channel ch = null;
     try {
-      if (getChannel == null || !getChannel.isOpen()) {
-        getChannel = connection.createChannel();
+      ch = connection.createChannel();
+      if (ch == null) {
+        throw new IOException("the connection has no free channel number");
       }
-      GetResponse r = getChannel.basicGet(queue, false);
+      GetResponse r = ch.basicGet(queue, false);
       if (r == null) {
+        abort(ch);
         return Optional.empty();
       }
-      Channel ch = getChannel;
-      long tag = r.getEnvelope().getDeliveryTag();
+      Channel owner = ch;
       return Optional.of(
-          new RabbitDelivery(
-              message(r.getProps(), r.getBody()),
-              r.getEnvelope().getExchange(),
-              r.getEnvelope().getRoutingKey(),
-              r.getEnvelope().isRedeliver(),
+          new RabbitMqDelivery(
               ch,
-              tag,
-              null));
+              r.getEnvelope(),
+              MessageMapper.toMessage(r.getProps(), r.getBody()),
+              queue,
+              connectionLosses::get,
+              () -> close(owner)));
     } catch (IOException | ShutdownSignalException e) {
-      throw translate("get from '" + queue + "'", e);
+      abort(ch);
+      AMQP.Channel.Close refusal = BrokerErrors.channelClose(BrokerErrors.signal(e));
+      if (refusal != null && refusal.getReplyCode() == BrokerErrors.NOT_FOUND) {
+        throw new WarrenException("cannot get from queue '" + queue + "': it does not exist", e);
+      }
+      if (refusal != null) {
+        throw new WarrenException(
+            "cannot get from queue '" + queue + "': " + BrokerErrors.text(refusal.getReplyText()),
+            e);
+      }
+      throw new BrokerUnavailableException(
+          "RabbitMQ at "
+              + where
+              + " is unavailable: cannot get from queue '"
+              + queue
+              + "': "
+              + BrokerErrors.reason(e),
+          e);
+    }
+  }
+
+  private void execute(Runnable task) {
+    try {
+      tasks.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
+  /**
+   * Closes a {@code basic.get} channel once its delivery is settled, waiting for the broker.
+   *
+   * <p>why: the broker handles the ack or reject before it confirms the close, so once {@link
+   * Delivery#reject} returns a requeued message is back in its queue for everyone, as with the
+   * in-memory transport (peeking at dead letters relies on it)
+   */
+  private static void close(Channel ch) {
+    try {
+      ch.close();
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      abort(ch);
+    }
+  }
+
+  private static void abort(Channel ch) {
+    if (ch != null) {
+      try {
+        // why: abort also unregisters the channel from connection recovery
+        ch.abort();
+      } catch (IOException | RuntimeException ignored) {
+        // closed either way
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- closing
+
+  /**
+   * Cancels the consumers, waits up to {@link WarrenOptions#shutdownTimeout()} for the confirms of
+   * publishes under way (failing those still unconfirmed then), and closes both connections.
+   * Deliveries not settled by then go back to their queues. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    publisher.stopAccepting();
+    for (RabbitMqConsumer c : List.copyOf(consumers)) {
+      c.cancel();
+    }
+    publisher.drain(options.shutdownTimeout());
+    admin.close();
+    closeConnection(publishing);
+    closeConnection(connection);
+    tasks.shutdownNow();
+    try {
+      tasks.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("RabbitMQ at {}: closed", where);
+  }
+
+  private void closeConnection(Connection c) {
+    try {
+      c.close(CLOSE_TIMEOUT_MS);
+    } catch (IOException | RuntimeException e) {
+      // why: a connection that is down (or recovering) is stopped by close too; abort frees it
+      c.abort(CLOSE_TIMEOUT_MS);
     }
   }
 
   @Override
-  public void close() {
-    if (closed) {
-      return;
-    }
-    for (RabbitConsumer c : consumers) {
-      c.cancel();
-    }
-    long deadline = System.nanoTime() + options.shutdownTimeout().toNanos();
-    while (!outstanding.isEmpty() && System.nanoTime() < deadline && connection.isOpen()) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    closed = true;
-    try {
-      connection.close(2000);
-    } catch (IOException | AlreadyClosedException e) {
-      log.debug("closing the connection: {}", e.toString());
-    }
-    timer.shutdownNow();
-    publishLock.lock();
-    try {
-      List<Pending> left = new ArrayList<>(outstanding.values());
-      left.addAll(waiting);
-      outstanding.clear();
-      waiting.clear();
-      for (Pending p : left) {
-        p.future.completeExceptionally(
-            new BrokerUnavailableException(
-                "closed before RabbitMQ confirmed the message for '" + p.routingKey + "'"));
-      }
-    } finally {
-      publishLock.unlock();
-    }
+  public String toString() {
+    return "RabbitMqTransport[" + describe() + "]";
   }
 }

@@ -5,31 +5,15 @@ import dev.warren.testkit.TestBroker;
 import dev.warren.testkit.TransportContractTest;
 import dev.warren.transport.Transport;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The transport contract on a real RabbitMQ, on a virtual host of its own. */
+/** The transport contract on a real RabbitMQ, each test on a virtual host of its own. */
 class RabbitMqTransportContractTest extends TransportContractTest {
-  private static TestBroker broker;
-
-  @BeforeAll
-  static void vhost() {
-    broker = TestBroker.create();
-  }
-
-  @AfterAll
-  static void deleteVhost() {
-    if (broker != null) {
-      broker.close();
-    }
-  }
+  @RegisterExtension final TestBroker broker = TestBroker.perTest();
 
   @Override
   protected WarrenOptions.Builder baseOptions() {
-    return WarrenOptions.builder()
-        .transport(WarrenOptions.TransportKind.RABBITMQ)
-        .rabbitmqUri(broker.uri())
-        .connectTimeout(Duration.ofSeconds(10));
+    return broker.options().connectTimeout(Duration.ofSeconds(10));
   }
 
   @Override

@@ -19,7 +19,7 @@ import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
-import io.javalin.router.JavalinDefaultRouting;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -46,7 +46,7 @@ final class AdminRoutes {
     this.transport = server.warren().transport();
   }
 
-  void register(JavalinDefaultRouting r) {
+  void register(JavalinDefaultRoutingApi r) {
     server.add(r, HandlerType.GET, "/queues", Access.ADMIN, this::listQueues);
     server.add(r, HandlerType.GET, "/queues/{name}", Access.ADMIN, this::queueInfo);
     server.add(r, HandlerType.PUT, "/queues/{name}", Access.ADMIN, this::declareQueue);

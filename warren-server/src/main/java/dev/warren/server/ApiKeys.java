@@ -15,13 +15,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The API keys file: one key per line, {@code <name> <key> <scope>[,<scope>...]}, {@code #}
- * comments, the key in clear or as {@code sha256:<hex>}. Only SHA-256 digests are kept in memory
- * and compared in constant time.
+ * The API keys file: one key per line, {@code <name> <key> <scope>[,<scope>...] [rate=<n>/s]},
+ * {@code #} comments, the key in clear or as {@code sha256:<hex>}. Only SHA-256 digests are kept in
+ * memory and compared in constant time.
+ *
+ * <p>The optional fourth column limits the key to {@code n} requests a second (a token bucket that
+ * holds {@code n} tokens, so a burst of {@code n} is allowed); {@code rate=<n>/m} counts per
+ * minute. Requests over the limit are answered 429 with {@code Retry-After}.
  */
 final class ApiKeys {
   /** The principal when no keys are configured: the server is on loopback and open. */
-  static final ApiKey ANONYMOUS = new ApiKey(null, new byte[0], List.of(Scope.ADMIN));
+  static final ApiKey ANONYMOUS = new ApiKey(null, new byte[0], List.of(Scope.ADMIN), null);
 
   private final List<ApiKey> keys;
 
@@ -57,9 +61,12 @@ final class ApiKeys {
       }
       String at = where + " line " + (i + 1);
       String[] parts = line.split("\\s+");
-      if (parts.length != 3) {
+      if (parts.length != 3 && parts.length != 4) {
         throw new InvalidEventException(
-            at + ": expected '<name> <key> <scope>[,<scope>...]', got " + parts.length + " fields");
+            at
+                + ": expected '<name> <key> <scope>[,<scope>...] [rate=<n>/s]', got "
+                + parts.length
+                + " fields");
       }
       byte[] digest;
       if (parts[1].startsWith("sha256:")) {
@@ -78,7 +85,8 @@ final class ApiKeys {
       for (String s : parts[2].split(",")) {
         scopes.add(Scope.parse(s, at));
       }
-      keys.add(new ApiKey(parts[0], digest, scopes));
+      TokenBucket rate = parts.length == 4 ? TokenBucket.parse(parts[3], at) : null;
+      keys.add(new ApiKey(parts[0], digest, scopes, rate));
     }
     return new ApiKeys(keys);
   }
@@ -154,8 +162,11 @@ final class ApiKeys {
     }
   }
 
-  /** A configured key: its name (for logs and the default source), digest and scopes. */
-  record ApiKey(String name, byte[] digest, List<Scope> scopes) {
+  /**
+   * A configured key: its name (for logs and the default source), digest, scopes and request rate
+   * limit ({@code null} for none).
+   */
+  record ApiKey(String name, byte[] digest, List<Scope> scopes, TokenBucket rate) {
     boolean isAdmin() {
       return scopes.stream().anyMatch(s -> s.kind().equals("admin"));
     }

@@ -10,7 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import io.javalin.router.JavalinDefaultRouting;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,7 +52,7 @@ final class EventRoutes {
         TimeUnit.SECONDS);
   }
 
-  void register(JavalinDefaultRouting router) {
+  void register(JavalinDefaultRoutingApi router) {
     server.add(router, HandlerType.POST, "/events", Access.AUTHENTICATED, this::postEvents);
     server.add(router, HandlerType.POST, "/events/{type}", Access.AUTHENTICATED, this::postData);
     server.add(router, HandlerType.GET, "/events/stream", Access.AUTHENTICATED, this::stream);

@@ -18,6 +18,7 @@ final class Problem extends RuntimeException {
           Map.entry(409, "Conflict"),
           Map.entry(413, "Content Too Large"),
           Map.entry(415, "Unsupported Media Type"),
+          Map.entry(429, "Too Many Requests"),
           Map.entry(500, "Internal Server Error"),
           Map.entry(501, "Not Implemented"),
           Map.entry(502, "Bad Gateway"),

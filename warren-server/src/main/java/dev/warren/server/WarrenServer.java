@@ -14,7 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import io.javalin.router.JavalinDefaultRouting;
+import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face of Warren: CloudEvents in ({@code POST /events}), Server-Sent Events out ({@code
- * GET /events/stream}), health, metrics, queues and dead letters. Javalin on virtual threads.
+ * GET /events/stream}), health, metrics, queues and dead letters. Javalin 7 on Jetty 12, requests
+ * on virtual threads.
  *
  * <pre>{@code
  * try (Warren warren = Warren.fromEnvironment()) {
@@ -131,21 +132,21 @@ public final class WarrenServer {
     app =
         Javalin.create(
             config -> {
-              config.showJavalinBanner = false;
-              config.startupWatcherEnabled = false;
-              config.useVirtualThreads = true;
+              config.startup.showJavalinBanner = false;
+              config.startup.startupWatcherEnabled = false;
+              config.concurrency.useVirtualThreads = true;
               config.http.maxRequestSize = options.maxEventBytes();
-              config.jetty.defaultHost = options.host();
-              config.jetty.defaultPort = options.port();
+              config.jetty.host = options.host();
+              config.jetty.port = options.port();
               config.requestLogger.http(this::recordRequest);
-              config.router.mount(this::routes);
+              routes(config.routes);
             });
     app.start();
     log.info(
         "warren server on http://{}:{} over {}", options.host(), app.port(), warren.describe());
   }
 
-  private void routes(JavalinDefaultRouting router) {
+  private void routes(JavalinDefaultRoutingApi router) {
     router.exception(Exception.class, this::handleException);
     router.error(404, ctx -> notFound(ctx));
     add(router, HandlerType.GET, "/health/live", Access.OPEN, Health.live(warren));
@@ -160,10 +161,73 @@ public final class WarrenServer {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     events.register(router);
     new AdminRoutes(this).register(router);
+    LineageEndpoints lineage = new LineageEndpoints(warren);
+    add(
+        router,
+        HandlerType.GET,
+        "/events/{id}",
+        Access.ADMIN,
+        ctx -> ctx.json(lineage.event(ctx.pathParam("id"))));
+    add(
+        router,
+        HandlerType.GET,
+        "/events/{id}/lineage",
+        Access.ADMIN,
+        ctx -> ctx.json(lineage.lineage(ctx.pathParam("id"))));
+    add(
+        router,
+        HandlerType.GET,
+        "/correlations/{id}",
+        Access.ADMIN,
+        ctx -> ctx.json(lineage.correlation(ctx.pathParam("id"))));
+    TaskEndpoints tasks = new TaskEndpoints(warren);
+    add(
+        router,
+        HandlerType.POST,
+        "/tasks",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, tasks.submit(authorizedTasks(ctx).body())));
+    add(
+        router,
+        HandlerType.GET,
+        "/tasks",
+        Access.AUTHENTICATED,
+        ctx ->
+            reply(
+                ctx,
+                tasks.list(
+                    authorizedTasks(ctx).queryParam("state"),
+                    ctx.queryParam("name"),
+                    ctx.queryParam("limit"))));
+    add(
+        router,
+        HandlerType.GET,
+        "/tasks/{id}",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, tasks.get(authorizedTasks(ctx).pathParam("id"))));
+    add(
+        router,
+        HandlerType.DELETE,
+        "/tasks/{id}",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, tasks.revoke(authorizedTasks(ctx).pathParam("id"))));
+  }
+
+  private static Context authorizedTasks(Context ctx) {
+    TaskEndpoints.requireScope(key(ctx));
+    return ctx;
+  }
+
+  private static void reply(Context ctx, TaskEndpoints.Reply r) {
+    ctx.status(r.status());
+    if (r.location() != null) {
+      ctx.header("Location", r.location());
+    }
+    ctx.json(r.body());
   }
 
   void add(
-      JavalinDefaultRouting router,
+      JavalinDefaultRoutingApi router,
       HandlerType method,
       String path,
       Access access,
@@ -224,15 +288,24 @@ public final class WarrenServer {
     if (access == Access.OPEN) {
       return keys.authenticate(ctx.header("Authorization")).orElse(null);
     }
-    ApiKey key =
-        keys.authenticate(ctx.header("Authorization"))
-            .orElseThrow(
-                () ->
-                    new Problem(
-                        401,
-                        ctx.header("Authorization") == null
-                            ? "missing 'Authorization: Bearer <key>' header"
-                            : "the API key in the Authorization header is not valid"));
+    ApiKey key = keys.authenticate(ctx.header("Authorization")).orElse(null);
+    if (key == null) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new Problem(
+          401,
+          ctx.header("Authorization") == null
+              ? "missing 'Authorization: Bearer <key>' header"
+              : "the API key in the Authorization header is not valid");
+    }
+    if (key.rate() != null) {
+      long waitNanos = key.rate().tryTake();
+      if (waitNanos > 0) {
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999));
+        ctx.header("Retry-After", Long.toString(seconds));
+        throw new Problem(
+            429, "API key '" + key.name() + "' is over its rate limit: retry in " + seconds + " s");
+      }
+    }
     if (access == Access.ADMIN && !key.isAdmin()) {
       throw new Problem(
           403, "API key '" + key.name() + "' lacks the 'admin' scope needed for " + ctx.path());
@@ -301,7 +374,7 @@ public final class WarrenServer {
   private void recordRequest(Context ctx, Float millis) {
     String uri;
     try {
-      uri = ctx.endpointHandlerPath();
+      uri = ctx.endpoint().path;
     } catch (RuntimeException e) {
       uri = "unmatched";
     }

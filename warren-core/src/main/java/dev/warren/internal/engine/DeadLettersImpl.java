@@ -51,8 +51,11 @@ final class DeadLettersImpl implements DeadLetters {
   private final String queue;
   private final Transport transport;
   private final DataCodec codec;
+  private final EngineListener listener;
 
-  DeadLettersImpl(String subscription, Transport transport, DataCodec codec) {
+  DeadLettersImpl(
+      String subscription, Transport transport, DataCodec codec, EngineListener listener) {
+    this.listener = listener;
     this.subscription = subscription;
     this.queue = subscription + ".dlq";
     this.transport = transport;
@@ -143,6 +146,7 @@ final class DeadLettersImpl implements DeadLetters {
                     (ok, error) -> {
                       if (error == null) {
                         d.ack();
+                        listener.replayed(subscription, id);
                       } else {
                         d.reject(true);
                       }

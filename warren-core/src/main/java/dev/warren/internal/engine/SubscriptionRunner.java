@@ -51,6 +51,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
   private final RetryPolicy retry;
   private final IdempotencyStore dedupe;
   private final boolean ordered;
+  private final EngineListener listener;
   private final List<Lane> lanes = new ArrayList<>();
   private final Set<String> declaredWaitQueues = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
@@ -64,6 +65,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
     this.retry = subscription.retry();
     this.dedupe = subscription.deduplication();
     this.ordered = subscription.mode() == Subscription.Mode.ORDERED;
+    this.listener = engine.listeners();
     for (String queue : queues) {
       lanes.add(new Lane(queue, ordered ? 1 : subscription.concurrency()));
     }
@@ -102,7 +104,10 @@ final class SubscriptionRunner implements SubscriptionHandle {
 
     void onDelivery(Delivery delivery) {
       if (stopping) {
-        delivery.reject(true);
+        if (!ordered) {
+          delivery.reject(true);
+        }
+        // why: an ordered lane leaves it unsettled; abort() returns it in order
         return;
       }
       try {
@@ -126,7 +131,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
     @Override
     public void run() {
       if (stopping) {
-        delivery.reject(true);
+        if (!ordered) {
+          delivery.reject(true);
+        }
         return;
       }
       handle(lane, delivery);
@@ -139,7 +146,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
       event = AmqpBinding.toEvent(delivery.message(), delivery.routingKey(), engine.codec());
     } catch (RuntimeException e) {
       // why: a message that is not a valid event will never become one; retrying cannot help
-      deadLetter(lane, delivery, e, attempts(delivery.message()) + 1);
+      deadLetter(lane, delivery, null, e, attempts(delivery.message()) + 1);
       return;
     }
     if (dedupe != null && dedupe.contains(subscription.name(), event.id())) {
@@ -152,15 +159,20 @@ final class SubscriptionRunner implements SubscriptionHandle {
     while (true) {
       Throwable failure = null;
       for (int i = 0; i <= retry.immediateRetries(); i++) {
-        failure = runHandler(event);
+        long start = System.nanoTime();
+        failure = runHandler(event, delivery.message().headers());
         if (failure == null) {
           if (dedupe != null) {
             dedupe.add(subscription.name(), event.id());
           }
           delivery.ack();
+          listener.handled(subscription.name(), event, attempts + 1, System.nanoTime() - start);
           return;
         }
         attempts++;
+        if (i < retry.immediateRetries() && retry.isRetryable(failure) && !stopping) {
+          listener.retried(subscription.name(), event, attempts, failure, 0);
+        }
         if (stopping && failure instanceof InterruptedException) {
           delivery.reject(true);
           return;
@@ -170,11 +182,12 @@ final class SubscriptionRunner implements SubscriptionHandle {
         }
       }
       if (!retry.isRetryable(failure) || retries >= retry.delays().size()) {
-        deadLetter(lane, delivery, failure, attempts);
+        deadLetter(lane, delivery, event, failure, attempts);
         return;
       }
       Duration delay = jittered(retry.delays().get((int) retries));
       retries++;
+      listener.retried(subscription.name(), event, attempts, failure, delay.toMillis());
       if (!ordered) {
         scheduleRetry(lane, delivery, failure, attempts, retries, delay);
         return;
@@ -200,8 +213,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
     }
   }
 
-  private Throwable runHandler(Event event) {
+  private Throwable runHandler(Event event, Map<String, Object> headers) {
     WarrenEngine.HANDLING.set(event);
+    AutoCloseable scope = listener.beforeHandle(subscription.name(), event, headers);
     try {
       handler.handle(event);
       return null;
@@ -212,6 +226,13 @@ final class SubscriptionRunner implements SubscriptionHandle {
       return t;
     } finally {
       WarrenEngine.HANDLING.remove();
+      if (scope != null) {
+        try {
+          scope.close();
+        } catch (Exception e) {
+          log.debug("closing a handling scope: {}", e.toString());
+        }
+      }
     }
   }
 
@@ -240,7 +261,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
     } catch (RuntimeException e) {
       declaredWaitQueues.remove(wait.name());
       log.error("cannot declare wait queue {}: {}", wait.name(), e.toString());
-      deadLetter(lane, delivery, failure, attempts);
+      deadLetter(lane, delivery, null, failure, attempts);
       return;
     }
     Map<String, Object> headers = failureHeaders(lane, delivery, failure, attempts);
@@ -296,7 +317,8 @@ final class SubscriptionRunner implements SubscriptionHandle {
     return headers;
   }
 
-  private void deadLetter(Lane lane, Delivery delivery, Throwable failure, long attempts) {
+  private void deadLetter(
+      Lane lane, Delivery delivery, Event event, Throwable failure, long attempts) {
     Message dead =
         delivery
             .message()
@@ -315,6 +337,12 @@ final class SubscriptionRunner implements SubscriptionHandle {
             (ok, error) -> {
               if (error == null) {
                 delivery.ack();
+                listener.deadLettered(
+                    subscription.name(),
+                    event,
+                    event != null ? event.id() : delivery.message().messageId(),
+                    attempts,
+                    failure);
               } else {
                 // why: the queue's own dead-letter exchange still moves it to the DLQ, without
                 // the error details, rather than losing it
@@ -398,12 +426,18 @@ final class SubscriptionRunner implements SubscriptionHandle {
     long deadline = System.nanoTime() + engine.options().shutdownTimeout().toNanos();
     for (Lane lane : lanes) {
       ConsumerHandle c = lane.consumer;
+      List<Runnable> unstarted = new ArrayList<>();
+      lane.workers.getQueue().drainTo(unstarted);
+      if (ordered) {
+        // why: the unstarted stay unsettled; abort() below returns them with the consumer's
+        // removal in one step, so the partition's next consumer cannot overtake them
+        lane.workers.shutdown();
+        continue;
+      }
       if (c != null) {
         // why: stop new deliveries first; those already handed over stay valid until settled
         c.cancel();
       }
-      List<Runnable> unstarted = new ArrayList<>();
-      lane.workers.getQueue().drainTo(unstarted);
       for (int i = unstarted.size() - 1; i >= 0; i--) {
         ((Work) unstarted.get(i)).delivery.reject(true);
       }
@@ -423,6 +457,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         lane.workers.shutdownNow();
+      }
+      if (ordered && lane.consumer != null) {
+        lane.consumer.abort();
       }
     }
     if (subscription.mode() == Subscription.Mode.BROADCAST && transport.isConnected()) {

@@ -12,7 +12,10 @@ import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.internal.tasks.TaskQueue;
+import dev.warren.lineage.Lineage;
 import dev.warren.spi.DataCodec;
+import dev.warren.tasks.Tasks;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.Transport;
@@ -49,6 +52,10 @@ public final class WarrenEngine implements Warren {
   private final DataCodec codec = new JsonDataCodec();
   private final Set<SubscriptionRunner> runners = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final EngineListeners listeners = new EngineListeners();
+  private final Object tasksLock = new Object();
+  private volatile TaskQueue tasks;
+  private volatile Lineage lineage;
 
   private WarrenEngine(WarrenOptions options, Transport transport) {
     this.options = options;
@@ -69,7 +76,19 @@ public final class WarrenEngine implements Warren {
       transport.close();
       throw e;
     }
-    return new WarrenEngine(options, transport);
+    WarrenEngine engine = new WarrenEngine(options, transport);
+    for (EngineListenerFactory f :
+        java.util.ServiceLoader.load(
+            EngineListenerFactory.class, WarrenEngine.class.getClassLoader())) {
+      EngineListener l = f.create(options, engine);
+      if (l != null) {
+        engine.listeners.add(l);
+        if (l instanceof Lineage recorder && engine.lineage == null) {
+          engine.lineage = recorder;
+        }
+      }
+    }
+    return engine;
   }
 
   /**
@@ -133,10 +152,30 @@ public final class WarrenEngine implements Warren {
     }
     try {
       Event out = complete(event);
-      Message message =
-          AmqpBinding.toMessage(
-              out, Map.of(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id())));
-      return transport.publish(options.exchange(), out.type(), message).thenApply(v -> out);
+      if (listeners.isEmpty()) {
+        Message message =
+            AmqpBinding.toMessage(
+                out, Map.of(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id())));
+        return transport.publish(options.exchange(), out.type(), message).thenApply(v -> out);
+      }
+      Map<String, Object> extra = new java.util.HashMap<>();
+      extra.put(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id()));
+      listeners.beforePublish(out, extra);
+      Message message = AmqpBinding.toMessage(out, extra);
+      long start = System.nanoTime();
+      return transport
+          .publish(options.exchange(), out.type(), message)
+          .handle(
+              (v, error) -> {
+                if (error != null) {
+                  listeners.publishFailed(out, error);
+                  throw error instanceof java.util.concurrent.CompletionException c
+                      ? c
+                      : new java.util.concurrent.CompletionException(error);
+                }
+                listeners.published(out, out.data().length, System.nanoTime() - start);
+                return out;
+              });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -206,7 +245,48 @@ public final class WarrenEngine implements Warren {
   @Override
   public DeadLetters deadLetters(String subscription) {
     Subscription.named(subscription);
-    return new DeadLettersImpl(subscription, transport, codec);
+    return new DeadLettersImpl(subscription, transport, codec, listeners);
+  }
+
+  @Override
+  public Tasks tasks() {
+    TaskQueue t = tasks;
+    if (t == null) {
+      synchronized (tasksLock) {
+        t = tasks;
+        if (t == null) {
+          if (closed.get()) {
+            throw new WarrenException("this Warren instance is closed");
+          }
+          t = TaskQueue.create(this);
+          tasks = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  @Override
+  public Lineage lineage() {
+    Lineage l = lineage;
+    if (l == null) {
+      throw new WarrenException(
+          "lineage recording is off (WARREN_LINEAGE=off, or warren-core's recorder is missing)");
+    }
+    return l;
+  }
+
+  /**
+   * Adds a listener that observes publishing and handling.
+   *
+   * @param listener the listener
+   */
+  public void addListener(EngineListener listener) {
+    listeners.add(listener);
+  }
+
+  EngineListener listeners() {
+    return listeners;
   }
 
   void forget(SubscriptionRunner runner) {
@@ -236,6 +316,17 @@ public final class WarrenEngine implements Warren {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    TaskQueue t;
+    synchronized (tasksLock) {
+      t = tasks;
+    }
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the task queue failed: {}", e.toString());
+      }
+    }
     for (SubscriptionRunner runner : List.copyOf(runners)) {
       try {
         runner.close();
@@ -244,6 +335,7 @@ public final class WarrenEngine implements Warren {
       }
     }
     transport.close();
+    listeners.close();
   }
 
   /** Reads the {@link dev.warren.PartitionKey} component of typed events. */

@@ -80,10 +80,17 @@ final class MemoryConsumer implements ConsumerHandle {
     }
   }
 
+  @Override
+  public void abort() {
+    if (!getter) {
+      connection.forget(this);
+    }
+    connectionClosed();
+  }
+
   /** The connection closed: the broker takes back what this consumer held, in order. */
   void connectionClosed() {
     active = false;
-    queue.removeConsumer(this);
     List<MemoryDelivery> back = new ArrayList<>();
     synchronized (unsettled) {
       for (MemoryDelivery d : unsettled) {
@@ -93,7 +100,9 @@ final class MemoryConsumer implements ConsumerHandle {
       }
       unsettled.clear();
     }
-    queue.requeueAll(back);
+    // why: removing the consumer and requeueing in one step, so a single-active-consumer queue's
+    // next consumer sees the returned messages first
+    queue.consumerGone(this, back);
   }
 
   void queueDeleted() {

@@ -259,6 +259,29 @@ final class MemoryQueue {
     }
   }
 
+  /** Removes a consumer and requeues what it held, atomically. */
+  void consumerGone(MemoryConsumer c, List<MemoryDelivery> unsettled) {
+    boolean autoDelete;
+    lock.lock();
+    try {
+      consumers.remove(c);
+      lastUsed = System.nanoTime();
+      for (int i = unsettled.size() - 1; i >= 0; i--) {
+        Entry e = unsettled.get(i).entry;
+        if (!deleted) {
+          ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
+        }
+      }
+      autoDelete = spec.autoDelete() && consumers.isEmpty();
+      dispatch();
+    } finally {
+      lock.unlock();
+    }
+    if (autoDelete) {
+      broker.deleteQueue(spec.name());
+    }
+  }
+
   /** Requeues, at the head and in their original order, deliveries a closed consumer held. */
   void requeueAll(List<MemoryDelivery> unsettled) {
     lock.lock();

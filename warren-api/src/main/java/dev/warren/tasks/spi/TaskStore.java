@@ -1,0 +1,83 @@
+package dev.warren.tasks.spi;
+
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where task state, results and revokes live. The task queue writes a task's whole {@link
+ * TaskStatus} on every change (one writer at a time per task: the submitter, then the worker
+ * holding its message); revokes are kept apart, so no status write can undo one.
+ *
+ * <p>Implementations are thread-safe, shared by all Warren instances that point at the same URL,
+ * and translate their I/O errors into {@link dev.warren.tasks.TaskStoreException}. Every
+ * implementation passes {@code dev.warren.testkit.TaskStoreContractTest}.
+ */
+public interface TaskStore extends AutoCloseable {
+
+  /**
+   * @return a short description for logs, for example {@code redis 127.0.0.1:6379}
+   */
+  String describe();
+
+  /**
+   * Inserts or replaces a task's status. A status with {@link TaskStatus#expiresAt()} is forgotten
+   * after that instant.
+   *
+   * @param status the status
+   */
+  void put(TaskStatus status);
+
+  /**
+   * @param id a task id
+   * @return its status, or empty when unknown or expired
+   */
+  Optional<TaskStatus> get(String id);
+
+  /**
+   * Lists tasks, most recently changed first, for dashboards and {@code GET /tasks}. Optional: a
+   * store that cannot list cheaply keeps this default, and callers report listing as not supported.
+   *
+   * @param states the states to include; empty for all
+   * @param name only tasks of this name, or {@code null} for every name
+   * @param limit the most to return, 1 or more
+   * @return the matching tasks that have not expired
+   * @throws UnsupportedOperationException when this store cannot list tasks
+   */
+  default List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
+    throw new UnsupportedOperationException("the task store " + describe() + " cannot list tasks");
+  }
+
+  /**
+   * Records a revoke, durably and idempotently. It survives status writes and restarts, until
+   * {@code keepUntil}.
+   *
+   * @param id the task id
+   * @param at when it was revoked
+   * @param keepUntil when the store may forget the revoke
+   * @return {@code true} when it was not revoked before
+   */
+  boolean revoke(String id, Instant at, Instant keepUntil);
+
+  /**
+   * @param id a task id
+   * @return when it was revoked, or empty
+   */
+  Optional<Instant> revokedAt(String id);
+
+  /**
+   * Forgets expired statuses and revokes now (stores that expire entries by themselves may do
+   * nothing).
+   *
+   * @param now the current time
+   * @return how many entries were removed, when known
+   */
+  int purgeExpired(Instant now);
+
+  /** Releases connections. */
+  @Override
+  void close();
+}

@@ -1,0 +1,47 @@
+package dev.warren.cli;
+
+import static dev.warren.cli.Cli.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class WarrenCliTest {
+  @Test
+  void versionNamesTheCliAndTheJava() {
+    Cli.Result r = cli().run("--version");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.outLines().get(0)).matches("warren \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+    assertThat(r.outLines().get(1)).startsWith("Java " + System.getProperty("java.version"));
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Cli.Result r = cli().run("--help");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("publish", "tail", "demo", "WARREN_RABBITMQ_URL");
+  }
+
+  @Test
+  void withoutACommandItPrintsTheUsageToStandardError() {
+    Cli.Result r = cli().run();
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("Usage: warren");
+  }
+
+  @Test
+  void anUnknownCommandIsOneLineAndExitCodeTwo() {
+    Cli.Result r = cli().run("publsh", "a.b");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("warren: Unmatched arguments from index 0: 'publsh', 'a.b'")
+        .endsWith("(see 'warren --help')");
+  }
+}

@@ -1,0 +1,95 @@
+package dev.warren.internal.tasks;
+
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.spi.TaskStore;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Task state in this process's memory: the embedded default. Shared by every Warren instance of the
+ * process that uses {@code memory:}, so an in-memory "other worker" sees the same tasks.
+ */
+public final class InMemoryTaskStore implements TaskStore {
+  private static final long PURGE_INTERVAL_NANOS = java.time.Duration.ofMinutes(1).toNanos();
+
+  private record Revoke(Instant at, Instant keepUntil) {}
+
+  private final Map<String, TaskStatus> tasks = new ConcurrentHashMap<>();
+  private final Map<String, Revoke> revokes = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong nextPurge =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+
+  @Override
+  public String describe() {
+    return "memory";
+  }
+
+  @Override
+  public void put(TaskStatus status) {
+    tasks.put(status.id(), status);
+    // why: an embedded process may run for months; finished tasks must not pile up unread
+    long now = System.nanoTime();
+    long next = nextPurge.get();
+    if (now - next >= 0 && nextPurge.compareAndSet(next, now + PURGE_INTERVAL_NANOS)) {
+      purgeExpired(Instant.now());
+    }
+  }
+
+  @Override
+  public Optional<TaskStatus> get(String id) {
+    TaskStatus s = tasks.get(id);
+    if (s != null && s.expiresAt() != null && !s.expiresAt().isAfter(Instant.now())) {
+      tasks.remove(id, s);
+      return Optional.empty();
+    }
+    return Optional.ofNullable(s);
+  }
+
+  @Override
+  public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
+    }
+    Instant now = Instant.now();
+    return tasks.values().stream()
+        .filter(s -> s.expiresAt() == null || s.expiresAt().isAfter(now))
+        .filter(s -> states.isEmpty() || states.contains(s.state()))
+        .filter(s -> name == null || name.equals(s.name()))
+        .sorted(Comparator.comparing(TaskStatus::updatedAt).reversed())
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at, Instant keepUntil) {
+    return revokes.putIfAbsent(id, new Revoke(at, keepUntil)) == null;
+  }
+
+  @Override
+  public Optional<Instant> revokedAt(String id) {
+    Revoke r = revokes.get(id);
+    if (r != null && !r.keepUntil().isAfter(Instant.now())) {
+      revokes.remove(id, r);
+      return Optional.empty();
+    }
+    return Optional.ofNullable(r).map(Revoke::at);
+  }
+
+  @Override
+  public int purgeExpired(Instant now) {
+    int before = tasks.size() + revokes.size();
+    tasks.values().removeIf(s -> s.expiresAt() != null && !s.expiresAt().isAfter(now));
+    revokes.values().removeIf(r -> !r.keepUntil().isAfter(now));
+    return before - tasks.size() - revokes.size();
+  }
+
+  /** Keeps the state: the store is shared by the process and outlives any one instance. */
+  @Override
+  public void close() {}
+}

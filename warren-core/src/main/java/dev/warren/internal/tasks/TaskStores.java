@@ -1,0 +1,31 @@
+package dev.warren.internal.tasks;
+
+import dev.warren.tasks.TaskStoreException;
+import dev.warren.tasks.spi.TaskStore;
+import dev.warren.tasks.spi.TaskStoreProvider;
+import java.util.ServiceLoader;
+
+/** Finds the {@link TaskStoreProvider} for a store URL. */
+public final class TaskStores {
+  private TaskStores() {}
+
+  /**
+   * @param config the store configuration
+   * @return a connected store
+   * @throws TaskStoreException when no provider supports the URL or the store cannot be reached
+   */
+  public static TaskStore open(TaskStoreConfig config) {
+    String url = config.url();
+    for (TaskStoreProvider p :
+        ServiceLoader.load(TaskStoreProvider.class, TaskStores.class.getClassLoader())) {
+      if (p.supports(url)) {
+        return p.create(url);
+      }
+    }
+    throw new TaskStoreException(
+        "no task store for WARREN_STORE_URL '"
+            + config.urlForDisplay()
+            + "': use memory:, jdbc:postgresql://… (add warren-postgres) or redis://… (add"
+            + " warren-redis)");
+  }
+}

@@ -1,0 +1,406 @@
+package dev.warren.internal.tasks;
+
+import dev.warren.NonRetryableException;
+import dev.warren.tasks.TaskCancelledException;
+import dev.warren.tasks.TaskHandler;
+import dev.warren.tasks.TaskNotRegisteredException;
+import dev.warren.tasks.TaskOptions;
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.spi.TaskStore;
+import dev.warren.transport.ConsumerHandle;
+import dev.warren.transport.Delivery;
+import dev.warren.transport.Message;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tasks of one task queue, one at a time: a consumer with prefetch 1 (so a busy worker
+ * holds no other task an idle worker could run) and one supervisor thread.
+ *
+ * <p>For each delivery the supervisor: skips final and revoked tasks; parks early ones (ETA, retry
+ * backoff) in a wait queue; otherwise records STARTED (after RETRY when a previous worker was lost
+ * with the task) and runs the handler on a thread of its own, watching it — the revoke flag every
+ * {@value #REVOKE_POLL_MS} ms, the soft and hard time limits. A handler that does not stop is
+ * interrupted and abandoned, so the worker moves on. The message is acknowledged only once the
+ * outcome is stored (and, for a retry, the next attempt is confirmed in its wait queue): a worker
+ * that dies mid-task leaves it to the broker to redeliver.
+ */
+final class TaskWorker {
+  private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
+
+  /** How often a running task's revoke flag is read from the store. */
+  static final long REVOKE_POLL_MS = 200;
+
+  private static final long TICK_MS = 50;
+
+  private final TaskQueue tasks;
+  private final TaskStore store;
+  private final String queue;
+  private final ThreadPoolExecutor supervisor;
+  private volatile ConsumerHandle consumer;
+  private volatile boolean stopping;
+
+  TaskWorker(TaskQueue tasks, String queue) {
+    this.tasks = tasks;
+    this.store = tasks.store();
+    this.queue = queue;
+    this.supervisor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "warren-tasks-" + queue);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void start() {
+    consumer = tasks.transport().consume(queue, 1, this::onDelivery);
+  }
+
+  private void onDelivery(Delivery delivery) {
+    if (stopping) {
+      delivery.reject(true);
+      return;
+    }
+    try {
+      supervisor.execute(() -> process(delivery));
+    } catch (RejectedExecutionException e) {
+      delivery.reject(true);
+    }
+  }
+
+  private void process(Delivery delivery) {
+    if (stopping) {
+      delivery.reject(true);
+      return;
+    }
+    TaskMessage m;
+    try {
+      m = TaskMessage.from(delivery.message());
+    } catch (RuntimeException e) {
+      // why: a message that is not a task never becomes one; keeping it would block the queue
+      log.error("dropping a message on task queue {}: {}", queue, e.getMessage());
+      delivery.ack();
+      return;
+    }
+    try {
+      handle(delivery, m);
+    } catch (RuntimeException e) {
+      // why: most likely the store or the broker is away; the broker keeps the task meanwhile
+      log.error(
+          "task {} {} on {}: {}; returning it to the queue", m.name(), m.id(), queue, e.toString());
+      pause(1000);
+      delivery.reject(true);
+    }
+  }
+
+  private void handle(Delivery delivery, TaskMessage m) {
+    Instant now = Instant.now();
+    TaskStatus status = store.get(m.id()).orElseGet(() -> rebuilt(m, now));
+    if (status.isFinal()) {
+      log.debug("task {} is already {}; dropping a duplicate delivery", m.id(), status.state());
+      delivery.ack();
+      return;
+    }
+    if (store.revokedAt(m.id()).isPresent()) {
+      finish(
+          status.to(TaskState.REVOKED, now, tasks.worker(), "revoked before start"), m, "revoked");
+      delivery.ack();
+      return;
+    }
+    if (WaitQueues.early(m.eta(), now)) {
+      TaskQueue.join(tasks.waits().park(queue, m.toMessage(), m.eta()), Duration.ofSeconds(30));
+      delivery.ack();
+      return;
+    }
+    TaskHandler handler = tasks.handler(m.name());
+    if (handler == null) {
+      TaskNotRegisteredException e =
+          new TaskNotRegisteredException(
+              "no handler for task '"
+                  + m.name()
+                  + "' on worker "
+                  + tasks.worker()
+                  + " consuming "
+                  + queue
+                  + ": register it, or submit it to a queue whose workers know it");
+      finish(
+          status
+              .withOutcome(null, TaskQueue.error(e))
+              .to(TaskState.FAILURE, now, tasks.worker(), e.getMessage()),
+          m,
+          "failed");
+      delivery.ack();
+      return;
+    }
+    if (status.state() == TaskState.STARTED || status.state() == TaskState.PROGRESS) {
+      status =
+          status.to(
+              TaskState.RETRY,
+              now,
+              tasks.worker(),
+              "worker " + status.worker() + " was lost running attempt " + status.attempt());
+    }
+    run(delivery, m, status, handler);
+  }
+
+  /** The store forgot the task (its TTL ran out, or another store): start from the message. */
+  private TaskStatus rebuilt(TaskMessage m, Instant now) {
+    return new TaskStatus(
+            m.id(),
+            m.name(),
+            m.queue(),
+            TaskState.PENDING,
+            0,
+            null,
+            null,
+            null,
+            null,
+            m.eta(),
+            m.submittedAt(),
+            now,
+            null,
+            tasks.worker(),
+            List.of())
+        .to(TaskState.PENDING, now, tasks.worker(), "status not found in the store; rebuilt");
+  }
+
+  private void run(Delivery delivery, TaskMessage m, TaskStatus before, TaskHandler handler) {
+    TaskOptions options = m.options();
+    Instant startedAt = Instant.now();
+    TaskStatus started =
+        before
+            .withAttempt(before.attempt() + 1)
+            .withProgress(null, null)
+            .to(TaskState.STARTED, startedAt, tasks.worker(), null);
+    RunningTask running = new RunningTask(tasks, m, started);
+    store.put(started);
+    tasks.event("started", started);
+    Thread thread =
+        new Thread(() -> running.run(handler), "warren-task-" + m.name() + "-" + started.attempt());
+    thread.setDaemon(true);
+    thread.start();
+
+    long start = System.nanoTime();
+    long soft =
+        options.softTimeLimit() == null ? Long.MAX_VALUE : options.softTimeLimit().toNanos();
+    long hard = options.timeLimit() == null ? Long.MAX_VALUE : options.timeLimit().toNanos();
+    long nextRevokeCheck = 0;
+    long revokeDeadline = Long.MAX_VALUE;
+    long stopDeadline = Long.MAX_VALUE;
+    boolean softFired = false;
+    CompletableFuture<Object> outcome = running.outcome();
+    while (true) {
+      try {
+        Object result = outcome.get(TICK_MS, TimeUnit.MILLISECONDS);
+        if (revokeDeadline != Long.MAX_VALUE) {
+          revoked(running, m, "revoked while running; it stopped");
+        } else {
+          succeeded(running, m, result);
+        }
+        break;
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (revokeDeadline != Long.MAX_VALUE) {
+          revoked(running, m, "revoked while running; it stopped");
+        } else {
+          failed(running, m, cause, softFired);
+        }
+        break;
+      } catch (TimeoutException e) {
+        // still running: check the limits below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        thread.interrupt();
+        running.abandon();
+        delivery.reject(true);
+        return;
+      }
+      long now = System.nanoTime();
+      long elapsed = now - start;
+      if (elapsed >= hard) {
+        running.cancel("hard time limit " + options.timeLimit() + " exceeded");
+        thread.interrupt();
+        timedOut(running, m, options.timeLimit());
+        break;
+      }
+      if (!softFired && elapsed >= soft) {
+        softFired = true;
+        running.cancel("soft time limit " + options.softTimeLimit() + " exceeded");
+        log.info(
+            "task {} {} passed its soft time limit {}", m.name(), m.id(), options.softTimeLimit());
+      }
+      if (revokeDeadline == Long.MAX_VALUE && now >= nextRevokeCheck) {
+        nextRevokeCheck = now + TimeUnit.MILLISECONDS.toNanos(REVOKE_POLL_MS);
+        boolean revoked;
+        try {
+          revoked = store.revokedAt(m.id()).isPresent();
+        } catch (RuntimeException e) {
+          log.warn("cannot read the revoke flag of task {}: {}", m.id(), e.toString());
+          revoked = false;
+        }
+        if (revoked) {
+          running.cancel("revoked");
+          revokeDeadline = now + options.revokeGrace().toNanos();
+          log.info(
+              "task {} {} revoked while running; it has {} to stop",
+              m.name(),
+              m.id(),
+              options.revokeGrace());
+        }
+      }
+      if (now >= revokeDeadline) {
+        thread.interrupt();
+        revoked(running, m, "revoked while running; abandoned after the grace period");
+        break;
+      }
+      if (stopping && stopDeadline == Long.MAX_VALUE) {
+        stopDeadline = now + tasks.shutdownTimeout().toNanos();
+      }
+      if (now >= stopDeadline) {
+        // why: this instance is going away; the broker gives the task to another worker, which
+        // records that this one was lost
+        log.warn(
+            "task {} {} still running at shutdown; returning it to {}", m.name(), m.id(), queue);
+        running.abandon();
+        thread.interrupt();
+        delivery.reject(true);
+        return;
+      }
+    }
+    delivery.ack();
+  }
+
+  private void succeeded(RunningTask running, TaskMessage m, Object result) {
+    String json = TaskQueue.encode(result, "the result of task " + m.id());
+    Instant now = Instant.now();
+    TaskStatus s =
+        running.finish().withOutcome(json, null).to(TaskState.SUCCESS, now, tasks.worker(), null);
+    finish(s, m, "succeeded");
+  }
+
+  private void failed(RunningTask running, TaskMessage m, Throwable cause, boolean softFired) {
+    Instant now = Instant.now();
+    TaskStatus s = running.finish().withOutcome(null, TaskQueue.error(cause));
+    boolean retryable =
+        !(cause instanceof NonRetryableException)
+            && !(cause instanceof TaskCancelledException)
+            && !softFired
+            && m.retries() < m.maxRetries();
+    if (!retryable) {
+      String why =
+          m.retries() >= m.maxRetries() && m.maxRetries() > 0
+              ? "failed after " + m.maxRetries() + " retries"
+              : null;
+      finish(s.to(TaskState.FAILURE, now, tasks.worker(), why), m, "failed");
+      return;
+    }
+    int retry = m.retries() + 1;
+    Duration delay = m.options().retryDelay(retry);
+    Instant eta = now.plus(delay);
+    TaskStatus retrying =
+        s.withEta(eta)
+            .to(
+                TaskState.RETRY,
+                now,
+                tasks.worker(),
+                "retry "
+                    + retry
+                    + " of "
+                    + m.maxRetries()
+                    + " in "
+                    + delay.toMillis()
+                    + " ms: "
+                    + cause);
+    store.put(retrying);
+    tasks.event("retrying", retrying);
+    TaskMessage next = m.retry(eta);
+    Message message = next.toMessage();
+    CompletableFuture<Void> sent =
+        WaitQueues.early(eta, Instant.now())
+            ? tasks.waits().park(queue, message, eta)
+            : tasks.transport().publish("", queue, message);
+    TaskQueue.join(sent, Duration.ofSeconds(30));
+    log.info(
+        "task {} {} failed ({}); retry {} of {} in {} ms",
+        m.name(),
+        m.id(),
+        cause.toString(),
+        retry,
+        m.maxRetries(),
+        delay.toMillis());
+  }
+
+  private void timedOut(RunningTask running, TaskMessage m, Duration limit) {
+    Instant now = Instant.now();
+    dev.warren.tasks.TaskTimeoutException e =
+        new dev.warren.tasks.TaskTimeoutException(
+            "task " + m.name() + " " + m.id() + " exceeded its time limit of " + limit);
+    TaskStatus s =
+        running
+            .finish()
+            .withOutcome(null, TaskQueue.error(e))
+            .to(TaskState.FAILURE, now, tasks.worker(), "hard time limit " + limit + " exceeded");
+    log.warn("{}; abandoning it", e.getMessage());
+    finish(s, m, "failed");
+  }
+
+  private void revoked(RunningTask running, TaskMessage m, String detail) {
+    finish(
+        running.finish().to(TaskState.REVOKED, Instant.now(), tasks.worker(), detail),
+        m,
+        "revoked");
+  }
+
+  private void finish(TaskStatus s, TaskMessage m, String event) {
+    TaskStatus done = s.withExpiresAt(s.updatedAt().plus(Duration.ofMillis(m.resultTtlMs())));
+    store.put(done);
+    tasks.event(event, done);
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  void close() {
+    stopping = true;
+    ConsumerHandle c = consumer;
+    if (c != null) {
+      try {
+        c.cancel();
+      } catch (RuntimeException e) {
+        log.debug("cancelling the consumer of {}: {}", queue, e.toString());
+      }
+    }
+    supervisor.shutdown();
+    try {
+      long wait = tasks.shutdownTimeout().toMillis() + 2000;
+      if (!supervisor.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        supervisor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      supervisor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.warren.internal.tasks;
+
+import dev.warren.transport.Message;
+import dev.warren.transport.QueueSpec;
+import dev.warren.transport.Transport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Holds delayed tasks (countdown, ETA, retry backoff) in the broker, never in a worker: wait queues
+ * {@code <queue>.wait.<ms>ms} without consumers, whose messages dead-letter back to the task queue
+ * when their TTL runs out — the mechanism event retries use.
+ *
+ * <p>Each wait queue has one fixed delay, a power of two from {@value #MIN_TIER_MS} ms up, so the
+ * messages in it expire in the order they were added (RabbitMQ only expires messages at the head of
+ * a queue; mixed TTLs in one queue would hold short ones behind long ones). A task due in 10 s
+ * takes the 8192 ms queue, comes back to the task queue, is seen to be early by a worker, and is
+ * parked again for the rest (1024 ms, then 512 ms, …): at most one hop per set bit of the delay,
+ * and at most ~27 queues per task queue. A task within {@value #TOLERANCE_MS} ms of its ETA runs.
+ */
+final class WaitQueues {
+  /** The shortest wait queue delay. */
+  static final long MIN_TIER_MS = 16;
+
+  /** How early a task may run rather than take another hop. */
+  static final long TOLERANCE_MS = MIN_TIER_MS - 1;
+
+  /** The longest wait queue delay (~24.9 days), below RabbitMQ's TTL limit. */
+  static final long MAX_TIER_MS = 1L << 31;
+
+  private final Transport transport;
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+
+  WaitQueues(Transport transport) {
+    this.transport = transport;
+  }
+
+  /**
+   * @param eta when the task is due
+   * @param now the current time
+   * @return whether it must wait longer
+   */
+  static boolean early(Instant eta, Instant now) {
+    return eta != null && Duration.between(now, eta).toMillis() > TOLERANCE_MS;
+  }
+
+  /**
+   * @param remainingMs how long until the task is due, more than {@link #TOLERANCE_MS}
+   * @return the wait queue delay to use: the largest tier not beyond the remaining time
+   */
+  static long tier(long remainingMs) {
+    return Math.max(MIN_TIER_MS, Long.highestOneBit(Math.min(remainingMs, MAX_TIER_MS)));
+  }
+
+  /**
+   * @param queue the task queue
+   * @param tierMs the delay
+   * @return the wait queue's declaration
+   */
+  static QueueSpec spec(String queue, long tierMs) {
+    return QueueSpec.durable(queue + ".wait." + tierMs + "ms")
+        .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+        .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, queue);
+  }
+
+  /**
+   * Parks a task message until (about) its ETA, or the next hop towards it.
+   *
+   * @param queue the task queue it returns to
+   * @param message the task message
+   * @param eta when it is due
+   * @return completes when the broker confirmed it in the wait queue
+   */
+  CompletableFuture<Void> park(String queue, Message message, Instant eta) {
+    long remaining = Duration.between(Instant.now(), eta).toMillis();
+    long tier = tier(remaining);
+    QueueSpec wait = spec(queue, tier);
+    if (!declared.contains(wait.name())) {
+      transport.declareQueue(wait);
+      declared.add(wait.name());
+    }
+    return transport.publish("", wait.name(), message.withExpiration(tier));
+  }
+}

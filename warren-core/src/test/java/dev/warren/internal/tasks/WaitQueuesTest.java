@@ -1,0 +1,50 @@
+package dev.warren.internal.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warren.tasks.TaskStoreException;
+import dev.warren.transport.QueueSpec;
+import java.time.Instant;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.api.Test;
+
+class WaitQueuesTest {
+  @Test
+  void theTierIsTheLargestPowerOfTwoNotBeyondTheRemainingTime() {
+    assertThat(WaitQueues.tier(16)).isEqualTo(16);
+    assertThat(WaitQueues.tier(1500)).isEqualTo(1024);
+    assertThat(WaitQueues.tier(1024)).isEqualTo(1024);
+    assertThat(WaitQueues.tier(Long.MAX_VALUE)).isEqualTo(1L << 31);
+  }
+
+  @Test
+  void aTaskWithinTheToleranceIsDue() {
+    Instant now = Instant.now();
+
+    assertThat(WaitQueues.early(now.plusMillis(15), now)).isFalse();
+    assertThat(WaitQueues.early(now.plusMillis(16), now)).isTrue();
+    assertThat(WaitQueues.early(null, now)).isFalse();
+  }
+
+  @Test
+  void aWaitQueueDeadLettersBackToItsTaskQueue() {
+    QueueSpec spec = WaitQueues.spec("warren.tasks.default", 1024);
+
+    assertThat(spec.name()).isEqualTo("warren.tasks.default.wait.1024ms");
+    assertThat(spec.arguments())
+        .containsEntry(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+        .containsEntry(QueueSpec.DEAD_LETTER_ROUTING_KEY, "warren.tasks.default");
+  }
+
+  @Test
+  void theStoreComesFromTheUrlAndDefaultsToMemory() {
+    assertThat(new TaskStoreConfig(null).url()).isEqualTo("memory:");
+    assertThat(new TaskStoreConfig(" ").url()).isEqualTo("memory:");
+    assertThat(new TaskStoreConfig("redis://u:secret@h:6379/0").urlForDisplay())
+        .isEqualTo("redis://u:***@h:6379/0");
+    assertThat(TaskStores.open(new TaskStoreConfig("memory:")).describe()).isEqualTo("memory");
+    Assertions.assertThatThrownBy(() -> TaskStores.open(new TaskStoreConfig("mongodb://x")))
+        .isInstanceOf(TaskStoreException.class)
+        .hasMessageContaining("mongodb://x");
+  }
+}

@@ -1,0 +1,293 @@
+package dev.warren.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.warren.internal.tasks.TaskStatusJson;
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.TaskStoreException;
+import dev.warren.tasks.spi.TaskStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Task state in PostgreSQL. One row per task in {@code warren_task}: the whole {@link TaskStatus}
+ * as JSON text (exact round trip), with the name, state and timestamps in columns for operators'
+ * queries; revokes in {@code warren_task_revoke}, so no status write can undo one. Expired rows are
+ * filtered on read and deleted every {@value #PURGE_EVERY_MINUTES} minutes by whichever instance
+ * writes.
+ *
+ * <p>The schema (and the {@code currentSchema} of the URL, if given) is created on first use, under
+ * an advisory lock so several instances starting together do not race.
+ */
+public final class PostgresTaskStore implements TaskStore {
+  static final long PURGE_EVERY_MINUTES = 10;
+  private static final Pattern SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z0-9_]+)");
+  private static final Pattern WHERE = Pattern.compile("jdbc:postgresql://([^/?]*)/?([^?]*)");
+  private static final long SCHEMA_LOCK = 0x5741525245_4E54L; // "WARRENT"
+
+  private final HikariDataSource pool;
+  private final String description;
+  private final AtomicLong nextPurge = new AtomicLong();
+
+  private PostgresTaskStore(HikariDataSource pool, String description) {
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /**
+   * Connects and creates the tables if needed.
+   *
+   * @param url a {@code jdbc:postgresql://} URL
+   * @return a ready store
+   * @throws TaskStoreException when the database cannot be reached
+   */
+  public static PostgresTaskStore connect(String url) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setPoolName("warren-tasks");
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    config.setAutoCommit(true);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new TaskStoreException(
+          "cannot connect to the PostgreSQL task store " + describe(url) + ": " + rootMessage(e),
+          e);
+    }
+    PostgresTaskStore store = new PostgresTaskStore(pool, describe(url));
+    try {
+      store.createSchema(schemaOf(url));
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return store;
+  }
+
+  static String schemaOf(String url) {
+    Matcher m = SCHEMA.matcher(url);
+    return m.find() ? m.group(1) : null;
+  }
+
+  private static String describe(String url) {
+    Matcher m = WHERE.matcher(url);
+    String where = m.find() ? m.group(1) + "/" + m.group(2) : "?";
+    String schema = schemaOf(url);
+    return "postgresql " + where + (schema == null ? "" : " schema " + schema);
+  }
+
+  private void createSchema(String schema) {
+    try (Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+        if (schema != null) {
+          s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+        }
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS warren_task ("
+                + " id text PRIMARY KEY,"
+                + " name text NOT NULL,"
+                + " state text NOT NULL,"
+                + " status text NOT NULL,"
+                + " updated_at timestamptz NOT NULL,"
+                + " expires_at timestamptz)");
+        s.execute(
+            "CREATE INDEX IF NOT EXISTS warren_task_expires_at ON warren_task (expires_at)"
+                + " WHERE expires_at IS NOT NULL");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS warren_task_revoke ("
+                + " id text PRIMARY KEY,"
+                + " revoked_at timestamptz NOT NULL,"
+                + " keep_until timestamptz NOT NULL)");
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw failure("create the task tables", e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void put(TaskStatus status) {
+    String sql =
+        "INSERT INTO warren_task (id, name, state, status, updated_at, expires_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET name = excluded.name, state = excluded.state,"
+            + " status = excluded.status, updated_at = excluded.updated_at,"
+            + " expires_at = excluded.expires_at";
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, status.id());
+      p.setString(2, status.name());
+      p.setString(3, status.state().name());
+      p.setString(4, TaskStatusJson.write(status));
+      p.setTimestamp(5, Timestamp.from(status.updatedAt()));
+      p.setTimestamp(6, status.expiresAt() == null ? null : Timestamp.from(status.expiresAt()));
+      p.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("store task " + status.id(), e);
+    }
+    purgeNowAndThen();
+  }
+
+  @Override
+  public Optional<TaskStatus> get(String id) {
+    String sql =
+        "SELECT status FROM warren_task WHERE id = ? AND (expires_at IS NULL OR expires_at > ?)";
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, id);
+      p.setTimestamp(2, Timestamp.from(Instant.now()));
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(TaskStatusJson.read(r.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read task " + id, e);
+    }
+  }
+
+  @Override
+  public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
+    }
+    // why: no index on updated_at, so this scans the live rows; fine for an operator's listing,
+    // and it keeps every status write as cheap as before
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT status FROM warren_task WHERE (expires_at IS NULL OR expires_at > ?)");
+    if (!states.isEmpty()) {
+      sql.append(" AND state = ANY (?)");
+    }
+    if (name != null) {
+      sql.append(" AND name = ?");
+    }
+    sql.append(" ORDER BY updated_at DESC LIMIT ?");
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      p.setTimestamp(i++, Timestamp.from(Instant.now()));
+      if (!states.isEmpty()) {
+        p.setArray(i++, c.createArrayOf("text", states.stream().map(TaskState::name).toArray()));
+      }
+      if (name != null) {
+        p.setString(i++, name);
+      }
+      p.setInt(i, limit);
+      List<TaskStatus> found = new ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          found.add(TaskStatusJson.read(r.getString(1)));
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw failure("list tasks", e);
+    }
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at, Instant keepUntil) {
+    // why: a forgotten (expired) revoke row is replaced, a live one is kept as it was
+    String sql =
+        "INSERT INTO warren_task_revoke (id, revoked_at, keep_until) VALUES (?, ?, ?)"
+            + " ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at,"
+            + " keep_until = excluded.keep_until WHERE warren_task_revoke.keep_until <= ?";
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, id);
+      p.setTimestamp(2, Timestamp.from(at));
+      p.setTimestamp(3, Timestamp.from(keepUntil));
+      p.setTimestamp(4, Timestamp.from(Instant.now()));
+      return p.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failure("revoke task " + id, e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> revokedAt(String id) {
+    String sql = "SELECT revoked_at FROM warren_task_revoke WHERE id = ? AND keep_until > ?";
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setString(1, id);
+      p.setTimestamp(2, Timestamp.from(Instant.now()));
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? Optional.of(r.getTimestamp(1).toInstant()) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read the revoke of task " + id, e);
+    }
+  }
+
+  @Override
+  public int purgeExpired(Instant now) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement tasks =
+            c.prepareStatement("DELETE FROM warren_task WHERE expires_at <= ?");
+        PreparedStatement revokes =
+            c.prepareStatement("DELETE FROM warren_task_revoke WHERE keep_until <= ?")) {
+      tasks.setTimestamp(1, Timestamp.from(now));
+      revokes.setTimestamp(1, Timestamp.from(now));
+      return tasks.executeUpdate() + revokes.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("delete expired tasks", e);
+    }
+  }
+
+  private void purgeNowAndThen() {
+    long now = System.nanoTime();
+    long next = nextPurge.get();
+    if (now - next >= 0
+        && nextPurge.compareAndSet(next, now + Duration.ofMinutes(PURGE_EVERY_MINUTES).toNanos())) {
+      try {
+        purgeExpired(Instant.now());
+      } catch (TaskStoreException e) {
+        // why: the purge is housekeeping; the next one will catch up
+      }
+    }
+  }
+
+  private TaskStoreException failure(String what, SQLException e) {
+    return new TaskStoreException(
+        "cannot " + what + " in the task store " + description + ": " + e.getMessage(), e);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.warren.postgres;
+
+import dev.warren.WarrenOptions;
+import dev.warren.internal.tasks.TaskStoreConfig;
+import dev.warren.rabbitmq.RabbitMqTransport;
+import dev.warren.testkit.TaskQueueContractTest;
+import dev.warren.testkit.TestBroker;
+import dev.warren.transport.Transport;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The task queue on RabbitMQ with its state in PostgreSQL ({@code WARREN_STORE_URL} set through the
+ * {@value TaskStoreConfig#PROPERTY} property), on a vhost and a schema of its own.
+ */
+class PostgresTaskQueueContractTest extends TaskQueueContractTest {
+  private static TestBroker broker;
+  private static String schema;
+
+  @BeforeAll
+  static void setUp() {
+    PostgresTaskStoreContractTest.requireDatabase();
+    broker = TestBroker.create();
+    schema = "warren_test_" + UUID.randomUUID().toString().substring(0, 8);
+    System.setProperty(TaskStoreConfig.PROPERTY, PostgresTaskStoreContractTest.urlWith(schema));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    System.clearProperty(TaskStoreConfig.PROPERTY);
+    if (broker != null) {
+      broker.close();
+    }
+    if (schema != null) {
+      PostgresTaskStoreContractTest.drop(schema);
+    }
+  }
+
+  @Override
+  protected WarrenOptions.Builder baseOptions() {
+    return WarrenOptions.builder()
+        .transport(WarrenOptions.TransportKind.RABBITMQ)
+        .rabbitmqUri(broker.uri())
+        .connectTimeout(Duration.ofSeconds(10));
+  }
+
+  @Override
+  protected Transport connect(WarrenOptions options) {
+    return RabbitMqTransport.connect(options);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.warren.postgres;
+
+import dev.warren.Warren;
+import dev.warren.WarrenOptions;
+import dev.warren.internal.tasks.TaskStoreConfig;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A worker process for {@link TaskWorkerCrashTest}: registers {@code crash.victim} on a task queue
+ * and runs it slowly enough to be killed mid-task.
+ */
+public final class TaskWorkerMain {
+  private TaskWorkerMain() {}
+
+  /**
+   * @param args AMQP URI, exchange, task queue, store URL
+   * @throws Exception on failure
+   */
+  public static void main(String[] args) throws Exception {
+    System.setProperty(TaskStoreConfig.PROPERTY, args[3]);
+    WarrenOptions options =
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.RABBITMQ)
+            .rabbitmqUri(args[0])
+            .exchange(args[1])
+            .instanceId("doomed-worker")
+            .build();
+    Warren warren = Warren.create(options);
+    warren
+        .tasks()
+        .register(
+            "crash.victim",
+            args[2],
+            ctx -> {
+              ctx.progress(0.1, null);
+              Thread.sleep(120_000);
+              return "finished by the doomed worker";
+            });
+    System.out.println("ready");
+    System.out.flush();
+    new CountDownLatch(1).await();
+  }
+}

@@ -1,0 +1,617 @@
+package dev.warren.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.warren.BrokerUnavailableException;
+import dev.warren.PublishRejectedException;
+import dev.warren.WarrenException;
+import dev.warren.transport.Message;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes with pipelined publisher confirms on one channel, at most {@code confirmWindow}
+ * unconfirmed at a time.
+ *
+ * <p>Each publish takes a window permit, then, under a lock, the channel's next sequence number and
+ * is written; confirms ({@code multiple} ones included) settle every publish up to their sequence
+ * number. The lock keeps sequence numbers and writes in the same order, and is held for the write
+ * only.
+ *
+ * <p>When the channel goes down, its unconfirmed publishes go back, in order, to the front of a
+ * backlog; publishes made while there is no channel join the backlog too. Once a channel is back (a
+ * new one when the broker closed it, after the connection recovered otherwise) the backlog is
+ * published on it and settled by its confirms: nothing is reported confirmed that the broker did
+ * not confirm, and the broker may receive a message twice. A publish that waits in the backlog
+ * longer than the publish timeout fails with {@link BrokerUnavailableException}.
+ */
+final class ConfirmPublisher {
+  private static final Logger log = LoggerFactory.getLogger(ConfirmPublisher.class);
+
+  /**
+   * Set while this class completes futures. Their dependants run on the same thread, which may be
+   * the connection's reader: a publish from there must not wait for a window permit that only that
+   * thread's confirms can free.
+   */
+  private static final ThreadLocal<Boolean> COMPLETING = new ThreadLocal<>();
+
+  /** A channel closed by the broker this often with the same message in flight gives up on it. */
+  private static final int MAX_REFUSALS = 3;
+
+  private static final long SWEEP_MS = 100;
+
+  /** How long a recovered publisher waits for the other connection to declare the topology. */
+  private static final long TOPOLOGY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final Connection connection;
+  private final String where;
+  private final long timeoutNanos;
+  private final Duration timeout;
+  private final int windowSize;
+  private final Semaphore window;
+  private final ScheduledExecutorService tasks;
+  private final BooleanSupplier topologyReady;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicInteger outstanding = new AtomicInteger();
+
+  /** Guarded by {@link #lock}. Publishes waiting for a channel, oldest first. */
+  private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
+
+  /** Guarded by {@link #lock}. The channel publishes go to, or {@code null} while there is none. */
+  private ConfirmChannel current;
+
+  /**
+   * Guarded by {@link #lock}. Channels that went down: amqp-client would bring them back with the
+   * connection, so they are aborted, which also unregisters them, once a new one is open.
+   */
+  private final List<ConfirmChannel> retired = new ArrayList<>();
+
+  private volatile int backlogSize;
+  private volatile boolean closing;
+  private long waitingForTopologySince;
+
+  ConfirmPublisher(
+      Connection connection,
+      String where,
+      int confirmWindow,
+      Duration publishTimeout,
+      ScheduledExecutorService tasks,
+      BooleanSupplier topologyReady)
+      throws IOException {
+    this.connection = connection;
+    this.where = where;
+    this.timeout = publishTimeout;
+    this.timeoutNanos = publishTimeout.toNanos();
+    this.windowSize = confirmWindow;
+    this.window = new Semaphore(confirmWindow);
+    this.tasks = tasks;
+    this.topologyReady = topologyReady;
+    ConfirmChannel first = open();
+    lock.lock();
+    try {
+      current = first;
+    } finally {
+      lock.unlock();
+    }
+    tasks.scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** One publish, from the call until its confirm. */
+  private static final class Pending {
+    private static final AtomicIntegerFieldUpdater<Pending> SETTLED =
+        AtomicIntegerFieldUpdater.newUpdater(Pending.class, "settled");
+
+    final String exchange;
+    final String routingKey;
+    final AMQP.BasicProperties props;
+    final byte[] body;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    boolean permit;
+    long deadline;
+    int refusals;
+    volatile int settled;
+
+    Pending(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
+      this.exchange = exchange;
+      this.routingKey = routingKey;
+      this.props = props;
+      this.body = body;
+    }
+
+    String describe() {
+      return (props.getMessageId() == null ? "a message" : "message " + props.getMessageId())
+          + " to exchange '"
+          + exchange
+          + "' with routing key '"
+          + routingKey
+          + "'";
+    }
+  }
+
+  /** A confirm channel and the publishes awaiting its confirms, by sequence number. */
+  private final class ConfirmChannel implements ConfirmListener, ShutdownListener {
+    final Channel channel;
+    final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
+
+    /** Guarded by {@link #lock}. */
+    boolean dead;
+
+    ConfirmChannel(Channel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void handleAck(long seq, boolean multiple) {
+      settle(seq, multiple, true);
+    }
+
+    @Override
+    public void handleNack(long seq, boolean multiple) {
+      settle(seq, multiple, false);
+    }
+
+    private void settle(long seq, boolean multiple, boolean ack) {
+      Boolean outer = COMPLETING.get();
+      COMPLETING.set(Boolean.TRUE);
+      try {
+        if (multiple) {
+          ConcurrentNavigableMap<Long, Pending> head = unconfirmed.headMap(seq, true);
+          for (Iterator<Pending> it = head.values().iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            it.remove();
+            settle(p, ack);
+          }
+        } else {
+          Pending p = unconfirmed.remove(seq);
+          if (p != null) {
+            settle(p, ack);
+          }
+        }
+      } finally {
+        COMPLETING.set(outer);
+      }
+    }
+
+    private void settle(Pending p, boolean ack) {
+      if (ack) {
+        succeed(p);
+      } else {
+        fail(
+            p,
+            new PublishRejectedException(
+                "RabbitMQ refused " + p.describe() + " (negative publisher confirm)"));
+      }
+    }
+
+    @Override
+    public void shutdownCompleted(ShutdownSignalException cause) {
+      // why: this runs on the connection's reader thread, which must never wait for the publish
+      // lock: a publisher holding it may be stuck writing to a dead socket that only this thread
+      // closes once it returns
+      try {
+        tasks.execute(() -> channelLost(this, cause));
+      } catch (RejectedExecutionException e) {
+        channelLost(this, cause);
+      }
+    }
+  }
+
+  /**
+   * @param exchange the exchange
+   * @param routingKey the routing key
+   * @param message the message
+   * @return completes when the broker confirmed it
+   */
+  CompletableFuture<Void> publish(String exchange, String routingKey, Message message) {
+    if (closing) {
+      return CompletableFuture.failedFuture(
+          new WarrenException("the RabbitMQ transport is closed"));
+    }
+    Pending p;
+    try {
+      p = new Pending(exchange, routingKey, MessageMapper.toProperties(message), message.body());
+    } catch (WarrenException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    if (!acquire(p, deadline)) {
+      return p.future;
+    }
+    outstanding.incrementAndGet();
+    try {
+      if (!lock.tryLock() && !lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        fail(p, unavailable());
+        return p.future;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(p, new WarrenException("interrupted while publishing " + p.describe(), e));
+      return p.future;
+    }
+    try {
+      ConfirmChannel cc = current;
+      if (cc != null) {
+        send(cc, p);
+      } else {
+        p.deadline = deadline;
+        backlog.addLast(p);
+        backlogSize = backlog.size();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return p.future;
+  }
+
+  private boolean acquire(Pending p, long deadline) {
+    if (window.tryAcquire()) {
+      p.permit = true;
+      return true;
+    }
+    if (COMPLETING.get() == Boolean.TRUE) {
+      // why: this thread completes confirms; waiting here for a permit could wait forever
+      p.permit = false;
+      return true;
+    }
+    try {
+      if (window.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        p.permit = true;
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.future.completeExceptionally(
+          new WarrenException("interrupted while waiting to publish " + p.describe(), e));
+      return false;
+    }
+    p.future.completeExceptionally(
+        connection.isOpen()
+            ? new BrokerUnavailableException(
+                "RabbitMQ at "
+                    + where
+                    + " confirmed none of the last "
+                    + windowSize
+                    + " publishes within "
+                    + BrokerErrors.human(timeout))
+            : unavailable());
+    return false;
+  }
+
+  private BrokerUnavailableException unavailable() {
+    return new BrokerUnavailableException(
+        "RabbitMQ at "
+            + where
+            + " unavailable for "
+            + BrokerErrors.human(timeout)
+            + " (the publish timeout); the message was not confirmed");
+  }
+
+  /** Called with {@link #lock} held. */
+  private void send(ConfirmChannel cc, Pending p) {
+    long seq = cc.channel.getNextPublishSeqNo();
+    cc.unconfirmed.put(seq, p);
+    try {
+      cc.channel.basicPublish(p.exchange, p.routingKey, false, p.props, p.body);
+    } catch (IOException | AlreadyClosedException e) {
+      // why: the channel is going down; its shutdown listener, waiting for the lock, moves this
+      // publish to the backlog with the others
+    } catch (RuntimeException e) {
+      // why: amqp-client numbered the publish but did not send it, so this channel's sequence
+      // numbers are off; give up on the message and move the others to a new channel
+      cc.unconfirmed.remove(seq);
+      fail(p, new WarrenException("could not publish " + p.describe() + ": " + e.getMessage(), e));
+      tasks.execute(
+          () -> {
+            try {
+              cc.channel.abort();
+            } catch (IOException | RuntimeException ignored) {
+              // it goes down either way
+            }
+          });
+    }
+  }
+
+  private void channelLost(ConfirmChannel cc, ShutdownSignalException cause) {
+    List<Pending> failed = new ArrayList<>();
+    List<WarrenException> errors = new ArrayList<>();
+    boolean reopen;
+    lock.lock();
+    try {
+      if (cc.dead) {
+        return;
+      }
+      cc.dead = true;
+      retired.add(cc);
+      if (current == cc) {
+        current = null;
+      }
+      // why: a channel the broker closed over one message must not take that message down with
+      // it forever; the broker's text names the exchange when it is missing, otherwise count
+      int code = BrokerErrors.replyCode(cause);
+      boolean refused =
+          BrokerErrors.channelClose(cause) != null
+              || (!cause.isInitiatedByApplication()
+                  && code != 0
+                  && code != BrokerErrors.CONNECTION_FORCED);
+      String text = BrokerErrors.replyText(cause);
+      String missing = code == BrokerErrors.NOT_FOUND ? BrokerErrors.missingExchange(text) : null;
+      List<Pending> again = new ArrayList<>(cc.unconfirmed.values());
+      cc.unconfirmed.clear();
+      long deadline = System.nanoTime() + timeoutNanos;
+      for (int i = again.size() - 1; i >= 0; i--) {
+        Pending p = again.get(i);
+        if (p.settled != 0) {
+          continue;
+        }
+        if (missing != null && p.exchange.equals(missing)) {
+          failed.add(p);
+          errors.add(new WarrenException("exchange '" + missing + "' does not exist: " + text));
+        } else if (refused && missing == null && ++p.refusals >= MAX_REFUSALS) {
+          failed.add(p);
+          errors.add(
+              new PublishRejectedException("RabbitMQ refused " + p.describe() + ": " + text));
+        } else {
+          p.deadline = deadline;
+          backlog.addFirst(p);
+        }
+      }
+      backlogSize = backlog.size();
+      reopen = !closing || !backlog.isEmpty();
+      if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+        log.warn("RabbitMQ at {}: the broker closed the publishing channel: {}", where, text);
+      }
+    } finally {
+      lock.unlock();
+    }
+    completing(
+        () -> {
+          for (int i = 0; i < failed.size(); i++) {
+            fail(failed.get(i), errors.get(i));
+          }
+        });
+    // why: after a connection loss the connection's recovery reopens; a channel the broker
+    // closed on a live connection is replaced right away
+    if (reopen && !cause.isHardError() && connection.isOpen()) {
+      tasks.execute(this::reopen);
+    }
+  }
+
+  /** The connection recovered: publish the backlog on a new channel. */
+  void connectionRecovered() {
+    try {
+      tasks.execute(this::reopen);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile
+    }
+  }
+
+  private void reopen() {
+    List<ConfirmChannel> old;
+    lock.lock();
+    try {
+      if (current != null && !current.dead) {
+        return;
+      }
+      if (!topologyReady.getAsBoolean()) {
+        // why: after a broker restart a transient exchange exists again only once the other
+        // connection declared it; publishing before would close the channel
+        long now = System.nanoTime();
+        if (waitingForTopologySince == 0) {
+          waitingForTopologySince = now;
+        }
+        if (now - waitingForTopologySince < TOPOLOGY_WAIT_NANOS) {
+          tasks.schedule(this::reopen, 50, TimeUnit.MILLISECONDS);
+          return;
+        }
+      }
+      waitingForTopologySince = 0;
+      old = new ArrayList<>(retired);
+      retired.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (ConfirmChannel dead : old) {
+      try {
+        dead.channel.abort();
+      } catch (IOException | RuntimeException ignored) {
+        // replacing it
+      }
+    }
+    ConfirmChannel cc;
+    try {
+      cc = open();
+    } catch (IOException | RuntimeException e) {
+      if (connection.isOpen() && !closingAndIdle()) {
+        log.warn(
+            "RabbitMQ at {}: cannot open a publishing channel ({}); retrying in 1 s",
+            where,
+            BrokerErrors.reason(e));
+        tasks.schedule(this::reopen, 1, TimeUnit.SECONDS);
+      }
+      return;
+    }
+    lock.lock();
+    try {
+      current = cc;
+      int n = 0;
+      while (!backlog.isEmpty() && current == cc) {
+        Pending p = backlog.pollFirst();
+        if (p.settled == 0) {
+          send(cc, p);
+          n++;
+        }
+      }
+      backlogSize = backlog.size();
+      if (n > 0) {
+        log.info("RabbitMQ at {}: published {} unconfirmed messages again", where, n);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ConfirmChannel open() throws IOException {
+    Channel ch = connection.createChannel();
+    if (ch == null) {
+      throw new IOException("the connection has no free channel number");
+    }
+    ConfirmChannel cc = new ConfirmChannel(ch);
+    ch.confirmSelect();
+    ch.addConfirmListener(cc);
+    ch.addShutdownListener(cc);
+    return cc;
+  }
+
+  /** Fails publishes that waited for the broker longer than the publish timeout. */
+  private void expire() {
+    if (backlogSize == 0) {
+      return;
+    }
+    List<Pending> expired = new ArrayList<>();
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      for (Iterator<Pending> it = backlog.iterator(); it.hasNext(); ) {
+        Pending p = it.next();
+        if (p.settled != 0) {
+          it.remove();
+        } else if (now - p.deadline >= 0) {
+          it.remove();
+          expired.add(p);
+        }
+      }
+      backlogSize = backlog.size();
+    } finally {
+      lock.unlock();
+    }
+    if (!expired.isEmpty()) {
+      log.warn(
+          "RabbitMQ at {}: {} publishes failed after waiting {} for the broker",
+          where,
+          expired.size(),
+          BrokerErrors.human(timeout));
+      completing(
+          () -> {
+            for (Pending p : expired) {
+              fail(p, unavailable());
+            }
+          });
+    }
+  }
+
+  private void succeed(Pending p) {
+    if (Pending.SETTLED.compareAndSet(p, 0, 1)) {
+      release(p);
+      p.future.complete(null);
+    }
+  }
+
+  private void fail(Pending p, WarrenException e) {
+    if (Pending.SETTLED.compareAndSet(p, 0, 1)) {
+      release(p);
+      p.future.completeExceptionally(e);
+    }
+  }
+
+  private void release(Pending p) {
+    if (p.permit) {
+      window.release();
+    }
+    outstanding.decrementAndGet();
+  }
+
+  private static void completing(Runnable r) {
+    Boolean outer = COMPLETING.get();
+    COMPLETING.set(Boolean.TRUE);
+    try {
+      r.run();
+    } finally {
+      COMPLETING.set(outer);
+    }
+  }
+
+  /**
+   * @return publishes not settled yet
+   */
+  int outstanding() {
+    return outstanding.get();
+  }
+
+  private boolean closingAndIdle() {
+    return closing && outstanding.get() == 0;
+  }
+
+  /** Refuses new publishes; those under way still complete. */
+  void stopAccepting() {
+    closing = true;
+  }
+
+  /**
+   * Waits for the confirms of publishes under way, then fails what is left.
+   *
+   * @param timeout how long to wait
+   */
+  void drain(Duration timeout) {
+    closing = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (outstanding.get() > 0 && System.nanoTime() - deadline < 0) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    List<Pending> left = new ArrayList<>();
+    lock.lock();
+    try {
+      left.addAll(backlog);
+      backlog.clear();
+      backlogSize = 0;
+      if (current != null) {
+        left.addAll(current.unconfirmed.values());
+        current.unconfirmed.clear();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (!left.isEmpty()) {
+      log.warn(
+          "RabbitMQ at {}: closed with {} publishes not confirmed after {}",
+          where,
+          left.size(),
+          BrokerErrors.human(timeout));
+      completing(
+          () -> {
+            for (Pending p : left) {
+              fail(
+                  p,
+                  new WarrenException(
+                      "the RabbitMQ transport closed before the broker confirmed " + p.describe()));
+            }
+          });
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package dev.warren.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedConsumer;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import dev.warren.BrokerUnavailableException;
+import dev.warren.WarrenException;
+import dev.warren.WarrenOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens connections to the broker in the options: automatic recovery on, a reachable broker retried
+ * with backoff at start-up, connections named after the instance.
+ */
+final class Connector {
+  private static final Logger log = LoggerFactory.getLogger(Connector.class);
+
+  /** How long amqp-client waits between attempts to reconnect. */
+  static final long RECOVERY_INTERVAL_MS = 1000;
+
+  /** Heartbeat asked of the broker, in seconds: a silently dead peer is noticed in ~20 s. */
+  static final int HEARTBEAT_SECONDS = 10;
+
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 2000;
+  private static final int MAX_SOCKET_TIMEOUT_MS = 10_000;
+  private static final int RPC_TIMEOUT_MS = 30_000;
+
+  private final ConnectionFactory factory = new ConnectionFactory();
+  private final Duration connectTimeout;
+  private final String display;
+  private final String address;
+  private final String vhost;
+
+  /**
+   * @param options the options, with a RabbitMQ URI
+   * @throws WarrenException when the URI is not usable
+   */
+  Connector(WarrenOptions options) {
+    String uri = options.rabbitmqUri();
+    if (uri == null) {
+      throw new WarrenException(
+          "the RabbitMQ transport needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
+    }
+    this.display = options.rabbitmqUriForDisplay();
+    this.connectTimeout = options.connectTimeout();
+    try {
+      URI parsed = new URI(uri);
+      boolean tls = "amqps".equalsIgnoreCase(parsed.getScheme());
+      // why: amqp-client's amqps:// handling trusts every certificate; verify them instead, with
+      // the JVM's trust store and the host name
+      factory.setUri(tls ? "amqp" + uri.substring("amqps".length()) : uri);
+      if (tls) {
+        factory.useSslProtocol(SSLContext.getDefault());
+        factory.enableHostnameVerification();
+        if (parsed.getPort() == -1) {
+          factory.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
+        }
+      }
+    } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new WarrenException("RabbitMQ URL '" + display + "' is not usable: " + e.getMessage());
+    }
+    this.address = factory.getHost() + ":" + factory.getPort();
+    this.vhost = factory.getVirtualHost();
+    int socketTimeout = (int) Math.min(connectTimeout.toMillis(), MAX_SOCKET_TIMEOUT_MS);
+    factory.setConnectionTimeout(socketTimeout);
+    factory.setHandshakeTimeout(socketTimeout);
+    factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
+    factory.setChannelRpcTimeout(RPC_TIMEOUT_MS);
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL_MS);
+    factory.setTopologyRecoveryFilter(new ConsumersOnly());
+    factory.setExceptionHandler(new LoggingExceptionHandler(address));
+    factory.setThreadFactory(threads());
+  }
+
+  /**
+   * Recovers consumers only: {@link DeclaredTopology} declares exchanges, queues and bindings again
+   * itself, just before.
+   */
+  private static final class ConsumersOnly implements TopologyRecoveryFilter {
+    @Override
+    public boolean filterExchange(RecordedExchange exchange) {
+      return false;
+    }
+
+    @Override
+    public boolean filterQueue(RecordedQueue queue) {
+      return false;
+    }
+
+    @Override
+    public boolean filterBinding(RecordedBinding binding) {
+      return false;
+    }
+
+    @Override
+    public boolean filterConsumer(RecordedConsumer consumer) {
+      return true;
+    }
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> new Thread(r, "warren-amqp-" + n.incrementAndGet());
+  }
+
+  /**
+   * @return {@code host:port}
+   */
+  String address() {
+    return address;
+  }
+
+  /**
+   * @return the virtual host
+   */
+  String vhost() {
+    return vhost;
+  }
+
+  /**
+   * @return the URI with its password masked
+   */
+  String display() {
+    return display;
+  }
+
+  /**
+   * Connects, retrying an unreachable broker with backoff (100 ms doubling to 2 s) until the
+   * deadline.
+   *
+   * @param name the connection name shown by the broker
+   * @param deadline {@link System#nanoTime()} after which to give up
+   * @return the connection
+   * @throws BrokerUnavailableException when the broker stayed unreachable
+   * @throws WarrenException when the broker refused the credentials or the virtual host
+   */
+  Connection connect(String name, long deadline) {
+    long backoff = FIRST_BACKOFF_MS;
+    while (true) {
+      try {
+        return factory.newConnection(name);
+      } catch (IOException | TimeoutException e) {
+        String reason = BrokerErrors.reason(e);
+        if (refusedForGood(e)) {
+          throw new WarrenException(
+              "RabbitMQ at " + display + " refused the connection: " + reason, e);
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new BrokerUnavailableException(
+              "RabbitMQ at "
+                  + display
+                  + " unreachable after "
+                  + BrokerErrors.human(connectTimeout)
+                  + ": "
+                  + reason,
+              e);
+        }
+        long pause = Math.min(backoff, left);
+        log.warn("RabbitMQ at {} unreachable ({}); retrying in {} ms", display, reason, pause);
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new BrokerUnavailableException(
+              "interrupted while connecting to RabbitMQ at " + display, ie);
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /**
+   * Finds out whether the broker knows an exchange type (a plugin's), on a connection of its own.
+   *
+   * <p>why: RabbitMQ answers a declaration with an unknown type by closing the whole connection
+   * (503 COMMAND_INVALID), which would interrupt every publish and consumer on it.
+   *
+   * @param type the exchange type
+   * @param name the probing connection's name
+   * @return whether it can be declared
+   * @throws BrokerUnavailableException when the broker cannot be reached to find out
+   */
+  boolean knowsExchangeType(String type, String name) {
+    ConnectionFactory probing = factory.clone();
+    probing.setAutomaticRecoveryEnabled(false);
+    probing.setTopologyRecoveryEnabled(false);
+    String exchange = "warren.probe." + UUID.randomUUID();
+    try (Connection c = probing.newConnection(name)) {
+      Channel ch = c.createChannel();
+      try {
+        ch.exchangeDeclare(exchange, type, false, true, null);
+      } catch (IOException e) {
+        if (BrokerErrors.replyCode(BrokerErrors.signal(e)) == AMQP.COMMAND_INVALID) {
+          return false;
+        }
+        throw e;
+      }
+      ch.exchangeDelete(exchange);
+      return true;
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      if (BrokerErrors.replyCode(BrokerErrors.signal(e)) == AMQP.COMMAND_INVALID) {
+        return false;
+      }
+      throw new BrokerUnavailableException(
+          "RabbitMQ at " + display + " is unavailable: " + BrokerErrors.reason(e), e);
+    }
+  }
+
+  /** Wrong credentials or a missing virtual host: retrying does not help. */
+  private static boolean refusedForGood(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AuthenticationFailureException) {
+        return true;
+      }
+    }
+    ShutdownSignalException s = BrokerErrors.signal(e);
+    if (s != null && s.getReason() instanceof AMQP.Connection.Close close) {
+      int code = close.getReplyCode();
+      return code == AMQP.NOT_ALLOWED || code == AMQP.ACCESS_REFUSED;
+    }
+    return false;
+  }
+}

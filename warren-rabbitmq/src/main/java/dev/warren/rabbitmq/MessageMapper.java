@@ -1,0 +1,166 @@
+package dev.warren.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
+import dev.warren.WarrenException;
+import dev.warren.transport.Message;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Maps {@link Message} onto AMQP basic properties and back. */
+final class MessageMapper {
+  private static final int PERSISTENT = 2;
+  private static final int TRANSIENT = 1;
+
+  private MessageMapper() {}
+
+  /**
+   * @param m a message
+   * @return its basic properties
+   * @throws WarrenException when a header value has a type AMQP cannot carry
+   */
+  static AMQP.BasicProperties toProperties(Message m) {
+    Map<String, Object> headers = m.headers();
+    if (!headers.isEmpty()) {
+      // why: amqp-client numbers a publish before it serializes the headers, so a value it
+      // cannot write would leave the confirm sequence off by one; refuse it up front instead
+      for (Map.Entry<String, Object> e : headers.entrySet()) {
+        checkValue(e.getKey(), e.getValue());
+      }
+    }
+    return new AMQP.BasicProperties.Builder()
+        .messageId(m.messageId())
+        .type(m.type())
+        .contentType(m.contentType())
+        .correlationId(m.correlationId())
+        .appId(m.appId())
+        .timestamp(m.timestamp() == null ? null : Date.from(m.timestamp()))
+        .expiration(m.expiration() == null ? null : Long.toString(m.expiration()))
+        .deliveryMode(m.persistent() ? PERSISTENT : TRANSIENT)
+        .headers(headers.isEmpty() ? null : headers)
+        .build();
+  }
+
+  private static void checkValue(String name, Object v) {
+    if (v == null
+        || v instanceof String
+        || v instanceof Long
+        || v instanceof Integer
+        || v instanceof Boolean
+        || v instanceof Double
+        || v instanceof byte[]
+        || v instanceof Short
+        || v instanceof Byte
+        || v instanceof Float
+        || v instanceof BigDecimal
+        || v instanceof Date
+        || v instanceof LongString) {
+      return;
+    }
+    if (v instanceof List<?> list) {
+      for (Object o : list) {
+        checkValue(name, o);
+      }
+      return;
+    }
+    if (v instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          throw new WarrenException(
+              "header '" + name + "' holds a table with a non-text key '" + e.getKey() + "'");
+        }
+        checkValue(name, e.getValue());
+      }
+      return;
+    }
+    throw new WarrenException(
+        "header '"
+            + name
+            + "' has a value of type "
+            + v.getClass().getName()
+            + "; AMQP headers carry String, Long, Integer, Boolean, Double, byte[], List or Map");
+  }
+
+  /**
+   * @param p basic properties as received
+   * @param body the body
+   * @return the message, with headers in plain Java types
+   */
+  static Message toMessage(AMQP.BasicProperties p, byte[] body) {
+    Map<String, Object> raw = p.getHeaders();
+    Map<String, Object> headers;
+    if (raw == null || raw.isEmpty()) {
+      headers = Map.of();
+    } else {
+      headers = new LinkedHashMap<>(raw.size() * 2);
+      for (Map.Entry<String, Object> e : raw.entrySet()) {
+        headers.put(e.getKey(), plain(e.getValue()));
+      }
+    }
+    Integer mode = p.getDeliveryMode();
+    return new Message(
+        p.getMessageId(),
+        p.getType(),
+        p.getContentType(),
+        p.getCorrelationId(),
+        p.getAppId(),
+        p.getTimestamp() == null ? null : p.getTimestamp().toInstant(),
+        expiration(p.getExpiration()),
+        mode != null && mode == PERSISTENT,
+        headers,
+        body);
+  }
+
+  private static Long expiration(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      // why: the broker refuses such a message on publish, so only a broken relay sends it
+      return null;
+    }
+  }
+
+  /**
+   * amqp-client reads strings as {@link LongString}, also inside arrays and tables (for example
+   * {@code x-death}); Warren's headers are plain Java values.
+   */
+  static Object plain(Object v) {
+    if (v instanceof LongString s) {
+      return s.toString();
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object o : list) {
+        out.add(plain(o));
+      }
+      return out;
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.put(String.valueOf(e.getKey()), plain(e.getValue()));
+      }
+      return out;
+    }
+    if (v instanceof Date d) {
+      return d.toInstant().toString();
+    }
+    if (v instanceof Short || v instanceof Byte) {
+      return ((Number) v).intValue();
+    }
+    if (v instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    return v;
+  }
+}

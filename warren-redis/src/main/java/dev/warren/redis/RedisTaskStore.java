@@ -1,0 +1,173 @@
+package dev.warren.redis;
+
+import dev.warren.internal.tasks.TaskStatusJson;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.TaskStoreException;
+import dev.warren.tasks.spi.TaskStore;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * Task state in Redis: key {@code <prefix>task:<id>} holds the whole {@link TaskStatus} as JSON,
+ * key {@code <prefix>revoke:<id>} the revoke time; both expire by themselves ({@code PXAT}), so
+ * {@link #purgeExpired} has nothing to do. The prefix ({@code warren:} by default, {@code ?prefix=}
+ * in the URL) lets several deployments share one Redis database.
+ */
+public final class RedisTaskStore implements TaskStore {
+  /** The key prefix used when the URL gives none. */
+  public static final String DEFAULT_PREFIX = "warren:";
+
+  private static final Pattern PREFIX = Pattern.compile("[?&]prefix=([^&]*)");
+
+  private final JedisPooled redis;
+  private final String prefix;
+  private final String description;
+
+  private RedisTaskStore(JedisPooled redis, String prefix, String description) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.description = description;
+  }
+
+  /**
+   * Connects and checks the server answers.
+   *
+   * @param url a {@code redis://} or {@code rediss://} URL, optionally with {@code ?prefix=}
+   * @return a ready store
+   * @throws TaskStoreException when Redis cannot be reached or the URL is invalid
+   */
+  public static RedisTaskStore connect(String url) {
+    Matcher m = PREFIX.matcher(url);
+    String prefix = m.find() ? m.group(1) : DEFAULT_PREFIX;
+    int query = url.indexOf('?');
+    String base = query < 0 ? url : url.substring(0, query);
+    URI uri;
+    try {
+      uri = new URI(base);
+    } catch (URISyntaxException e) {
+      throw new TaskStoreException("invalid Redis URL for the task store: " + e.getMessage(), e);
+    }
+    String description =
+        "redis "
+            + uri.getHost()
+            + ":"
+            + (uri.getPort() < 0 ? 6379 : uri.getPort())
+            + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath())
+            + " prefix "
+            + prefix;
+    JedisPooled redis;
+    try {
+      redis = new JedisPooled(uri);
+      redis.ping();
+    } catch (JedisException | IllegalArgumentException e) {
+      throw new TaskStoreException(
+          "cannot connect to the Redis task store " + description + ": " + e.getMessage(), e);
+    }
+    return new RedisTaskStore(redis, prefix, description);
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  private String taskKey(String id) {
+    return prefix + "task:" + id;
+  }
+
+  private String revokeKey(String id) {
+    return prefix + "revoke:" + id;
+  }
+
+  @Override
+  public void put(TaskStatus status) {
+    String key = taskKey(status.id());
+    try {
+      if (status.expiresAt() == null) {
+        // why: a plain SET also clears a TTL left by an earlier write
+        redis.set(key, TaskStatusJson.write(status));
+      } else if (status.expiresAt().isAfter(Instant.now())) {
+        redis.set(
+            key,
+            TaskStatusJson.write(status),
+            SetParams.setParams().pxAt(status.expiresAt().toEpochMilli()));
+      } else {
+        redis.del(key);
+      }
+    } catch (JedisException e) {
+      throw failure("store task " + status.id(), e);
+    }
+  }
+
+  @Override
+  public Optional<TaskStatus> get(String id) {
+    String json;
+    try {
+      json = redis.get(taskKey(id));
+    } catch (JedisException e) {
+      throw failure("read task " + id, e);
+    }
+    if (json == null) {
+      return Optional.empty();
+    }
+    TaskStatus s = TaskStatusJson.read(json);
+    // why: Redis expires keys with millisecond precision; agree with the status to the nanosecond
+    if (s.expiresAt() != null && !s.expiresAt().isAfter(Instant.now())) {
+      return Optional.empty();
+    }
+    return Optional.of(s);
+  }
+
+  @Override
+  public boolean revoke(String id, Instant at, Instant keepUntil) {
+    if (!keepUntil.isAfter(Instant.now())) {
+      return revokedAt(id).isEmpty();
+    }
+    try {
+      String ok =
+          redis.set(
+              revokeKey(id),
+              at.toString(),
+              SetParams.setParams().nx().pxAt(keepUntil.toEpochMilli()));
+      return "OK".equals(ok);
+    } catch (JedisException e) {
+      throw failure("revoke task " + id, e);
+    }
+  }
+
+  @Override
+  public Optional<Instant> revokedAt(String id) {
+    try {
+      String at = redis.get(revokeKey(id));
+      return at == null ? Optional.empty() : Optional.of(Instant.parse(at));
+    } catch (JedisException e) {
+      throw failure("read the revoke of task " + id, e);
+    } catch (DateTimeParseException e) {
+      throw new TaskStoreException("unreadable revoke of task " + id + " in " + description, e);
+    }
+  }
+
+  /** Redis expires the keys itself. */
+  @Override
+  public int purgeExpired(Instant now) {
+    return 0;
+  }
+
+  private TaskStoreException failure(String what, JedisException e) {
+    return new TaskStoreException(
+        "cannot " + what + " in the task store " + description + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}

@@ -1,0 +1,110 @@
+package dev.warren.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.warren.BrokerUnavailableException;
+import dev.warren.Warren;
+import dev.warren.WarrenOptions;
+import dev.warren.rabbitmq.RabbitMqTransport;
+import dev.warren.testkit.TestBroker;
+import dev.warren.transport.ConsumerHandle;
+import dev.warren.transport.Delivery;
+import dev.warren.transport.QueueSpec;
+import dev.warren.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The server as a gateway to a real RabbitMQ (127.0.0.1:5672, management on 15672). */
+class RabbitMqServerTest {
+
+  @Test
+  void publishesToTheExchangeAndListsQueues() throws Exception {
+    try (TestBroker broker = TestBroker.create();
+        Warren warren = Warren.create(broker.options().source("gateway").build());
+        Transport raw = RabbitMqTransport.connect(broker.options().build())) {
+      WarrenServer server = WarrenServer.start(ServerOptions.builder().port(0).build(), warren);
+      try {
+        Http http = new Http(server.port());
+        String queue = "raw-observer";
+        raw.declareQueue(new QueueSpec(queue, false, false, false, Map.of()));
+        raw.bind(queue, WarrenOptions.builder().build().exchange(), "gw.#");
+        List<Delivery> received = new CopyOnWriteArrayList<>();
+        ConsumerHandle consumer =
+            raw.consume(
+                queue,
+                10,
+                d -> {
+                  received.add(d);
+                  d.ack();
+                });
+
+        var ready = http.get("/health/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("Healthy");
+
+        var one =
+            http.send(
+                "POST",
+                "/events",
+                "application/cloudevents+json",
+                "{\"specversion\":\"1.0\",\"type\":\"gw.one\",\"id\":\"g1\",\"data\":{\"n\":1}}");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(202);
+        var batch =
+            http.send(
+                "POST",
+                "/events",
+                "application/cloudevents-batch+json",
+                "[{\"specversion\":\"1.0\",\"type\":\"gw.two\",\"id\":\"g2\"},"
+                    + "{\"specversion\":\"1.0\",\"type\":\"gw.three\",\"id\":\"g3\",\"subject\":\"s\"}]");
+        assertThat(batch.statusCode()).as(batch.body()).isEqualTo(202);
+        assertThat(ServerEndpointsTest.json(batch).get("ids").toString())
+            .isEqualTo("[\"g2\",\"g3\"]");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        assertThat(received)
+            .extracting(Delivery::routingKey)
+            .containsExactly("gw.one", "gw.two", "gw.three");
+        Map<String, Object> headers = received.get(0).message().headers();
+        assertThat(String.valueOf(headers.get("cloudEvents_specversion"))).isEqualTo("1.0");
+        assertThat(String.valueOf(headers.get("cloudEvents_id"))).isEqualTo("g1");
+        assertThat(String.valueOf(headers.get("cloudEvents_type"))).isEqualTo("gw.one");
+        assertThat(String.valueOf(headers.get("cloudEvents_source"))).isEqualTo("gateway");
+        assertThat(
+                new String(
+                    received.get(0).message().body(), java.nio.charset.StandardCharsets.UTF_8))
+            .isEqualTo("{\"n\":1}");
+        assertThat(String.valueOf(received.get(2).message().headers().get("cloudEvents_subject")))
+            .isEqualTo("s");
+
+        // why: the queue list comes from the management API (port 15672), not AMQP
+        var queues = http.get("/queues");
+        assertThat(queues.statusCode()).as(queues.body()).isEqualTo(200);
+        assertThat(queues.body()).contains("\"" + queue + "\"");
+        var info = http.get("/queues/" + queue);
+        assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
+        assertThat(ServerEndpointsTest.json(info).get("consumers").asInt()).isEqualTo(1);
+        consumer.close();
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  @Test
+  void aClosedBrokerPortFailsClearlyBeforeServing() {
+    WarrenOptions nowhere =
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.RABBITMQ)
+            .rabbitmqUri("amqp://guest:guest@127.0.0.1:1/")
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    assertThatThrownBy(() -> Warren.create(nowhere).close())
+        .isInstanceOf(BrokerUnavailableException.class)
+        .hasMessageContaining("127.0.0.1:1");
+  }
+}

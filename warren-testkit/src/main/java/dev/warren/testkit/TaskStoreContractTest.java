@@ -1,0 +1,286 @@
+package dev.warren.testkit;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warren.tasks.TaskError;
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.TaskTransition;
+import dev.warren.tasks.spi.TaskStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link TaskStore} passes. Subclass it once per store and implement {@link
+ * #createStore()} (on a database, schema or key prefix of the test's own) and {@link #reopen()}.
+ */
+@Timeout(value = 60, unit = SECONDS)
+public abstract class TaskStoreContractTest {
+  /** The store under test, created before each test and closed after it. */
+  protected TaskStore store;
+
+  private final List<TaskStore> opened = new ArrayList<>();
+
+  /**
+   * @return a new store, empty as far as the test's ids are concerned
+   */
+  protected abstract TaskStore createStore();
+
+  /**
+   * @return another connection to the same store, as another process would open it
+   */
+  protected abstract TaskStore reopen();
+
+  @BeforeEach
+  void open() {
+    store = createStore();
+    opened.add(store);
+  }
+
+  @AfterEach
+  void closeStores() {
+    for (TaskStore s : opened) {
+      s.close();
+    }
+    opened.clear();
+  }
+
+  /**
+   * @return another connection, closed after the test
+   */
+  protected TaskStore other() {
+    TaskStore s = reopen();
+    opened.add(s);
+    return s;
+  }
+
+  /**
+   * @param state the state
+   * @return a new task status in that state, with a history
+   */
+  protected static TaskStatus status(TaskState state) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    return new TaskStatus(
+            UUID.randomUUID().toString(),
+            "image.render",
+            "warren.tasks.default",
+            TaskState.PENDING,
+            0,
+            null,
+            null,
+            null,
+            null,
+            now,
+            now,
+            now,
+            null,
+            "submitter",
+            List.of())
+        .to(TaskState.PENDING, now, "submitter", null)
+        .to(state, now, "w1", state == TaskState.PENDING ? null : "moved");
+  }
+
+  @Test
+  void aStatusReadsBackAsWritten() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus s =
+        status(TaskState.STARTED)
+            .withAttempt(2)
+            .withProgress(0.25, "{\"stage\":\"render\",\"ünï\":\"→\"}")
+            .to(TaskState.PROGRESS, now, "w1", null)
+            .withOutcome(null, new TaskError("java.io.IOException", "disk full", "at x\nat y"))
+            .withExpiresAt(now.plus(Duration.ofHours(1)));
+    store.put(s);
+
+    TaskStatus read = store.get(s.id()).orElseThrow();
+
+    assertThat(read).isEqualTo(s);
+    assertThat(read.history())
+        .extracting(TaskTransition::state)
+        .containsExactly(TaskState.PENDING, TaskState.STARTED, TaskState.PROGRESS);
+  }
+
+  @Test
+  void anUnknownTaskIsEmpty() {
+    assertThat(store.get(UUID.randomUUID().toString())).isEmpty();
+    assertThat(store.revokedAt(UUID.randomUUID().toString())).isEmpty();
+  }
+
+  @Test
+  void aPutReplacesTheStatus() {
+    TaskStatus s = status(TaskState.STARTED);
+    store.put(s);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus done = s.withOutcome("{\"ok\":true}", null).to(TaskState.SUCCESS, now, "w1", null);
+    store.put(done);
+
+    assertThat(store.get(s.id()).orElseThrow().state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(store.get(s.id()).orElseThrow().result()).isEqualTo("{\"ok\":true}");
+  }
+
+  @Test
+  void anotherConnectionSeesTheSameTasks() {
+    TaskStatus s = status(TaskState.PENDING);
+    store.put(s);
+
+    assertThat(other().get(s.id())).contains(s);
+  }
+
+  @Test
+  void anExpiredStatusIsForgotten() throws InterruptedException {
+    Instant now = Instant.now();
+    TaskStatus past = status(TaskState.SUCCESS).withExpiresAt(now.minusSeconds(1));
+    TaskStatus soon = status(TaskState.SUCCESS).withExpiresAt(now.plusMillis(1500));
+    TaskStatus kept = status(TaskState.SUCCESS).withExpiresAt(now.plusSeconds(3600));
+    store.put(past);
+    store.put(soon);
+    store.put(kept);
+
+    assertThat(store.get(past.id())).isEmpty();
+    assertThat(store.get(soon.id())).isPresent();
+    Thread.sleep(2000);
+    store.purgeExpired(Instant.now());
+    assertThat(store.get(soon.id())).isEmpty();
+    assertThat(store.get(kept.id())).isPresent();
+  }
+
+  @Test
+  void aRevokeIsDurableAndIdempotent() {
+    TaskStatus s = status(TaskState.PENDING);
+    store.put(s);
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    assertThat(store.revoke(s.id(), at, at.plus(Duration.ofDays(1)))).isTrue();
+    assertThat(store.revoke(s.id(), at.plusSeconds(5), at.plus(Duration.ofDays(1)))).isFalse();
+    // a later status write (a worker that did not see it yet) does not undo it
+    store.put(s.to(TaskState.STARTED, Instant.now(), "w1", null));
+
+    assertThat(store.revokedAt(s.id())).contains(at);
+    assertThat(other().revokedAt(s.id())).contains(at);
+  }
+
+  @Test
+  void aRevokeOfATaskNotStoredYetCounts() {
+    String id = UUID.randomUUID().toString();
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    assertThat(store.revoke(id, at, at.plusSeconds(60))).isTrue();
+
+    assertThat(store.revokedAt(id)).contains(at);
+  }
+
+  @Test
+  void anExpiredRevokeIsForgotten() throws InterruptedException {
+    String id = UUID.randomUUID().toString();
+    Instant at = Instant.now();
+    store.revoke(id, at, at.plusMillis(1200));
+    assertThat(store.revokedAt(id)).isPresent();
+
+    Thread.sleep(1700);
+    store.purgeExpired(Instant.now());
+
+    assertThat(store.revokedAt(id)).isEmpty();
+  }
+
+  @Test
+  void concurrentWritersOfDifferentTasksDoNotInterfere() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<TaskStatus>> writes = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        writes.add(
+            pool.submit(
+                () -> {
+                  TaskStatus s = status(TaskState.STARTED);
+                  store.put(s);
+                  store.put(s.to(TaskState.SUCCESS, Instant.now(), "w", null));
+                  return s;
+                }));
+      }
+      for (Future<TaskStatus> f : writes) {
+        TaskStatus s = f.get();
+        assertThat(store.get(s.id()).orElseThrow().state()).isEqualTo(TaskState.SUCCESS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLargeResultFits() {
+    String big = "\"" + "x".repeat(200_000) + "\"";
+    TaskStatus s =
+        status(TaskState.STARTED)
+            .withOutcome(big, null)
+            .to(TaskState.SUCCESS, Instant.now(), "w1", null);
+    store.put(s);
+
+    assertThat(store.get(s.id()).orElseThrow().result()).hasSize(big.length());
+  }
+
+  @Test
+  void aListingIsNewestFirstFilteredAndLimitedWhenSupported() {
+    String name = "list-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus old = named(status(TaskState.STARTED), name, t.minusSeconds(30));
+    TaskStatus done =
+        named(status(TaskState.STARTED), name, t.minusSeconds(20))
+            .to(TaskState.SUCCESS, t.minusSeconds(20), "w1", null)
+            .withExpiresAt(t.plus(Duration.ofHours(1)));
+    TaskStatus recent = named(status(TaskState.PENDING), name, t.minusSeconds(10));
+    TaskStatus gone =
+        named(status(TaskState.STARTED), name, t.minusSeconds(5))
+            .to(TaskState.FAILURE, t.minusSeconds(5), "w1", null)
+            .withExpiresAt(t.minusSeconds(1));
+    List.of(old, done, recent, gone, status(TaskState.PENDING)).forEach(store::put);
+    List<TaskStatus> all;
+    try {
+      all = store.list(java.util.Set.of(), name, 10);
+    } catch (UnsupportedOperationException e) {
+      org.junit.jupiter.api.Assumptions.abort(store.describe() + " does not list tasks");
+      return;
+    }
+
+    assertThat(all).extracting(TaskStatus::id).containsExactly(recent.id(), done.id(), old.id());
+    assertThat(store.list(java.util.Set.of(), name, 2)).hasSize(2);
+    assertThat(store.list(java.util.Set.of(TaskState.SUCCESS, TaskState.STARTED), name, 10))
+        .extracting(TaskStatus::id)
+        .containsExactly(done.id(), old.id());
+  }
+
+  private static TaskStatus named(TaskStatus s, String name, Instant updatedAt) {
+    return new TaskStatus(
+        s.id(),
+        name,
+        s.queue(),
+        s.state(),
+        s.attempt(),
+        s.progress(),
+        s.progressMeta(),
+        s.result(),
+        s.error(),
+        s.eta(),
+        s.submittedAt(),
+        updatedAt,
+        s.expiresAt(),
+        s.worker(),
+        s.history());
+  }
+
+  @Test
+  void itDescribesItself() {
+    assertThat(store.describe()).isNotBlank().doesNotContain("password");
+  }
+}
