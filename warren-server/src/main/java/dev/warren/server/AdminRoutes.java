@@ -288,10 +288,12 @@ final class AdminRoutes {
     DeadLetters dlq = deadLetters(ctx);
     byte[] body = EventRoutes.Bodies.read(ctx, server.options().maxEventBytes());
     long replayed;
-    if (body.length == 0) {
+    JsonNode parsed = body.length == 0 ? null : CloudEventsHttp.parseJson(body, "the request body");
+    if (parsed == null || (parsed instanceof ObjectNode o && o.isEmpty())) {
+      // why: no body and {} both mean "everything"
       replayed = dlq.replay();
     } else {
-      JsonNode node = CloudEventsHttp.parseJson(body, "the request body");
+      JsonNode node = parsed;
       JsonNode ids = node.get("ids");
       if (!(node instanceof ObjectNode) || !(ids instanceof ArrayNode array)) {
         throw Problem.badRequest(
