@@ -2,6 +2,8 @@ package dev.warren.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * What a benchmark run measures and how long, the same for every contender.
@@ -35,11 +37,11 @@ public record BenchConfig(
     Duration quietWait,
     int repeats,
     boolean springScoped,
-    java.util.List<String> only) {
+    List<String> only) {
 
   /** Checks the values, naming the bad one. */
   public BenchConfig {
-    only = only == null ? java.util.List.of() : java.util.List.copyOf(only);
+    only = only == null ? List.of() : List.copyOf(only);
     if (duration.isNegative() || duration.isZero()) {
       throw new IllegalArgumentException("duration " + duration + " must be positive");
     }
@@ -72,9 +74,9 @@ public record BenchConfig(
    * @return whether this run includes it
    */
   public boolean includes(String contender) {
-    String name = contender.toLowerCase(java.util.Locale.ROOT);
+    String name = contender.toLowerCase(Locale.ROOT);
     return only.isEmpty()
-        || only.stream().anyMatch(o -> name.startsWith(o.toLowerCase(java.util.Locale.ROOT)));
+        || only.stream().anyMatch(o -> name.startsWith(o.toLowerCase(Locale.ROOT)));
   }
 
   /**

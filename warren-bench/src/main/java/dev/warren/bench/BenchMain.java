@@ -3,7 +3,9 @@ package dev.warren.bench;
 import dev.warren.bench.BenchReport.Settings;
 import dev.warren.bench.clients.BenchBroker;
 import dev.warren.bench.scenarios.Scenarios;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -180,15 +183,13 @@ public final class BenchMain implements Callable<Integer> {
    */
   public static int run(PrintStream stdout, PrintStream stderr, String... args) {
     CommandLine cmd = new CommandLine(new BenchMain(List.of(args), stdout, stderr));
-    cmd.setOut(new java.io.PrintWriter(stdout, true));
-    cmd.setErr(new java.io.PrintWriter(stderr, true));
+    cmd.setOut(new PrintWriter(stdout, true));
+    cmd.setErr(new PrintWriter(stderr, true));
     cmd.setExecutionExceptionHandler(
         (e, line, parsed) -> {
           boolean usage = e instanceof IllegalArgumentException;
           // why: an unreachable broker or a failed rabbitmqctl is a message, not a stack trace
-          boolean operational =
-              e instanceof java.io.IOException
-                  || e instanceof java.util.concurrent.TimeoutException;
+          boolean operational = e instanceof IOException || e instanceof TimeoutException;
           stderr.println("warren bench: " + (usage || operational ? e.getMessage() : e));
           if (!usage && !operational) {
             e.printStackTrace(stderr);

@@ -1,6 +1,7 @@
 package dev.warren.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ final class MachineLoad {
   }
 
   private static long processCpuNanos() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+    if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }

@@ -4,6 +4,8 @@ import dev.warren.bench.ScenarioResult.Comparison;
 import dev.warren.bench.ScenarioResult.ContenderResult;
 import dev.warren.bench.ScenarioResult.LatencySummary;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +123,7 @@ public final class ScenarioRunner {
       Scenario scenario,
       List<Contender> contenders,
       Contender c,
-      java.time.Duration length,
+      Duration length,
       List<String> incidents)
       throws Exception {
     while (true) {
@@ -131,8 +133,7 @@ public final class ScenarioRunner {
         if (context.broker() == null || incidents.size() >= MAX_RECOVERIES) {
           throw e;
         }
-        String incident =
-            java.time.LocalTime.now().withNano(0) + " " + c.name() + ": " + e.getMessage();
+        String incident = LocalTime.now().withNano(0) + " " + c.name() + ": " + e.getMessage();
         incidents.add(incident);
         log.printf(
             Locale.ROOT,
@@ -142,7 +143,7 @@ public final class ScenarioRunner {
         for (Contender x : contenders) {
           x.close();
         }
-        context.broker().awaitAvailable(java.time.Duration.ofSeconds(120));
+        context.broker().awaitAvailable(Duration.ofSeconds(120));
         for (Contender x : contenders) {
           x.open();
         }
@@ -203,7 +204,8 @@ public final class ScenarioRunner {
               rounds.get(i),
               disturbance.get(i),
               clientCpu.get(i),
-              brokerCpu.get(i)));
+              // why: without the broker in the scenario its CPU is idle noise, not a cost
+              scenario.needsBroker() ? brokerCpu.get(i) : List.of()));
     }
     List<Comparison> comparisons = new ArrayList<>();
     ContenderResult first = results.get(0);

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ public final class BenchBroker implements AutoCloseable {
    * @param timeout how long to wait
    * @throws Exception when the broker is still away after {@code timeout}
    */
-  public void awaitAvailable(java.time.Duration timeout) throws Exception {
+  public void awaitAvailable(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
@@ -282,15 +283,6 @@ public final class BenchBroker implements AutoCloseable {
 
   private synchronized long consumers(String queue) throws IOException {
     return channel.consumerCount(queue);
-  }
-
-  /**
-   * @param queue a queue
-   * @return its ready messages
-   * @throws IOException when it does not exist
-   */
-  public synchronized long messages(String queue) throws IOException {
-    return channel.messageCount(queue);
   }
 
   /** Disconnects and deletes the virtual host if this run created it. Idempotent. */

@@ -77,50 +77,46 @@ public final class EndToEndScenario implements Scenario {
       InFlight unconfirmed = new InFlight(window);
       LatencyRecorder latency = new LatencyRecorder();
       AtomicLong handled = new AtomicLong();
-      client.startConsumer(
-          queue,
+      MessagingClient.Confirmation confirmation =
+          new MessagingClient.Confirmation() {
+            @Override
+            public void confirmed() {
+              unconfirmed.release();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+              unconfirmed.fail(error);
+              unhandled.fail(error);
+            }
+          };
+      return consuming(
           prefetch,
           body -> {
             latency.recordSince(Payload.stamp(body));
             handled.incrementAndGet();
             unhandled.release();
+          },
+          () -> {
+            long start = System.nanoTime();
+            long end = start + length.toNanos();
+            client.publishing(
+                () -> {
+                  while (unhandled.acquireBefore(end)) {
+                    if (!unconfirmed.acquireBefore(end)) {
+                      unhandled.release();
+                      break;
+                    }
+                    client.publish(
+                        queue, Payload.stamped(template, System.nanoTime()), confirmation);
+                  }
+                });
+            long elapsed = System.nanoTime() - start;
+            long done = handled.get();
+            unconfirmed.drain(name() + " publishing");
+            unhandled.drain(name() + " consuming");
+            return new RoundResult(done, elapsed, latency.histogram());
           });
-      try {
-        broker.awaitConsumer(queue.name());
-        MessagingClient.Confirmation confirmation =
-            new MessagingClient.Confirmation() {
-              @Override
-              public void confirmed() {
-                unconfirmed.release();
-              }
-
-              @Override
-              public void failed(Throwable error) {
-                unconfirmed.fail(error);
-                unhandled.fail(error);
-              }
-            };
-        long start = System.nanoTime();
-        long end = start + length.toNanos();
-        client.publishing(
-            () -> {
-              while (unhandled.acquireBefore(end)) {
-                if (!unconfirmed.acquireBefore(end)) {
-                  unhandled.release();
-                  break;
-                }
-                client.publish(queue, Payload.stamped(template, System.nanoTime()), confirmation);
-              }
-            });
-        long elapsed = System.nanoTime() - start;
-        long done = handled.get();
-        unconfirmed.drain(name() + " publishing");
-        unhandled.drain(name() + " consuming");
-        return new RoundResult(done, elapsed, latency.histogram());
-      } finally {
-        client.stopConsumer();
-        broker.purge(queue.name());
-      }
     }
   }
 }

@@ -87,53 +87,48 @@ public final class FixedRateScenario implements Scenario {
       InFlight unconfirmed = new InFlight(window);
       LatencyRecorder latency = new LatencyRecorder();
       AtomicLong handled = new AtomicLong();
-      client.startConsumer(
-          queue,
+      MessagingClient.Confirmation confirmation =
+          new MessagingClient.Confirmation() {
+            @Override
+            public void confirmed() {
+              unconfirmed.release();
+            }
+
+            @Override
+            public void failed(Throwable error) {
+              unconfirmed.fail(error);
+            }
+          };
+      return consuming(
           prefetch,
           body -> {
             latency.recordSince(Payload.stamp(body));
             handled.incrementAndGet();
+          },
+          () -> {
+            long interval = 1_000_000_000L / rate;
+            long start = System.nanoTime();
+            long end = start + length.toNanos();
+            AtomicLong sent = new AtomicLong();
+            client.publishing(
+                () -> {
+                  for (long due = start; due < end; due = start + sent.get() * interval) {
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
+                    byte[] body = Payload.stamped(template, System.nanoTime());
+                    unconfirmed.acquire();
+                    client.publish(queue, body, confirmation);
+                    sent.incrementAndGet();
+                  }
+                });
+            long elapsed = System.nanoTime() - start;
+            long done = handled.get();
+            unconfirmed.drain(name() + " publishing");
+            awaitHandled(handled, sent.get());
+            return new RoundResult(done, elapsed, latency.histogram());
           });
-      try {
-        broker.awaitConsumer(queue.name());
-        MessagingClient.Confirmation confirmation =
-            new MessagingClient.Confirmation() {
-              @Override
-              public void confirmed() {
-                unconfirmed.release();
-              }
-
-              @Override
-              public void failed(Throwable error) {
-                unconfirmed.fail(error);
-              }
-            };
-        long interval = 1_000_000_000L / rate;
-        long start = System.nanoTime();
-        long end = start + length.toNanos();
-        AtomicLong sent = new AtomicLong();
-        client.publishing(
-            () -> {
-              for (long due = start; due < end; due = start + sent.get() * interval) {
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                  LockSupport.parkNanos(wait);
-                }
-                byte[] body = Payload.stamped(template, System.nanoTime());
-                unconfirmed.acquire();
-                client.publish(queue, body, confirmation);
-                sent.incrementAndGet();
-              }
-            });
-        long elapsed = System.nanoTime() - start;
-        long done = handled.get();
-        unconfirmed.drain(name() + " publishing");
-        awaitHandled(handled, sent.get());
-        return new RoundResult(done, elapsed, latency.histogram());
-      } finally {
-        client.stopConsumer();
-        broker.purge(queue.name());
-      }
     }
 
     private void awaitHandled(AtomicLong handled, long sent) throws Exception {
