@@ -12,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * An event: a CloudEvents 1.0 envelope around encoded data. Immutable.
@@ -47,7 +46,6 @@ public final class Event {
   /** Content type of JSON data, the default. */
   public static final String JSON = "application/json";
 
-  private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
   private static final Set<String> RESERVED =
       Set.of(
           "id",
@@ -79,7 +77,10 @@ public final class Event {
     this.type = b.type;
     this.time = b.time == null ? Instant.now() : b.time;
     this.subject = b.subject;
-    this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+    this.extensions =
+        b.extensions.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
     this.codec = b.codec;
     if (b.hasValue) {
       DataCodec c = b.codec == null ? Codecs.defaultCodec() : b.codec;
@@ -444,7 +445,7 @@ public final class Event {
         throw new InvalidEventException("invalid event source: it is blank");
       }
       for (String name : extensions.keySet()) {
-        if (!EXTENSION_NAME.matcher(name).matches()) {
+        if (!isExtensionName(name)) {
           throw new InvalidEventException(
               "invalid extension name '"
                   + name
@@ -457,6 +458,21 @@ public final class Event {
       }
       return new Event(this);
     }
+  }
+
+  /** Lower-case letters and digits, 1 to 20 of them: {@code [a-z0-9]{1,20}} without a regex. */
+  private static boolean isExtensionName(String name) {
+    int n = name.length();
+    if (n == 0 || n > 20) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Finds the data codec the implementation provides. */

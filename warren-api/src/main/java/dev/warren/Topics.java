@@ -81,19 +81,33 @@ public final class Topics {
     if (value == null || value.isEmpty()) {
       return "it is empty";
     }
-    if (value.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+    // why: every publish validates its type, so this is one pass without allocation
+    int length = value.length();
+    boolean ascii = true;
+    boolean emptyWord = false;
+    int whitespaceAt = -1;
+    char previous = '.';
+    for (int i = 0; i < length; i++) {
+      char c = value.charAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+      }
+      if (c == '.' && previous == '.') {
+        emptyWord = true;
+      }
+      if (whitespaceAt < 0 && (Character.isWhitespace(c) || Character.isISOControl(c))) {
+        whitespaceAt = i;
+      }
+      previous = c;
+    }
+    if (ascii ? length > MAX_BYTES : value.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       return "longer than " + MAX_BYTES + " bytes";
     }
-    for (String word : value.split("\\.", -1)) {
-      if (word.isEmpty()) {
-        return "empty word (leading, trailing or doubled dot)";
-      }
+    if (emptyWord || previous == '.') {
+      return "empty word (leading, trailing or doubled dot)";
     }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-        return "contains whitespace or a control character at position " + i;
-      }
+    if (whitespaceAt >= 0) {
+      return "contains whitespace or a control character at position " + whitespaceAt;
     }
     return null;
   }

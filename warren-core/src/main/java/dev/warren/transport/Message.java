@@ -1,5 +1,6 @@
 package dev.warren.transport;
 
+import dev.warren.Event;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,9 @@ import java.util.Map;
  * @param headers header table: values are String, Long, Integer, Boolean, Double, byte[], List or
  *     Map
  * @param body the body
+ * @param origin the event this message was encoded from, while the message has not left the process
+ *     (the in-memory transport hands it over as is, so the consumer need not decode the headers
+ *     again); {@code null} for a message read off the wire or changed since
  */
 public record Message(
     String messageId,
@@ -30,7 +34,8 @@ public record Message(
     Long expiration,
     boolean persistent,
     Map<String, Object> headers,
-    byte[] body) {
+    byte[] body,
+    Event origin) {
 
   /** Canonical constructor: headers become an unmodifiable copy, never null. */
   public Message {
@@ -39,6 +44,45 @@ public record Message(
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     body = body == null ? new byte[0] : body;
+  }
+
+  /**
+   * A message without an origin event: one read off the wire, or built by hand.
+   *
+   * @param messageId the {@code message_id} property
+   * @param type the {@code type} property
+   * @param contentType the {@code content_type} property
+   * @param correlationId the {@code correlation_id} property
+   * @param appId the {@code app_id} property
+   * @param timestamp the {@code timestamp} property
+   * @param expiration per-message time-to-live in milliseconds, or {@code null}
+   * @param persistent whether the broker writes it to disk
+   * @param headers header table
+   * @param body the body
+   */
+  public Message(
+      String messageId,
+      String type,
+      String contentType,
+      String correlationId,
+      String appId,
+      Instant timestamp,
+      Long expiration,
+      boolean persistent,
+      Map<String, Object> headers,
+      byte[] body) {
+    this(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body,
+        null);
   }
 
   /**
@@ -52,7 +96,7 @@ public record Message(
 
   /**
    * @param headers the new headers
-   * @return a copy with these headers
+   * @return a copy with these headers (and no origin event: the headers no longer match it)
    */
   public Message withHeaders(Map<String, Object> headers) {
     return new Message(
@@ -83,7 +127,8 @@ public record Message(
         expiration,
         persistent,
         headers,
-        body);
+        body,
+        origin);
   }
 
   /**

@@ -62,7 +62,8 @@ public final class AmqpBinding {
         null,
         true,
         headers,
-        event.data());
+        event.data(),
+        event);
   }
 
   /**
@@ -73,6 +74,16 @@ public final class AmqpBinding {
    * @throws dev.warren.InvalidEventException when its attributes are not valid
    */
   public static Event toEvent(Message message, String routingKey, DataCodec codec) {
+    Event origin = message.origin();
+    if (origin != null) {
+      // why: the message never left the process; its headers say exactly what the event says.
+      // toBuilder drops the publisher's data object, so handlers decode their own copy of it.
+      Event.Builder b = origin.toBuilder();
+      if (codec != null) {
+        b.codec(codec);
+      }
+      return b.build();
+    }
     String id = null;
     String source = null;
     String type = null;
@@ -122,6 +133,10 @@ public final class AmqpBinding {
 
   private static Instant parseTime(String time, Instant fallback) {
     if (time != null) {
+      Instant fast = InstantText.parse(time);
+      if (fast != null) {
+        return fast;
+      }
       try {
         return Instant.parse(time);
       } catch (DateTimeParseException e) {

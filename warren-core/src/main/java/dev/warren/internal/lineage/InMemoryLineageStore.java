@@ -66,7 +66,13 @@ public final class InMemoryLineageStore implements LineageStore {
             for (String parent : r.parentIds()) {
               children.computeIfAbsent(parent, k -> new LinkedHashSet<>()).add(r.id());
             }
-            correlations.computeIfAbsent(r.correlationId(), k -> new LinkedHashSet<>()).add(r.id());
+            // why: most events start their own chain; indexing those would cost a set each, so a
+            // chain's root is found by its id instead (see correlation())
+            if (!r.correlationId().equals(r.id())) {
+              correlations
+                  .computeIfAbsent(r.correlationId(), k -> new LinkedHashSet<>())
+                  .add(r.id());
+            }
           }
         }
         case LineageWrite.StepTaken step ->
@@ -121,7 +127,17 @@ public final class InMemoryLineageStore implements LineageStore {
 
   @Override
   public synchronized List<EventRecord> correlation(String correlationId, int limit) {
-    return collect(correlations.get(correlationId), limit);
+    Entry root = events.get(correlationId);
+    Set<String> members = correlations.get(correlationId);
+    if (root == null || root.event == null || !correlationId.equals(root.event.correlationId())) {
+      return collect(members, limit);
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    ids.add(correlationId);
+    if (members != null) {
+      ids.addAll(members);
+    }
+    return collect(ids, limit);
   }
 
   private List<EventRecord> collect(Set<String> ids, int limit) {

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class LineageRecorder implements EngineListener, Lineage {
   private static final Logger log = LoggerFactory.getLogger(LineageRecorder.class);
   private static final int BATCH = 500;
+  private static final long PAUSE_MILLIS = 20;
   private static final long REOPEN_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long FLUSH_ON_CLOSE_MILLIS = 5_000;
 
@@ -163,7 +164,13 @@ public final class LineageRecorder implements EngineListener, Lineage {
         }
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
+        boolean full = batch.size() == BATCH;
         writeBatch(dedupe(batch));
+        if (!full && !closing) {
+          // why: waking this thread for every record cost the publishing threads a context
+          // switch each (10 % of the in-memory path); a short pause lets records gather instead
+          Thread.sleep(PAUSE_MILLIS);
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
