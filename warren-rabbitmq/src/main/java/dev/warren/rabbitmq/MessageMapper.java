@@ -6,6 +6,7 @@ import dev.warren.WarrenException;
 import dev.warren.transport.Message;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +112,8 @@ final class MessageMapper {
         p.getTimestamp() == null ? null : p.getTimestamp().toInstant(),
         expiration(p.getExpiration()),
         mode != null && mode == PERSISTENT,
-        headers,
+        // why: the map is this method's own, so the message may keep it without a copy
+        headers.isEmpty() ? headers : Collections.unmodifiableMap(headers),
         body);
   }
 

@@ -5,6 +5,7 @@ import dev.warren.spi.DataCodec;
 import dev.warren.transport.Message;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ public final class AmqpBinding {
     headers.put(ID, event.id());
     headers.put(SOURCE, event.source());
     headers.put(TYPE, event.type());
-    headers.put(TIME, event.time().toString());
+    headers.put(TIME, InstantText.format(event.time()));
     event.subject().ifPresent(s -> headers.put(SUBJECT, s));
     for (Map.Entry<String, String> e : event.extensions().entrySet()) {
       headers.put(PREFIX + e.getKey(), e.getValue());
@@ -61,7 +62,7 @@ public final class AmqpBinding {
         event.time(),
         null,
         true,
-        headers,
+        Collections.unmodifiableMap(headers),
         event.data(),
         event);
   }

@@ -13,6 +13,9 @@ import java.time.LocalDate;
  * still goes through {@link Instant#parse}.
  */
 final class InstantText {
+  private static final long MIN_FAST_DAY = LocalDate.of(1000, 1, 1).toEpochDay();
+  private static final long MAX_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
   private InstantText() {}
 
   /**
@@ -65,6 +68,51 @@ final class InstantText {
     } catch (DateTimeException e) {
       return null; // an impossible date such as February 30: let the full parser name it
     }
+  }
+
+  /**
+   * Writes an instant exactly as {@link Instant#toString()} does.
+   *
+   * @param instant an instant
+   * @return its ISO-8601 text in UTC
+   */
+  static String format(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    long days = Math.floorDiv(seconds, 86_400);
+    int secondOfDay = Math.floorMod(seconds, 86_400);
+    if (days < MIN_FAST_DAY || days > MAX_FAST_DAY) {
+      return instant.toString(); // years before 1000 or after 9999 have other shapes
+    }
+    LocalDate date = LocalDate.ofEpochDay(days);
+    int nanos = instant.getNano();
+    StringBuilder b = new StringBuilder(30);
+    pad(b, date.getYear(), 4).append('-');
+    pad(b, date.getMonthValue(), 2).append('-');
+    pad(b, date.getDayOfMonth(), 2).append('T');
+    pad(b, secondOfDay / 3_600, 2).append(':');
+    pad(b, secondOfDay / 60 % 60, 2).append(':');
+    pad(b, secondOfDay % 60, 2);
+    if (nanos != 0) {
+      b.append('.');
+      if (nanos % 1_000_000 == 0) {
+        pad(b, nanos / 1_000_000, 3);
+      } else if (nanos % 1_000 == 0) {
+        pad(b, nanos / 1_000, 6);
+      } else {
+        pad(b, nanos, 9);
+      }
+    }
+    return b.append('Z').toString();
+  }
+
+  private static StringBuilder pad(StringBuilder b, int value, int width) {
+    int limit = 10;
+    for (int i = 1; i < width; i++, limit *= 10) {
+      if (value < limit) {
+        b.append('0');
+      }
+    }
+    return b.append(value);
   }
 
   private static int digits(String text, int from, int count) {

@@ -25,6 +25,7 @@ class InstantTextTest {
       Instant instant = Instant.ofEpochSecond(seconds, nanos);
       String text = instant.toString();
       assertThat(InstantText.parse(text)).as(text).isEqualTo(Instant.parse(text));
+      assertThat(InstantText.format(instant)).isEqualTo(text);
     }
   }
 
