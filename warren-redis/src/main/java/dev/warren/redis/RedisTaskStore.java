@@ -1,6 +1,7 @@
 package dev.warren.redis;
 
 import dev.warren.internal.tasks.TaskStatusJson;
+import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskStore;
@@ -8,7 +9,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
@@ -18,13 +22,16 @@ import redis.clients.jedis.params.SetParams;
 /**
  * Task state in Redis: key {@code <prefix>task:<id>} holds the whole {@link TaskStatus} as JSON,
  * key {@code <prefix>revoke:<id>} the revoke time; both expire by themselves ({@code PXAT}), so
- * {@link #purgeExpired} has nothing to do. The prefix ({@code warren:} by default, {@code ?prefix=}
- * in the URL) lets several deployments share one Redis database.
+ * {@link #purgeExpired} has nothing to do. The sorted set {@code <prefix>tasks} indexes task ids by
+ * their last change for {@link #list}; ids whose task expired leave it when a listing meets them.
+ * The prefix ({@code warren:} by default, {@code ?prefix=} in the URL) lets several deployments
+ * share one Redis database.
  */
 public final class RedisTaskStore implements TaskStore {
   /** The key prefix used when the URL gives none. */
   public static final String DEFAULT_PREFIX = "warren:";
 
+  private static final int LIST_PAGE = 200;
   private static final Pattern PREFIX = Pattern.compile("[?&]prefix=([^&]*)");
 
   private final JedisPooled redis;
@@ -83,6 +90,10 @@ public final class RedisTaskStore implements TaskStore {
     return prefix + "task:" + id;
   }
 
+  private String indexKey() {
+    return prefix + "tasks";
+  }
+
   private String revokeKey(String id) {
     return prefix + "revoke:" + id;
   }
@@ -91,6 +102,9 @@ public final class RedisTaskStore implements TaskStore {
   public void put(TaskStatus status) {
     String key = taskKey(status.id());
     try {
+      // why: indexed before it is written, so a task that exists is always listable; an index
+      // entry whose write failed is dropped by the next listing that meets it
+      redis.zadd(indexKey(), status.updatedAt().toEpochMilli(), status.id());
       if (status.expiresAt() == null) {
         // why: a plain SET also clears a TTL left by an earlier write
         redis.set(key, TaskStatusJson.write(status));
@@ -101,6 +115,7 @@ public final class RedisTaskStore implements TaskStore {
             SetParams.setParams().pxAt(status.expiresAt().toEpochMilli()));
       } else {
         redis.del(key);
+        redis.zrem(indexKey(), status.id());
       }
     } catch (JedisException e) {
       throw failure("store task " + status.id(), e);
@@ -124,6 +139,41 @@ public final class RedisTaskStore implements TaskStore {
       return Optional.empty();
     }
     return Optional.of(s);
+  }
+
+  @Override
+  public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
+    }
+    List<TaskStatus> out = new ArrayList<>();
+    Instant now = Instant.now();
+    try {
+      for (long start = 0; out.size() < limit; start += LIST_PAGE) {
+        List<String> ids = redis.zrevrange(indexKey(), start, start + LIST_PAGE - 1);
+        if (ids.isEmpty()) {
+          break;
+        }
+        List<String> json = redis.mget(ids.stream().map(this::taskKey).toArray(String[]::new));
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < ids.size() && out.size() < limit; i++) {
+          TaskStatus s = json.get(i) == null ? null : TaskStatusJson.read(json.get(i));
+          if (s == null || (s.expiresAt() != null && !s.expiresAt().isAfter(now))) {
+            gone.add(ids.get(i));
+          } else if ((states.isEmpty() || states.contains(s.state()))
+              && (name == null || name.equals(s.name()))) {
+            out.add(s);
+          }
+        }
+        if (!gone.isEmpty()) {
+          redis.zrem(indexKey(), gone.toArray(String[]::new));
+          start -= gone.size(); // the page shifted by what was removed
+        }
+      }
+    } catch (JedisException e) {
+      throw failure("list tasks", e);
+    }
+    return out;
   }
 
   @Override

@@ -1,11 +1,17 @@
 package dev.warren.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.spi.TaskStore;
 import dev.warren.testkit.TaskStoreContractTest;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -57,6 +63,25 @@ class RedisTaskStoreContractTest extends TaskStoreContractTest {
 
   static String url() {
     return BASE_URL + "?prefix=" + prefix;
+  }
+
+  @Test
+  void aTaskRedisExpiredLeavesTheListingAndItsIndex() {
+    TaskStatus kept = status(TaskState.PENDING);
+    TaskStatus expired = status(TaskState.PENDING);
+    try (RedisTaskStore store = RedisTaskStore.connect(url());
+        JedisPooled r = new JedisPooled(java.net.URI.create(BASE_URL))) {
+      store.put(kept);
+      store.put(expired);
+      r.del(prefix + "task:" + expired.id()); // as Redis does when the key's PXAT passes
+
+      assertThat(store.list(Set.of(), kept.name(), 1_000))
+          .extracting(TaskStatus::id)
+          .contains(kept.id())
+          .doesNotContain(expired.id());
+      assertThat(r.zscore(prefix + "tasks", expired.id())).isNull();
+      assertThat(r.zscore(prefix + "tasks", kept.id())).isNotNull();
+    }
   }
 
   @Override

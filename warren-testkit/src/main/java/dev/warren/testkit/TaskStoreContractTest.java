@@ -245,13 +245,8 @@ public abstract class TaskStoreContractTest {
             .to(TaskState.FAILURE, t.minusSeconds(5), "w1", null)
             .withExpiresAt(t.minusSeconds(1));
     List.of(old, done, recent, gone, status(TaskState.PENDING)).forEach(store::put);
-    List<TaskStatus> all;
-    try {
-      all = store.list(java.util.Set.of(), name, 10);
-    } catch (UnsupportedOperationException e) {
-      org.junit.jupiter.api.Assumptions.abort(store.describe() + " does not list tasks");
-      return;
-    }
+    // why: every store Warren ships lists tasks; a third-party one may not, and then fails here
+    List<TaskStatus> all = store.list(java.util.Set.of(), name, 10);
 
     assertThat(all).extracting(TaskStatus::id).containsExactly(recent.id(), done.id(), old.id());
     assertThat(store.list(java.util.Set.of(), name, 2)).hasSize(2);
