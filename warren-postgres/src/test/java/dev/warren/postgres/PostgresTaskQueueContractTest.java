@@ -7,7 +7,6 @@ import dev.warren.testkit.TaskQueueContractTest;
 import dev.warren.testkit.TestBroker;
 import dev.warren.transport.Transport;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -21,10 +20,9 @@ class PostgresTaskQueueContractTest extends TaskQueueContractTest {
 
   @BeforeAll
   static void setUp() {
-    PostgresTaskStoreContractTest.requireDatabase();
+    schema = TestDatabase.newSchema("warren_test");
     broker = TestBroker.create();
-    schema = "warren_test_" + UUID.randomUUID().toString().substring(0, 8);
-    System.setProperty(TaskStoreConfig.PROPERTY, PostgresTaskStoreContractTest.urlWith(schema));
+    System.setProperty(TaskStoreConfig.PROPERTY, TestDatabase.urlWith(schema));
   }
 
   @AfterAll
@@ -33,9 +31,7 @@ class PostgresTaskQueueContractTest extends TaskQueueContractTest {
     if (broker != null) {
       broker.close();
     }
-    if (schema != null) {
-      PostgresTaskStoreContractTest.drop(schema);
-    }
+    TestDatabase.drop(schema);
   }
 
   @Override

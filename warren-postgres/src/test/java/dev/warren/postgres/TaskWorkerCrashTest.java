@@ -19,7 +19,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,8 @@ class TaskWorkerCrashTest {
 
   @BeforeAll
   static void setUp() {
-    PostgresTaskStoreContractTest.requireDatabase();
+    schema = TestDatabase.newSchema("warren_test");
     broker = TestBroker.create();
-    schema = "warren_test_" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @AfterAll
@@ -47,14 +45,12 @@ class TaskWorkerCrashTest {
     if (broker != null) {
       broker.close();
     }
-    if (schema != null) {
-      PostgresTaskStoreContractTest.drop(schema);
-    }
+    TestDatabase.drop(schema);
   }
 
   @Test
   void aTaskWhoseWorkerIsKilledRunsAgainOnAnotherWorker() throws Exception {
-    String storeUrl = PostgresTaskStoreContractTest.urlWith(schema);
+    String storeUrl = TestDatabase.urlWith(schema);
     System.setProperty(TaskStoreConfig.PROPERTY, storeUrl);
     String exchange = "crash.events";
     String queue = "crash.tasks";

@@ -6,17 +6,13 @@ import dev.warren.lineage.EventRecord;
 import dev.warren.lineage.spi.LineageStore;
 import dev.warren.lineage.spi.LineageWrite;
 import dev.warren.testkit.LineageStoreContractTest;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The lineage store contract on a real Redis ({@code WARREN_TEST_REDIS_URL}, default the local
@@ -24,47 +20,20 @@ import redis.clients.jedis.resps.ScanResult;
  * fails; otherwise the test is skipped.
  */
 class RedisLineageStoreContractTest extends LineageStoreContractTest {
-  private static final String BASE_URL =
-      System.getenv().getOrDefault("WARREN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0");
-
   private static String prefix;
 
   @BeforeAll
   static void newPrefix() {
-    boolean up;
-    String why = "";
-    try (JedisPooled r = new JedisPooled(URI.create(BASE_URL))) {
-      up = "PONG".equals(r.ping());
-    } catch (RuntimeException e) {
-      up = false;
-      why = e.getMessage();
-    }
-    if (!up && "true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new AssertionError("Redis is not reachable at " + BASE_URL + " (CI=true): " + why);
-    }
-    Assumptions.assumeTrue(up, "Redis is not reachable at " + BASE_URL + ": " + why);
-    prefix = "warren-lineage-test-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    prefix = TestRedis.newPrefix("warren-lineage-test");
   }
 
   @AfterAll
   static void deleteKeys() {
-    if (prefix == null) {
-      return;
-    }
-    try (JedisPooled r = new JedisPooled(URI.create(BASE_URL))) {
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = r.scan(cursor, new ScanParams().match(prefix + "*").count(500));
-        for (String key : page.getResult()) {
-          r.del(key);
-        }
-        cursor = page.getCursor();
-      } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-    }
+    TestRedis.deleteKeys(prefix);
   }
 
   private static String url() {
-    return BASE_URL + "?prefix=" + prefix + "&lineageTtl=1h";
+    return TestRedis.BASE_URL + "?prefix=" + prefix + "&lineageTtl=1h";
   }
 
   @Override
@@ -85,7 +54,7 @@ class RedisLineageStoreContractTest extends LineageStoreContractTest {
             new LineageWrite.EventSeen(
                 new EventRecord(
                     id, "t", "/s", Instant.now(), "c-" + id, List.of("p-" + id), 0, List.of()))));
-    try (JedisPooled r = new JedisPooled(URI.create(BASE_URL))) {
+    try (JedisPooled r = TestRedis.client()) {
       for (String key :
           List.of(
               prefix + "lineage:e:" + id,

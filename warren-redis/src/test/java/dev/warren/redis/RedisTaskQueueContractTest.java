@@ -16,12 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisTaskQueueContractTest extends TaskQueueContractTest {
   private static TestBroker broker;
+  private static String prefix;
 
   @BeforeAll
   static void setUp() {
-    RedisTaskStoreContractTest.newPrefix();
+    prefix = TestRedis.newPrefix("warren-test");
     broker = TestBroker.create();
-    System.setProperty(TaskStoreConfig.PROPERTY, RedisTaskStoreContractTest.url());
+    System.setProperty(TaskStoreConfig.PROPERTY, RedisTaskStoreContractTest.url(prefix));
   }
 
   @AfterAll
@@ -30,7 +31,7 @@ class RedisTaskQueueContractTest extends TaskQueueContractTest {
     if (broker != null) {
       broker.close();
     }
-    RedisTaskStoreContractTest.deleteKeys();
+    TestRedis.deleteKeys(prefix);
   }
 
   @Override

@@ -120,8 +120,11 @@ final class DeadLettersImpl implements DeadLetters {
     List<Delivery> kept = new ArrayList<>();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     long replayed = 0;
+    // why: messages looked at but not replayed stay unacknowledged until the end (so the walk
+    // sees each once); stopping as soon as every asked-for id was found keeps that set small
+    Set<String> missing = ids == null ? null : new java.util.HashSet<>(ids);
     try {
-      for (long i = 0; i < available; i++) {
+      for (long i = 0; i < available && (missing == null || !missing.isEmpty()); i++) {
         Optional<Delivery> next = transport.get(queue);
         if (next.isEmpty()) {
           break;
@@ -152,6 +155,9 @@ final class DeadLettersImpl implements DeadLetters {
                       }
                     }));
         replayed++;
+        if (missing != null) {
+          missing.remove(id);
+        }
       }
     } finally {
       putBack(kept);
