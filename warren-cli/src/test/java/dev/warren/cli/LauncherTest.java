@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,9 +49,39 @@ class LauncherTest {
             "warren: invalid event type 'x..y': empty word (leading, trailing or doubled dot)");
   }
 
+  @Test
+  @Timeout(240)
+  void demoRunsEveryExampleAndEndsWithASummary() throws Exception {
+    Run r = warren(Duration.ofSeconds(200), "demo");
+
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("== gateway: ").contains("== event-hub: ").contains("\nSummary\n");
+    assertThat(r.out().lines())
+        .anySatisfy(l -> assertThat(l).matches("  gateway +ok +.*"))
+        .anySatisfy(l -> assertThat(l).matches("  event-hub +ok +.*"))
+        .noneSatisfy(l -> assertThat(l).contains("FAILED"));
+  }
+
+  @Test
+  void demoWithAnUnknownNameExitsWithTwo() throws Exception {
+    Run r = warren("demo", "no-such-example");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("warren: unknown example 'no-such-example': choose from gateway, event-hub");
+  }
+
   private record Run(int exit, String out, String err) {}
 
   private static Run warren(String... args) throws IOException, InterruptedException {
+    return warren(Duration.ofSeconds(30), args);
+  }
+
+  private static Run warren(Duration timeout, String... args)
+      throws IOException, InterruptedException {
     assertThat(ROOT.resolve("warren-cli/target/warren.jar")).exists();
     Path out = Files.createTempFile("warren-out", ".txt");
     Path err = Files.createTempFile("warren-err", ".txt");
@@ -69,9 +100,10 @@ class LauncherTest {
       pb.environment().put("WARREN_NO_BUILD", "1");
       pb.environment().put("WARREN_TRANSPORT", "memory");
       Process p = pb.start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("./warren " + List.of(args) + " did not finish in 30 s");
+        throw new AssertionError(
+            "./warren " + List.of(args) + " did not finish in " + timeout.toSeconds() + " s");
       }
       return new Run(
           p.exitValue(),
