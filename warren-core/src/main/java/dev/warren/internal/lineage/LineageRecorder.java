@@ -17,9 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,7 +40,11 @@ public final class LineageRecorder implements EngineListener, Lineage {
 
   private final Supplier<LineageStore> opener;
   private final String where;
-  private final BlockingQueue<LineageWrite> queue;
+  // why: a lock-free queue with a counted bound: publishing and handling threads offer records
+  // without contending on one lock with each other and with the writer
+  private final ConcurrentLinkedQueue<LineageWrite> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final int capacity;
   private final AtomicLong dropped = new AtomicLong();
   private final Object storeLock = new Object();
   private final Thread writer;
@@ -58,7 +62,7 @@ public final class LineageRecorder implements EngineListener, Lineage {
   public LineageRecorder(Supplier<LineageStore> opener, String where, int capacity) {
     this.opener = opener;
     this.where = where;
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
     this.writer = new Thread(this::writeLoop, "warren-lineage-writer");
     writer.setDaemon(true);
     writer.start();
@@ -67,9 +71,12 @@ public final class LineageRecorder implements EngineListener, Lineage {
   // ---- recording (engine threads) ----
 
   private void offer(LineageWrite w) {
-    if (closing || !queue.offer(w)) {
+    if (closing || queued.incrementAndGet() > capacity) {
+      queued.decrementAndGet();
       dropped.incrementAndGet();
+      return;
     }
+    queue.offer(w);
   }
 
   private void seen(Event event) {
@@ -155,19 +162,20 @@ public final class LineageRecorder implements EngineListener, Lineage {
     List<LineageWrite> batch = new ArrayList<>(BATCH);
     while (true) {
       try {
-        LineageWrite first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          if (closing) {
-            return;
-          }
-          continue;
+        LineageWrite w;
+        while (batch.size() < BATCH && (w = queue.poll()) != null) {
+          batch.add(w);
         }
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
+        queued.addAndGet(-batch.size());
+        if (batch.isEmpty() && closing) {
+          return;
+        }
         boolean full = batch.size() == BATCH;
-        writeBatch(dedupe(batch));
-        if (!full && !closing) {
-          // why: waking this thread for every record cost the publishing threads a context
+        if (!batch.isEmpty()) {
+          writeBatch(dedupe(batch));
+        }
+        if (!full) {
+          // why: waking this thread for every record cost the recording threads a context
           // switch each (10 % of the in-memory path); a short pause lets records gather instead
           Thread.sleep(PAUSE_MILLIS);
         }
