@@ -4,6 +4,10 @@
 #
 #   warren-bench/bench.sh [SCENARIO...] [--duration S] [--out FILE] [--help]
 #   warren-bench/bench.sh 1 5 --duration 10 --out /tmp/bench.md
+#   warren-bench/bench.sh jmh [JMH OPTIONS]     scenario 5 under JMH (InMemoryBenchmark), e.g.
+#   warren-bench/bench.sh jmh -f 1 -wi 3 -i 5 -bm avgt -tu ns      for nanoseconds per event
+#
+# Scenario 7 (footprint) launches warren-cli/target/warren.jar; it is built first when missing.
 #
 #   BENCH_JAVA_OPTS    JVM options (default: a fixed 1 GB heap); e.g. add
 #                      -XX:StartFlightRecording=filename=bench.jfr,settings=profile to profile
@@ -27,8 +31,8 @@ stale() {
   [[ -f $jar ]] || return 0
   [[ ${WARREN_NO_BUILD:-} == 1 ]] && return 1
   local newer
-  newer=$(find "$root/pom.xml" "$root"/warren-{api,core,rabbitmq,bench}/pom.xml \
-    "$root"/warren-{api,core,rabbitmq,bench}/src/main -type f -newer "$jar" -print -quit 2>/dev/null)
+  newer=$(find "$root/pom.xml" "$root"/warren-{api,core,rabbitmq,server,bench}/pom.xml \
+    "$root"/warren-{api,core,rabbitmq,server,bench}/src/main -type f -newer "$jar" -print -quit 2>/dev/null)
   [[ -n $newer ]]
 }
 
@@ -47,7 +51,7 @@ build() {
   else
     # why: until warren-bench is listed in the root pom, it takes the other modules from ~/.m2
     (cd "$root" && mvn -B -q -ntp -Dstyle.color=never -Dmaven.test.skip=true \
-      -pl warren-api,warren-core,warren-rabbitmq install) >&2
+      -pl warren-api,warren-core,warren-rabbitmq,warren-server install) >&2
     mvn -B -q -ntp -Dstyle.color=never -Dmaven.test.skip=true -f "$here/pom.xml" package >&2
   fi
 }
@@ -73,6 +77,30 @@ if command -v git >/dev/null && git -C "$root" rev-parse --short HEAD >/dev/null
   fi
 fi
 
+# why: JMH has its own command line and runner; the benchmarks are in the same jar
+if [[ ${1:-} == jmh ]]; then
+  shift
+  # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+  exec "$jdk/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$jar" org.openjdk.jmh.Main "$@"
+fi
+
+# why: scenario 7 launches `warren server` from the CLI's jar with its class-data archive; the
+# launcher brings both up to date (a no-op when they are), so the footprint is of this checkout
+footprint=0 scenarios=0 skip=0
+for a in "$@"; do
+  if ((skip)); then skip=0; continue; fi
+  case $a in
+    -h | --help | -V | --version | --server-jar | --server-jar=*) footprint=0 scenarios=1; break ;;
+    --*=*) ;;
+    --*) skip=1 ;;
+    all | 7 | footprint) footprint=1 scenarios=1 ;;
+    *) scenarios=1 ;;
+  esac
+done
+if ((footprint || !scenarios)) && [[ -x $root/warren ]]; then
+  "$root/warren" --version >/dev/null || { echo "bench: building the CLI failed" >&2; exit 1; }
+fi
+
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
 exec "$jdk/bin/java" ${BENCH_JAVA_OPTS:--Xms1g -Xmx1g} -Dwarren.bench.commit="$commit" \
-  -jar "$jar" "$@"
+  -Dwarren.bench.root="$root" -jar "$jar" "$@"

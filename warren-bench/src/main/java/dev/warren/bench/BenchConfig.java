@@ -23,6 +23,10 @@ import java.util.Locale;
  * @param springScoped whether Spring AMQP sends a round's messages in one scoped operation
  * @param only contenders to run, by the start of their names (case-insensitive), for profiling one
  *     of them; empty for all
+ * @param connections HTTP connections, each with one request at a time, in the HTTP scenarios; also
+ *     the in-flight bound of the library publishing they are compared with
+ * @param serverJar the CLI's jar ({@code warren-cli/target/warren.jar}) the footprint scenario
+ *     launches, or {@code null} to look for it from the working directory up
  */
 public record BenchConfig(
     Duration duration,
@@ -37,7 +41,9 @@ public record BenchConfig(
     Duration quietWait,
     int repeats,
     boolean springScoped,
-    List<String> only) {
+    List<String> only,
+    int connections,
+    Path serverJar) {
 
   /** Checks the values, naming the bad one. */
   public BenchConfig {
@@ -56,6 +62,9 @@ public record BenchConfig(
     }
     if (repeats < 0) {
       throw new IllegalArgumentException("repeats " + repeats + " must not be negative");
+    }
+    if (connections < 1) {
+      throw new IllegalArgumentException("connections " + connections + " must be at least 1");
     }
     if (window < 1) {
       throw new IllegalArgumentException("window " + window + " must be at least 1");

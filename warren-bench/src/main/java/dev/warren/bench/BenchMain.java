@@ -34,16 +34,26 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = BenchMain.Version.class,
     description =
-        "Benchmarks Warren against the raw amqp-client and Spring AMQP on RabbitMQ, and its"
-            + " in-memory transport against an ArrayBlockingQueue. Contenders run one at a time, in"
-            + " alternating rounds, on a fresh virtual host created with rabbitmqctl.",
+        "Benchmarks Warren against the raw amqp-client and Spring AMQP on RabbitMQ, its"
+            + " in-memory transport against an ArrayBlockingQueue, its HTTP server against the"
+            + " library, its tasks, the server's footprint and what lineage recording costs."
+            + " Contenders run one at a time, in alternating rounds, on a fresh virtual host"
+            + " created with rabbitmqctl.",
     footerHeading = "%nScenarios:%n",
     footer = {
       "  1, publish         publish-classic, publish-quorum: confirmed publishing",
       "  2                  end-to-end: publish, no-op handler, ack",
       "  3, fixed-rate      fixed-rate-1000, fixed-rate-5000: latency at a fixed rate",
+      "  4, http-ingest     http-ingest, http-ingest-2000: POST /events/{type} to the",
+      "                     in-process server vs Warren.publish, saturated and 2,000/s",
       "  5                  in-memory: in-memory transport vs ArrayBlockingQueue",
+      "  6                  tasks: submit to SUCCESS round trips, in-memory",
+      "  7                  footprint: `warren server` process: time to ready, memory",
+      "  lineage-cost       lineage-cost, lineage-cost-memory: lineage on vs off",
       "  all (default)      every scenario",
+      "",
+      "  ./warren bench jmh [JMH OPTIONS]   scenario 5 under JMH (InMemoryBenchmark);",
+      "                     events/s, or ns per event with -bm avgt -tu ns",
       "",
       "Exit codes: 0 ran (targets missed included), 1 a scenario failed, 2 bad input."
     })
@@ -156,6 +166,23 @@ public final class BenchMain implements Callable<Integer> {
           "Run only these contenders (warren, raw, spring, array...), e.g. to profile one.")
   private List<String> only = new ArrayList<>();
 
+  @Option(
+      names = "--connections",
+      defaultValue = "64",
+      description =
+          "HTTP connections, one request at a time each, in scenarios 4 and 7; also the in-flight"
+              + " bound of the library publishing scenario 4 compares with (default"
+              + " ${DEFAULT-VALUE}).")
+  private int connections;
+
+  @Option(
+      names = "--server-jar",
+      paramLabel = "JAR",
+      description =
+          "The CLI jar scenario 7 launches (default: warren-cli/target/warren.jar of the"
+              + " checkout).")
+  private Path serverJar;
+
   private final List<String> args;
   private final PrintStream stdout;
   private final PrintStream stderr;
@@ -217,7 +244,9 @@ public final class BenchMain implements Callable<Integer> {
             Duration.ofMillis(Math.round(quietWait * 1000)),
             repeats,
             springSend == SpringSend.SCOPED,
-            only);
+            only,
+            connections,
+            serverJar);
     List<Scenario> selected = Scenarios.select(scenarios);
     boolean needsBroker = selected.stream().anyMatch(Scenario::needsBroker);
     BenchBroker broker = needsBroker ? BenchBroker.open(uri, vhost) : null;

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Writes a run's results as Markdown, for people, and JSON, for tools and later comparison. */
@@ -235,6 +237,7 @@ public final class Report {
                     ? "–"
                     : String.format(Locale.ROOT, "%.2f cores", c.maxOtherCores())));
       }
+      figures(md, r);
       double disturbed =
           r.contenders().stream()
               .map(ContenderResult::maxOtherCores)
@@ -264,6 +267,35 @@ public final class Report {
         .append(jsonName)
         .append("` beside this file.\n");
     return md.toString();
+  }
+
+  /** The scenario's other measurements (footprint, start-up), one column each, if it has any. */
+  private static void figures(StringBuilder md, ScenarioResult r) {
+    List<String> names = new ArrayList<>();
+    for (ContenderResult c : r.contenders()) {
+      for (String name : c.figures().keySet()) {
+        if (!names.contains(name)) {
+          names.add(name);
+        }
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    md.append("\n| contender (median of the rounds) | ")
+        .append(String.join(" | ", names))
+        .append(" |\n|---|")
+        .append("---:|".repeat(names.size()))
+        .append('\n');
+    for (ContenderResult c : r.contenders()) {
+      List<String> cells = new ArrayList<>();
+      cells.add(c.name());
+      for (String name : names) {
+        Double v = c.figures().get(name);
+        cells.add(v == null ? "–" : String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%,.1f", v));
+      }
+      md.append(row(cells.toArray(String[]::new)));
+    }
   }
 
   private static void bullet(StringBuilder md, String format, Object... args) {

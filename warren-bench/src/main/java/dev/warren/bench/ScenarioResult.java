@@ -1,6 +1,7 @@
 package dev.warren.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A scenario's outcome: each contender's figures, Warren's ratios to each baseline, and the
@@ -41,6 +42,8 @@ public record ScenarioResult(
    * @param clientCpuMicros CPU this JVM used per message over the measured rounds (library,
    *     harness, JIT and GC), in microseconds, or {@code null} when unknown
    * @param brokerCpuMicros CPU the broker used per message, in microseconds, or {@code null}
+   * @param figures the median over the rounds of each of the scenario's other measurements (see
+   *     {@link RoundResult#figures()}), in the order the scenario reports them; empty for most
    */
   public record ContenderResult(
       String name,
@@ -53,7 +56,8 @@ public record ScenarioResult(
       List<Double> otherCoresPerRound,
       Double maxOtherCores,
       Double clientCpuMicros,
-      Double brokerCpuMicros) {}
+      Double brokerCpuMicros,
+      Map<String, Double> figures) {}
 
   /**
    * Latency percentiles from HdrHistogram (3 significant digits), in microseconds.

@@ -7,8 +7,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -57,7 +60,7 @@ public final class ScenarioRunner {
     List<String> incidents = new ArrayList<>();
     try {
       for (Contender c : contenders) {
-        c.open();
+        open(scenario, c, incidents);
         opened.add(c);
         rounds.add(new ArrayList<>());
         disturbance.add(new ArrayList<>());
@@ -147,6 +150,33 @@ public final class ScenarioRunner {
         for (Contender x : contenders) {
           x.open();
         }
+      }
+    }
+  }
+
+  /**
+   * Opens a contender; like a round, an opening that fails while another process restarts the
+   * broker is recorded and tried again once the broker is back.
+   */
+  private void open(Scenario scenario, Contender c, List<String> incidents) throws Exception {
+    while (true) {
+      try {
+        c.open();
+        return;
+      } catch (Exception e) {
+        if (context.broker() == null || incidents.size() >= MAX_RECOVERIES) {
+          throw e;
+        }
+        String incident =
+            LocalTime.now().withNano(0) + " " + c.name() + " opening: " + e.getMessage();
+        incidents.add(incident);
+        log.printf(
+            Locale.ROOT,
+            "[%s] opening failed (%s); waiting for the broker, trying again%n",
+            scenario.id(),
+            incident);
+        c.close();
+        context.broker().awaitAvailable(Duration.ofSeconds(120));
       }
     }
   }
@@ -259,8 +289,7 @@ public final class ScenarioRunner {
     List<Double> perSecond = rounds.stream().map(RoundResult::perSecond).toList();
     List<Double> sorted = perSecond.stream().sorted().toList();
     int n = sorted.size();
-    double median =
-        n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    double median = median(sorted);
     long messages = rounds.stream().mapToLong(RoundResult::messages).sum();
     Histogram all = null;
     for (RoundResult r : rounds) {
@@ -293,7 +322,33 @@ public final class ScenarioRunner {
         otherCores.stream().map(d -> d.isNaN() ? null : d).toList(),
         maxOther,
         perMessageMicros(clientCpu, rounds),
-        perMessageMicros(brokerCpu, rounds));
+        perMessageMicros(brokerCpu, rounds),
+        medianFigures(rounds));
+  }
+
+  /** Each figure's median over the rounds that have it, in the order the first round has them. */
+  private static Map<String, Double> medianFigures(List<RoundResult> rounds) {
+    Map<String, Double> medians = new LinkedHashMap<>();
+    for (RoundResult r : rounds) {
+      for (String name : r.figures().keySet()) {
+        if (!medians.containsKey(name)) {
+          medians.put(
+              name,
+              median(
+                  rounds.stream()
+                      .map(x -> x.figures().get(name))
+                      .filter(v -> v != null)
+                      .sorted()
+                      .toList()));
+        }
+      }
+    }
+    return Collections.unmodifiableMap(medians);
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /** CPU seconds over all rounds divided by the messages of all rounds, in microseconds. */

@@ -17,6 +17,9 @@ public final class WarrenClient implements MessagingClient {
   private final BenchBroker broker;
   private final int confirmWindow;
   private final int prefetch;
+  private final String name;
+  private final String id;
+  private final Boolean lineage;
   private Warren warren;
   private SubscriptionHandle consumer;
 
@@ -26,32 +29,54 @@ public final class WarrenClient implements MessagingClient {
    * @param prefetch the default prefetch
    */
   public WarrenClient(BenchBroker broker, int confirmWindow, int prefetch) {
+    this(broker, confirmWindow, prefetch, NAME, "warren", null);
+  }
+
+  /**
+   * @param broker the run's virtual host
+   * @param confirmWindow unconfirmed publishes in flight at most
+   * @param prefetch the default prefetch
+   * @param name the contender name in the report
+   * @param id a short id for queue names
+   * @param lineage whether to record lineage, or {@code null} for Warren's default
+   */
+  public WarrenClient(
+      BenchBroker broker,
+      int confirmWindow,
+      int prefetch,
+      String name,
+      String id,
+      Boolean lineage) {
     this.broker = broker;
     this.confirmWindow = confirmWindow;
     this.prefetch = prefetch;
+    this.name = name;
+    this.id = id;
+    this.lineage = lineage;
   }
 
   @Override
   public String name() {
-    return NAME;
+    return name;
   }
 
   @Override
   public String id() {
-    return "warren";
+    return id;
   }
 
   @Override
   public void open() {
     warren =
-        Warren.create(
+        WarrenInstances.create(
             WarrenOptions.builder()
                 .transport(WarrenOptions.TransportKind.RABBITMQ)
                 .rabbitmqUri(broker.uri())
                 .confirmWindow(confirmWindow)
                 .prefetch(prefetch)
                 .source("/warren-bench")
-                .build());
+                .build(),
+            lineage);
   }
 
   private static Subscription subscription(BenchQueue queue) {

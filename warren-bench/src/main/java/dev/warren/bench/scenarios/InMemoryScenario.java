@@ -11,6 +11,7 @@ import dev.warren.bench.Payload;
 import dev.warren.bench.RoundResult;
 import dev.warren.bench.Scenario;
 import dev.warren.bench.Target;
+import dev.warren.bench.clients.WarrenInstances;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -62,7 +63,9 @@ public final class InMemoryScenario implements Scenario {
     int window = context.config().window();
     int prefetch = context.config().prefetch();
     byte[] template = Payload.template(context.config().payloadBytes());
-    return List.of(new WarrenMemory(window, prefetch, template), new HandOff(window, template));
+    return List.of(
+        new WarrenMemory("Warren (in-memory)", null, window, prefetch, template),
+        new HandOff(window, template));
   }
 
   @Override
@@ -70,14 +73,24 @@ public final class InMemoryScenario implements Scenario {
     return List.of(new Target.AtLeastPerSecond(1_000_000));
   }
 
-  /** Warren on the in-memory transport, through the public API. */
-  private static final class WarrenMemory implements Contender {
+  /**
+   * Warren on the in-memory transport, through the public API; also the lineage-cost scenario's.
+   */
+  static final class WarrenMemory implements Contender {
+    private final String name;
+    private final Boolean lineage;
     private final int window;
     private final int prefetch;
     private final byte[] template;
     private Warren warren;
 
-    WarrenMemory(int window, int prefetch, byte[] template) {
+    /**
+     * @param name the name in the report
+     * @param lineage whether lineage is recorded, or {@code null} for Warren's default
+     */
+    WarrenMemory(String name, Boolean lineage, int window, int prefetch, byte[] template) {
+      this.name = name;
+      this.lineage = lineage;
       this.window = window;
       this.prefetch = prefetch;
       this.template = template;
@@ -85,17 +98,18 @@ public final class InMemoryScenario implements Scenario {
 
     @Override
     public String name() {
-      return "Warren (in-memory)";
+      return name;
     }
 
     @Override
     public void open() {
       warren =
-          Warren.create(
+          WarrenInstances.create(
               WarrenOptions.builder()
                   .transport(WarrenOptions.TransportKind.MEMORY)
                   .source("/warren-bench")
-                  .build());
+                  .build(),
+              lineage);
     }
 
     @Override

@@ -61,7 +61,9 @@ public final class PublishScenario implements Scenario {
 
   @Override
   public List<Contender> contenders(BenchContext context) {
-    return Clients.all(context).stream().map(c -> (Contender) new Publisher(c, context)).toList();
+    return Clients.all(context).stream()
+        .map(c -> (Contender) new Publisher(c, context, id(), quorum))
+        .toList();
   }
 
   @Override
@@ -71,11 +73,12 @@ public final class PublishScenario implements Scenario {
         new Target.ThroughputVs(SpringAmqpClient.NAME, 1.5));
   }
 
-  private final class Publisher extends ClientContender {
+  /** Publishes with confirms as fast as the window allows; also the lineage-cost scenario's. */
+  static final class Publisher extends ClientContender {
     private final int window;
 
-    Publisher(MessagingClient client, BenchContext context) {
-      super(client, context, id(), quorum);
+    Publisher(MessagingClient client, BenchContext context, String scenario, boolean quorum) {
+      super(client, context, scenario, quorum);
       this.window = context.config().window();
     }
 

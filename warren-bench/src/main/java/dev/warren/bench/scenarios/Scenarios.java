@@ -20,7 +20,13 @@ public final class Scenarios {
         new EndToEndScenario(),
         new FixedRateScenario(1_000),
         new FixedRateScenario(5_000),
-        new InMemoryScenario());
+        new HttpIngestScenario(0),
+        new HttpIngestScenario(2_000),
+        new InMemoryScenario(),
+        new TasksScenario(),
+        new FootprintScenario(),
+        new LineageCostScenario(false),
+        new LineageCostScenario(true));
   }
 
   /**
@@ -33,7 +39,14 @@ public final class Scenarios {
     groups.put("2", List.of("end-to-end"));
     groups.put("3", List.of("fixed-rate-1000", "fixed-rate-5000"));
     groups.put("fixed-rate", groups.get("3"));
+    groups.put("4", List.of("http-ingest", "http-ingest-2000"));
+    // why: the scenario 4 is both measures; its id selects both, the rate one alone
+    // stays selectable as http-ingest-2000
+    groups.put("http-ingest", groups.get("4"));
     groups.put("5", List.of("in-memory"));
+    groups.put("6", List.of("tasks"));
+    groups.put("7", List.of("footprint"));
+    groups.put("lineage-cost", List.of("lineage-cost", "lineage-cost-memory"));
     groups.put("all", all().stream().map(Scenario::id).toList());
     return groups;
   }
