@@ -69,9 +69,12 @@ public final class HttpIngestScenario implements Scenario {
                     + " server behind schedule shows as latency and as a lower rate)",
                 rate);
     return "The Warren server (Javalin on Jetty, virtual threads) runs in the benchmark's JVM on"
-        + " RabbitMQ, publishing persistent events with confirms to a durable classic queue; the"
-        + " JDK's HTTP client (HTTP/1.1, virtual threads, same JVM) posts the payload size of JSON"
-        + " to POST /events/{type} "
+        + " RabbitMQ, publishing persistent events with confirms to a durable classic queue; "
+        + (rate == 0
+            ? "wrk (2 threads, in its own process; the JDK's HTTP client in this JVM where wrk is"
+                + " not installed)"
+            : "the JDK's HTTP client (HTTP/1.1, virtual threads, same JVM)")
+        + " posts the payload size of JSON to POST /events/{type} "
         + load
         + "; a request is answered 202 once the broker confirmed the event. The baseline publishes"
         + " the same events with Warren.publish(Event), at most as many unconfirmed as there are"
@@ -150,14 +153,13 @@ public final class HttpIngestScenario implements Scenario {
   private final class OverHttp extends Ingest {
     private WarrenServer server;
     private HttpLoad load;
+    private final WrkLoad wrk;
 
     OverHttp(BenchContext context) {
       super(context, "http");
-    }
-
-    @Override
-    public String name() {
-      return HTTP_NAME;
+      // why: wrk loads the server for a fraction of the JDK client's CPU, so the round measures
+      // the server; the fixed-rate variant keeps the JDK client, which can pace requests
+      this.wrk = rate == 0 && WrkLoad.available() ? new WrkLoad(connections) : null;
     }
 
     @Override
@@ -169,12 +171,19 @@ public final class HttpIngestScenario implements Scenario {
     }
 
     @Override
+    public String name() {
+      return HTTP_NAME;
+    }
+
+    @Override
     public RoundResult run(Duration length) throws Exception {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events/" + type);
       RoundResult r =
-          rate == 0
-              ? load.saturate(HttpLoad.post(uri, json), length)
-              : load.atRate(HttpLoad.post(uri, json), rate, length);
+          wrk != null
+              ? wrk.saturate(uri, json, length)
+              : rate == 0
+                  ? load.saturate(HttpLoad.post(uri, json), length)
+                  : load.atRate(HttpLoad.post(uri, json), rate, length);
       broker.purge(queue);
       return r;
     }
