@@ -31,7 +31,11 @@ final class EventRoutes {
 
   private static final AtomicLong STREAMS = new AtomicLong();
 
+  private static final int MAX_TYPES = 200;
+
   private final WarrenServer server;
+  private final Map<String, Counter> published = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failed = new ConcurrentHashMap<>();
   private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService heartbeat =
       Executors.newSingleThreadScheduledExecutor(
@@ -136,6 +140,25 @@ final class EventRoutes {
     return key == null || key.name() == null ? null : key.name();
   }
 
+  /**
+   * The counter of one event type; after {@value #MAX_TYPES} types, further ones count as {@code
+   * other}. why: types come from clients, and one that makes them from data (ids in types) must not
+   * grow the metrics without bound; looking the counter up in a map also spares a registration
+   * per request.
+   */
+  private Counter counter(Map<String, Counter> counters, String name, String type) {
+    Counter c = counters.get(type);
+    if (c != null) {
+      return c;
+    }
+    String tag = counters.size() >= MAX_TYPES ? "other" : type;
+    Counter made = Counter.builder(name).tag("type", tag).register(server.metrics());
+    if (tag.equals(type)) {
+      counters.putIfAbsent(type, made);
+    }
+    return made;
+  }
+
   private void publish(Context ctx, List<Event> events) {
     ApiKey key = WarrenServer.key(ctx);
     for (Event e : events) {
@@ -154,15 +177,9 @@ final class EventRoutes {
       String type = events.get(i).type();
       try {
         ids.add(futures.get(i).join().id());
-        Counter.builder("warren.events.published")
-            .tag("type", type)
-            .register(server.metrics())
-            .increment();
+        counter(published, "warren.events.published", type).increment();
       } catch (RuntimeException e) {
-        Counter.builder("warren.events.failed")
-            .tag("type", type)
-            .register(server.metrics())
-            .increment();
+        counter(failed, "warren.events.failed", type).increment();
         if (failure == null) {
           failure = e;
         }

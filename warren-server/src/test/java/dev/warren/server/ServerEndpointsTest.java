@@ -183,6 +183,25 @@ class ServerEndpointsTest {
   }
 
   @Test
+  void metricsKeepEventTypesBounded() {
+    // why: a server of its own, so the types it counts as "other" are not the other tests' types
+    WarrenServer own = WarrenServer.start(ServerOptions.builder().port(0).build(), warren);
+    try {
+      Http client = new Http(own.port());
+      for (int i = 0; i < 210; i++) {
+        client.send("POST", "/events/cardinality.t" + i, "application/json", "1");
+      }
+      String body = client.get("/metrics").body();
+      long series =
+          body.lines().filter(l -> l.startsWith("warren_events_published_total{")).count();
+      assertThat(series).isLessThanOrEqualTo(201);
+      assertThat(body).contains("warren_events_published_total{type=\"other\"} 10.0");
+    } finally {
+      own.stop();
+    }
+  }
+
+  @Test
   void queueLifecycle() throws Exception {
     var put =
         http.send(
