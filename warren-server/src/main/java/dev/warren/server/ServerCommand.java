@@ -37,9 +37,11 @@ public final class ServerCommand implements Callable<Integer> {
       b.port(port);
     }
     ServerOptions options = b.build();
+    // why: begun before Warren.create, it runs alongside it (docs/server-startup.md)
+    ServerWarmup warmup = ServerWarmup.begin();
     CountDownLatch stopped = new CountDownLatch(1);
     try (Warren warren = Warren.create(WarrenOptions.fromEnvironment())) {
-      WarrenServer server = WarrenServer.start(options, warren);
+      WarrenServer server = WarrenServer.start(options, warren, warmup);
       System.out.println(
           "warren server listening on http://" + options.host() + ":" + server.port());
       Runtime.getRuntime()

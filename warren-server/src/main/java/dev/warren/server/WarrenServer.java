@@ -16,12 +16,6 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -68,23 +62,18 @@ public final class WarrenServer {
   private final ServerOptions options;
   private final WarrenEngine warren;
   private final ApiKeys keys;
-  private final PrometheusMeterRegistry metrics;
-  private final JvmGcMetrics gcMetrics;
+  private final ServerWarmup warmup;
   private final List<Route> routes = new ArrayList<>();
   private final EventRoutes events;
   private Javalin app;
 
-  private WarrenServer(ServerOptions options, WarrenEngine warren, ApiKeys keys) {
+  private WarrenServer(
+      ServerOptions options, WarrenEngine warren, ApiKeys keys, ServerWarmup warmup) {
     this.options = options;
     this.warren = warren;
     this.keys = keys;
-    this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(metrics);
-    new JvmThreadMetrics().bindTo(metrics);
-    new ProcessorMetrics().bindTo(metrics);
-    new UptimeMetrics().bindTo(metrics);
-    this.gcMetrics = new JvmGcMetrics();
-    gcMetrics.bindTo(metrics);
+    this.warmup = warmup;
+    warmup.registry(); // why: fail here, not on the first request, when there is no registry
     this.events = new EventRoutes(this);
   }
 
@@ -99,6 +88,16 @@ public final class WarrenServer {
    * @throws IllegalArgumentException when {@code warren} is not Warren's own implementation
    */
   public static WarrenServer start(ServerOptions options, Warren warren) {
+    return start(options, warren, null);
+  }
+
+  /**
+   * {@link #start(ServerOptions, Warren)}, with the part of the start-up that needs no Warren
+   * instance begun earlier by the caller.
+   *
+   * @param warmup from {@link ServerWarmup#begin()}, or {@code null} to begin it here
+   */
+  static WarrenServer start(ServerOptions options, Warren warren, ServerWarmup warmup) {
     if (!(warren instanceof WarrenEngine engine)) {
       throw new IllegalArgumentException(
           "the server needs warren-core's implementation (Warren.create), got "
@@ -123,8 +122,20 @@ public final class WarrenServer {
             options.host());
       }
     }
-    WarrenServer server = new WarrenServer(options, engine, keys);
-    server.startJavalin();
+    WarrenServer server =
+        new WarrenServer(options, engine, keys, warmup != null ? warmup : ServerWarmup.begin());
+    try {
+      server.startJavalin();
+    } catch (RuntimeException e) {
+      // why: the GC meter listens to the JVM for good unless closed
+      try {
+        server.events.close();
+        server.warmup.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return server;
   }
 
@@ -158,7 +169,7 @@ public final class WarrenServer {
         "/metrics",
         Access.ADMIN,
         ctx ->
-            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics().scrape()));
     events.register(router);
     new AdminRoutes(this).register(router);
     LineageEndpoints lineage = new LineageEndpoints(warren);
@@ -257,10 +268,11 @@ public final class WarrenServer {
   }
 
   /**
-   * @return the Prometheus registry the server records into
+   * @return the Prometheus registry the server records into, once its JVM meters are bound (they
+   *     are bound in the background during start-up; this waits for them)
    */
   PrometheusMeterRegistry metrics() {
-    return metrics;
+    return warmup.metrics();
   }
 
   ServerOptions options() {
@@ -275,8 +287,7 @@ public final class WarrenServer {
   public void stop() {
     events.close();
     app.stop();
-    gcMetrics.close();
-    metrics.close();
+    warmup.close();
   }
 
   // --- security
@@ -383,7 +394,7 @@ public final class WarrenServer {
         .tag("method", ctx.method().name())
         .tag("uri", uri)
         .tag("status", Integer.toString(ctx.statusCode()))
-        .register(metrics)
+        .register(metrics())
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }
 

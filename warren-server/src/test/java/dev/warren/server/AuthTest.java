@@ -153,7 +153,13 @@ class AuthTest {
     }
     if (c.status() == 403 && c.call().method.equals("POST")) {
       Thread.sleep(50);
-      assertThat(seen).as("events published by a denied request").hasSize(before);
+      // why: by source (the key's name), not by count: an event that an earlier case published
+      // may still be on its way to the spy on a loaded machine
+      String name = c.key().substring(0, c.key().indexOf('-'));
+      List<Event> now = List.copyOf(seen);
+      assertThat(now.subList(before, now.size()))
+          .as("events published by a denied request")
+          .noneMatch(e -> name.equals(e.source()));
     }
   }
 
