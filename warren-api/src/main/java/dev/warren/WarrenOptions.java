@@ -61,7 +61,7 @@ public final class WarrenOptions {
     this.transport = b.transport;
     this.rabbitmqUri = b.rabbitmqUri;
     this.exchange = b.exchange;
-    this.source = b.source;
+    this.source = b.source != null ? b.source : DefaultSource.VALUE;
     this.prefetch = b.prefetch;
     this.confirmWindow = b.confirmWindow;
     this.publishTimeout = b.publishTimeout;
@@ -322,12 +322,32 @@ public final class WarrenOptions {
         + "]";
   }
 
+  /**
+   * The source of instances given none, {@code /warren/<host>}, worked out once per process and
+   * only when needed. why: the host name lookup can take seconds where the name does not resolve.
+   */
+  private static final class DefaultSource {
+    static final String VALUE = "/warren/" + host();
+
+    private static String host() {
+      String host = System.getenv("HOSTNAME");
+      if (host != null && !host.isBlank()) {
+        return host;
+      }
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        return "localhost";
+      }
+    }
+  }
+
   /** Builds {@link WarrenOptions}; each setter checks its value and names it when invalid. */
   public static final class Builder {
     private TransportKind transport = TransportKind.AUTO;
     private String rabbitmqUri;
     private String exchange = "warren.events";
-    private String source = defaultSource();
+    private String source;
     private int prefetch = 50;
     private int confirmWindow = 1024;
     private Duration publishTimeout = Duration.ofSeconds(30);
@@ -336,18 +356,6 @@ public final class WarrenOptions {
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
 
     private Builder() {}
-
-    private static String defaultSource() {
-      String host = System.getenv("HOSTNAME");
-      if (host == null || host.isBlank()) {
-        try {
-          host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-          host = "localhost";
-        }
-      }
-      return "/warren/" + host;
-    }
 
     /**
      * @param transport which transport to use

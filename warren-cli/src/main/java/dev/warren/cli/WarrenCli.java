@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,18 +47,6 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = WarrenCli.Version.class,
     description = "Publish and receive Warren events from the command line.",
-    subcommands = {
-      PublishCommand.class,
-      TailCommand.class,
-      DemoCommand.class,
-      dev.warren.server.ServerCommand.class,
-      dev.warren.server.QueuesCommand.class,
-      dev.warren.cli.tasks.TasksCommand.class,
-      dev.warren.cli.trace.TraceCommand.class,
-      dev.warren.cli.worker.WorkerCommand.class,
-      dev.warren.cli.dlq.DlqCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  WARREN_RABBITMQ_URL  amqp://user:pass@host:5672/vhost (or WARREN_RABBITMQ_HOST);",
@@ -81,6 +70,9 @@ public final class WarrenCli implements Callable<Integer> {
 
   /** Exit code of a command stopped by an interrupt (as a shell reports SIGINT). */
   public static final int EXIT_INTERRUPTED = 130;
+
+  /** The subcommands, by the name each one's {@code @Command} gives it, in help order. */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
   private final Map<String, String> env;
   private final InputStream stdin;
@@ -111,14 +103,61 @@ public final class WarrenCli implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.log.dev.warren" + pkg, "debug");
       }
     }
-    System.exit(new WarrenCli(env, System.in).commandLine().execute(args));
+    System.exit(new WarrenCli(env, System.in).commandLine(args).execute(args));
+  }
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> all = new LinkedHashMap<>();
+    for (Class<?> c :
+        List.<Class<?>>of(
+            PublishCommand.class,
+            TailCommand.class,
+            DemoCommand.class,
+            dev.warren.server.ServerCommand.class,
+            dev.warren.server.QueuesCommand.class,
+            dev.warren.cli.tasks.TasksCommand.class,
+            dev.warren.cli.trace.TraceCommand.class,
+            dev.warren.cli.worker.WorkerCommand.class,
+            dev.warren.cli.dlq.DlqCommand.class,
+            CommandLine.HelpCommand.class)) {
+      all.put(c.getAnnotation(Command.class).name(), c);
+    }
+    return all;
   }
 
   /**
-   * @return a command line for this command, with Warren's error handling installed
+   * @return a command line for this command with every subcommand, with Warren's error handling
+   *     installed
    */
   public CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /**
+   * A command line for these arguments: with only the subcommand they name, when they name one.
+   *
+   * <p>why: picocli builds the model of every registered command, options and all, before it parses
+   * anything; for the server that was the largest part of its start-up (docs/server-startup.md).
+   * Help, usage errors and an unknown name get every subcommand, so they read as before.
+   *
+   * @param args the arguments the command line will run
+   * @return the command line, with Warren's error handling installed
+   */
+  public CommandLine commandLine(String... args) {
     CommandLine commandLine = new CommandLine(this);
+    String named = null;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        named = a;
+        break;
+      }
+    }
+    Class<?> only = named == null || named.equals("help") ? null : SUBCOMMANDS.get(named);
+    if (only != null) {
+      commandLine.addSubcommand(only);
+    } else {
+      SUBCOMMANDS.values().forEach(commandLine::addSubcommand);
+    }
     commandLine.setExecutionExceptionHandler(this::onExecutionException);
     commandLine.setParameterExceptionHandler(this::onParameterException);
     return commandLine;

@@ -3,9 +3,26 @@ package dev.warren.cli;
 import static dev.warren.cli.Cli.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WarrenCliTest {
+  @Test
+  void aNamedCommandIsTheOnlyOneBuiltHelpAndUnknownNamesGetAll() {
+    WarrenCli warren = new WarrenCli(Map.of(), InputStream.nullInputStream());
+
+    assertThat(warren.commandLine("publish", "a.b", "--data", "{}").getSubcommands().keySet())
+        .containsExactly("publish");
+    assertThat(warren.commandLine("--debug", "server", "--port", "0").getSubcommands().keySet())
+        .containsExactly("server");
+    assertThat(warren.commandLine("--help").getSubcommands())
+        .containsKeys("publish", "tail", "demo", "server", "queues", "tasks", "trace", "worker")
+        .containsKeys("dlq", "help");
+    assertThat(warren.commandLine("help", "publish").getSubcommands()).hasSize(10);
+    assertThat(warren.commandLine("publsh").getSubcommands()).hasSize(10);
+  }
+
   @Test
   void versionNamesTheCliAndTheJava() {
     Cli.Result r = cli().run("--version");
