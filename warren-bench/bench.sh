@@ -99,6 +99,19 @@ for a in "$@"; do
 done
 if ((footprint || !scenarios)) && [[ -x $root/warren ]]; then
   "$root/warren" --version >/dev/null || { echo "bench: building the CLI failed" >&2; exit 1; }
+  # why: the server's own start-up cache is trained by the launcher the first time `server` starts
+  # after a build; start one (on the embedded transport) so the footprint measures a trained start
+  out=$(mktemp)
+  env WARREN_TRANSPORT=memory "$root/warren" server --port 0 >"$out" 2>&1 &
+  server=$!
+  for ((i = 0; i < 1200; i++)); do
+    grep -q 'listening on' "$out" && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  rm -f "$out"
 fi
 
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options

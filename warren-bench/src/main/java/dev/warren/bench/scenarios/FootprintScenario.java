@@ -78,7 +78,8 @@ public final class FootprintScenario implements Scenario {
     return "Each round launches a server as its own JVM with the ./warren launcher's options (its"
         + " jvm_opts; when this was written "
         + String.join(" ", LAUNCHER_OPTIONS)
-        + "; plus its class-data archive warren-cli/target/warren.jsa when it is up to date):"
+        + "; plus the server's start-up cache warren-cli/target/warren-server.aot, trained by the"
+        + " launcher, when it is up to date):"
         + " `java -jar warren.jar server --port 0` on RabbitMQ (the run's virtual host, by"
         + " WARREN_RABBITMQ_URL; no other WARREN_ variable). Measured: launch to the first 200 from"
         + " GET /health/ready (polled every 5 ms), resident memory (VmRSS) idle 1 to 3 s after"
@@ -209,23 +210,34 @@ public final class FootprintScenario implements Scenario {
             Path.of(FloorServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         cmd.addAll(List.of("-cp", classes.toString(), FloorServer.class.getName()));
       } else {
-        // why: as ./warren does, an archive the jar is not newer than halves start-up
-        Path archive = jar.resolveSibling("warren.jsa");
-        try {
-          if (Files.isRegularFile(archive)
-              && !Files.getLastModifiedTime(jar)
-                  .toInstant()
-                  .isAfter(Files.getLastModifiedTime(archive).toInstant())) {
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-            cmd.add("-Xlog:cds*=off:stderr");
-          }
-        } catch (IOException e) {
-          // no archive then: slower start-up, as with the launcher
+        // why: as ./warren does, the server's own start-up cache (an AOT cache on JDK 25+, else a
+        // class-data archive) when the jar is not newer than it, the CLI's archive otherwise
+        Path aot = jar.resolveSibling("warren-server.aot");
+        Path serverJsa = jar.resolveSibling("warren-server.jsa");
+        Path cliJsa = jar.resolveSibling("warren.jsa");
+        if (Runtime.version().feature() >= 25 && fresh(aot, jar)) {
+          cmd.add("-XX:AOTCache=" + aot);
+          cmd.add("-Xlog:aot*=off:stderr");
+          cmd.add("-Xlog:cds*=off:stderr");
+        } else if (fresh(serverJsa, jar) || fresh(cliJsa, jar)) {
+          cmd.add("-XX:SharedArchiveFile=" + (fresh(serverJsa, jar) ? serverJsa : cliJsa));
+          cmd.add("-Xlog:cds*=off:stderr");
         }
         cmd.addAll(List.of("-jar", jar.toString(), "server", "--port", "0"));
       }
       command = List.copyOf(cmd);
       load = new HttpLoad(connections);
+    }
+
+    private static boolean fresh(Path archive, Path jar) {
+      try {
+        return Files.isRegularFile(archive)
+            && !Files.getLastModifiedTime(jar)
+                .toInstant()
+                .isAfter(Files.getLastModifiedTime(archive).toInstant());
+      } catch (IOException e) {
+        return false; // no archive then: slower start-up, as with the launcher
+      }
     }
 
     @Override
