@@ -143,8 +143,8 @@ final class EventRoutes {
   /**
    * The counter of one event type; after {@value #MAX_TYPES} types, further ones count as {@code
    * other}. why: types come from clients, and one that makes them from data (ids in types) must not
-   * grow the metrics without bound; looking the counter up in a map also spares a registration
-   * per request.
+   * grow the metrics without bound; looking the counter up in a map also spares a registration per
+   * request.
    */
   private Counter counter(Map<String, Counter> counters, String name, String type) {
     Counter c = counters.get(type);

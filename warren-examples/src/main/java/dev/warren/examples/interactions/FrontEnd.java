@@ -1,10 +1,10 @@
 package dev.warren.examples.interactions;
 
-import dev.warren.examples.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.examples.ExampleFailedException;
+import dev.warren.examples.Http;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

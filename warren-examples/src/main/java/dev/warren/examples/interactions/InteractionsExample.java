@@ -1,6 +1,5 @@
 package dev.warren.examples.interactions;
 
-import dev.warren.examples.Http;
 import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.Warren;
@@ -8,6 +7,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.examples.Example;
 import dev.warren.examples.ExampleContext;
 import dev.warren.examples.ExampleResult;
+import dev.warren.examples.Http;
 import dev.warren.server.ServerOptions;
 import dev.warren.server.WarrenServer;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.warren.examples.interactions;
 
-import dev.warren.examples.Http;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warren.examples.Http;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.warren.examples.tasksapi;
 
-import dev.warren.examples.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warren.examples.Http;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.warren.examples.tasksapi;
 
-import dev.warren.examples.Http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.examples.ExampleFailedException;
+import dev.warren.examples.Http;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.warren.examples.tasksapi;
 
-import dev.warren.examples.Http;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
 import dev.warren.examples.Example;
 import dev.warren.examples.ExampleContext;
 import dev.warren.examples.ExampleResult;
 import dev.warren.examples.Expect;
+import dev.warren.examples.Http;
 import dev.warren.server.ServerOptions;
 import dev.warren.server.WarrenServer;
 import java.net.URI;
