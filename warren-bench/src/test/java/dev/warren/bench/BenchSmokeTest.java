@@ -29,12 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchSmokeTest {
   private static final List<String> WARREN_RABBIT =
       List.of("Warren", "raw amqp-client", "Spring AMQP");
+  private static final List<String> WARREN_RABBIT_ENVELOPE =
+      List.of("Warren", "raw amqp-client", "Spring AMQP", "raw amqp-client, CloudEvents headers");
   private static final List<String> LINEAGE =
       List.of("Warren (lineage on)", "Warren (lineage off)");
   private static final Map<String, List<String>> CONTENDERS =
       Map.ofEntries(
-          Map.entry("publish-classic", WARREN_RABBIT),
-          Map.entry("publish-quorum", WARREN_RABBIT),
+          Map.entry("publish-classic", WARREN_RABBIT_ENVELOPE),
+          Map.entry("publish-quorum", WARREN_RABBIT_ENVELOPE),
           Map.entry("end-to-end", WARREN_RABBIT),
           Map.entry("fixed-rate-1000", List.of("Warren", "raw amqp-client")),
           Map.entry("fixed-rate-5000", List.of("Warren", "raw amqp-client")),

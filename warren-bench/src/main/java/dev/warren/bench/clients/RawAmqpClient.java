@@ -9,7 +9,11 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -23,9 +27,13 @@ public final class RawAmqpClient implements MessagingClient {
   /** The contender name in the report. */
   public static final String NAME = "raw amqp-client";
 
+  /** The name of the variant that sends Warren's envelope. */
+  public static final String ENVELOPE_NAME = "raw amqp-client, CloudEvents headers";
+
   private static final String EXCHANGE = "bench.raw";
 
   private final BenchBroker broker;
+  private final boolean envelope;
   private final ConcurrentNavigableMap<Long, Confirmation> unconfirmed =
       new ConcurrentSkipListMap<>();
   private Connection publishing;
@@ -37,17 +45,27 @@ public final class RawAmqpClient implements MessagingClient {
    * @param broker the run's virtual host
    */
   public RawAmqpClient(BenchBroker broker) {
+    this(broker, false);
+  }
+
+  /**
+   * @param broker the run's virtual host
+   * @param envelope whether each message carries the properties and headers Warren's CloudEvents
+   *     envelope puts on it (a diagnostic contender: what the envelope itself costs the broker)
+   */
+  public RawAmqpClient(BenchBroker broker, boolean envelope) {
     this.broker = broker;
+    this.envelope = envelope;
   }
 
   @Override
   public String name() {
-    return NAME;
+    return envelope ? ENVELOPE_NAME : NAME;
   }
 
   @Override
   public String id() {
-    return "raw";
+    return envelope ? "raw-ce" : "raw";
   }
 
   @Override
@@ -98,7 +116,33 @@ public final class RawAmqpClient implements MessagingClient {
   @Override
   public void publish(BenchQueue queue, byte[] body, Confirmation confirmation) throws IOException {
     unconfirmed.put(publisher.getNextPublishSeqNo(), confirmation);
-    publisher.basicPublish(EXCHANGE, queue.routingKey(), MessageProperties.PERSISTENT_BASIC, body);
+    publisher.basicPublish(
+        EXCHANGE,
+        queue.routingKey(),
+        envelope ? envelope(queue.routingKey()) : MessageProperties.PERSISTENT_BASIC,
+        body);
+  }
+
+  /** The properties and headers of a Warren event as AmqpBinding writes them, for one message. */
+  private static AMQP.BasicProperties envelope(String type) {
+    String id = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    Map<String, Object> headers = new LinkedHashMap<>();
+    headers.put("cloudEvents_specversion", "1.0");
+    headers.put("cloudEvents_id", id);
+    headers.put("cloudEvents_source", "/warren-bench");
+    headers.put("cloudEvents_type", type);
+    headers.put("cloudEvents_time", now.toString());
+    headers.put("warren-partition", id);
+    return new AMQP.BasicProperties.Builder()
+        .messageId(id)
+        .type(type)
+        .contentType("application/json")
+        .appId("/warren-bench")
+        .timestamp(Date.from(now))
+        .deliveryMode(2)
+        .headers(headers)
+        .build();
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.warren.bench.clients.MessagingClient;
 import dev.warren.bench.clients.RawAmqpClient;
 import dev.warren.bench.clients.SpringAmqpClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,9 +62,14 @@ public final class PublishScenario implements Scenario {
 
   @Override
   public List<Contender> contenders(BenchContext context) {
-    return Clients.all(context).stream()
-        .map(c -> (Contender) new Publisher(c, context, id(), quorum))
-        .toList();
+    List<Contender> all = new ArrayList<>();
+    for (MessagingClient c : Clients.all(context)) {
+      all.add(new Publisher(c, context, id(), quorum));
+    }
+    // why: a diagnostic: the raw client sending Warren's envelope tells what the envelope costs
+    // the broker apart from what Warren's code costs
+    all.add(new Publisher(new RawAmqpClient(context.requireBroker(), true), context, id(), quorum));
+    return all;
   }
 
   @Override
