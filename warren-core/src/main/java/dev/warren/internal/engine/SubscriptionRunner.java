@@ -154,8 +154,11 @@ final class SubscriptionRunner implements SubscriptionHandle {
       delivery.ack();
       return;
     }
-    long attempts = attempts(delivery.message());
-    long retries = count(delivery.message(), Headers.RETRIES);
+    // why: a message that still carries its origin event was never failed (failing rewrites the
+    // headers, which drops the origin), so it has no attempt or retry counts to look up
+    boolean fresh = delivery.message().origin() != null;
+    long attempts = fresh ? 0 : attempts(delivery.message());
+    long retries = fresh ? 0 : count(delivery.message(), Headers.RETRIES);
     while (true) {
       Throwable failure = null;
       for (int i = 0; i <= retry.immediateRetries(); i++) {
