@@ -2,6 +2,7 @@ package dev.warren.bench.scenarios;
 
 import dev.warren.Event;
 import dev.warren.Subscription;
+import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
 import dev.warren.bench.BenchContext;
@@ -73,12 +74,18 @@ public final class HttpIngestScenario implements Scenario {
         + (rate == 0
             ? "wrk (2 threads, in its own process; the JDK's HTTP client in this JVM where wrk is"
                 + " not installed)"
-            : "the JDK's HTTP client (HTTP/1.1, virtual threads, same JVM)")
+            : "keep-alive HTTP/1.1 connections written and read directly by virtual threads in"
+                + " this JVM (the JDK's HTTP client costs too much CPU per request to keep the"
+                + " rate)")
         + " posts the payload size of JSON to POST /events/{type} "
         + load
         + "; a request is answered 202 once the broker confirmed the event. The baseline publishes"
         + " the same events with Warren.publish(Event), at most as many unconfirmed as there are"
-        + " connections. Throughput counts every request answered (event confirmed) over the time"
+        + " connections."
+        + (rate == 0
+            ? ""
+            : " A no-op subscription in the same process consumes the events as they arrive.")
+        + " Throughput counts every request answered (event confirmed) over the time"
         + " until the last one was. The HTTP client, server and broker share the machine's"
         + " cores.";
   }
@@ -132,8 +139,14 @@ public final class HttpIngestScenario implements Scenario {
                   .rabbitmqUri(broker.uri())
                   .source("/warren-bench")
                   .build());
-      // why: the events go to a durable queue, as they would in use; subscribing declares it
-      warren.subscribe(Subscription.named(queue).pattern(type), e -> {}).close();
+      // why: the events go to a durable queue, as they would in use; subscribing declares it. At a
+      // fixed rate a no-op subscription keeps consuming them, as a gateway's events are consumed:
+      // a queue left to grow measures the broker paging messages, not ingestion
+      SubscriptionHandle consumer =
+          warren.subscribe(Subscription.named(queue).pattern(type), e -> {});
+      if (rate == 0) {
+        consumer.close();
+      }
       broker.purge(queue);
     }
 
@@ -178,12 +191,18 @@ public final class HttpIngestScenario implements Scenario {
     @Override
     public RoundResult run(Duration length) throws Exception {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events/" + type);
-      RoundResult r =
-          wrk != null
-              ? wrk.saturate(uri, json, length)
-              : rate == 0
-                  ? load.saturate(HttpLoad.post(uri, json), length)
-                  : load.atRate(HttpLoad.post(uri, json), rate, length);
+      RoundResult r;
+      if (rate != 0) {
+        try (SocketLoad sockets = new SocketLoad("127.0.0.1", server.port(), connections)) {
+          byte[] request = SocketLoad.post("127.0.0.1:" + server.port(), uri.getPath(), json);
+          r = sockets.atRate(request, rate, length);
+        }
+      } else {
+        r =
+            wrk != null
+                ? wrk.saturate(uri, json, length)
+                : load.saturate(HttpLoad.post(uri, json), length);
+      }
       broker.purge(queue);
       return r;
     }
