@@ -175,7 +175,8 @@ final class EventRoutes {
     // why: the answer is written when the broker's confirms arrive, on the thread that completes
     // them; a request thread blocked in join() had to be woken for each one, which on RabbitMQ
     // cost the server more CPU per request than the rest of the request together
-    CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
     ctx.future(() -> all.handle((ok, error) -> answer(ctx, events, futures)));
   }
 

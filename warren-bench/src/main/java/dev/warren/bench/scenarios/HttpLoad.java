@@ -11,15 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The HTTP load of scenarios 4 and 7: {@code POST} of one JSON body, from the JDK's HTTP client
- * (HTTP/1.1, so one connection per request in flight) on virtual threads. Every answer must be
- * {@code 202 Accepted}; anything else fails the round.
+ * The HTTP load of scenario 7 (and of scenario 4 without wrk): {@code POST} of one JSON body, from
+ * the JDK's HTTP client (HTTP/1.1, so one connection per request in flight) on virtual threads.
+ * Every answer must be {@code 202 Accepted}; anything else fails the round.
  */
 final class HttpLoad implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -103,55 +101,6 @@ final class HttpLoad implements AutoCloseable {
       }
     }
     long elapsed = System.nanoTime() - start;
-    throwIfFailed(failure);
-    return new RoundResult(answered.get(), elapsed, latency.histogram());
-  }
-
-  /**
-   * Sends at a fixed rate, at most the connections in flight. A request is stamped when it is sent,
-   * before it waits for a free connection, and the sender waits with it, like scenario 3's
-   * publisher waits for its window: a server that falls behind shows it as latency and as a rate
-   * below the one asked for, and the round still ends on time.
-   *
-   * @param request the request
-   * @param rate requests per second
-   * @param length how long
-   * @return requests sent in the round, all waited for, and their latency
-   * @throws Exception the first failed request
-   */
-  RoundResult atRate(HttpRequest request, int rate, Duration length) throws Exception {
-    LatencyRecorder latency = new LatencyRecorder();
-    AtomicLong answered = new AtomicLong();
-    AtomicReference<Exception> failure = new AtomicReference<>();
-    Semaphore inFlight = new Semaphore(connections);
-    long interval = 1_000_000_000L / rate;
-    long start = System.nanoTime();
-    long end = start + length.toNanos();
-    long elapsed;
-    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
-      long n = 0;
-      for (long due = start; due < end && failure.get() == null; due = start + ++n * interval) {
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        long sent = System.nanoTime();
-        inFlight.acquire();
-        requests.execute(
-            () -> {
-              try {
-                send(request);
-                latency.recordSince(sent);
-                answered.incrementAndGet();
-              } catch (Exception e) {
-                failure.compareAndSet(null, e);
-              } finally {
-                inFlight.release();
-              }
-            });
-      }
-      elapsed = System.nanoTime() - start;
-    }
     throwIfFailed(failure);
     return new RoundResult(answered.get(), elapsed, latency.histogram());
   }

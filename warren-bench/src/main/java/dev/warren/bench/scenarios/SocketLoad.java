@@ -75,7 +75,8 @@ final class SocketLoad implements AutoCloseable {
 
   /**
    * Sends at a fixed rate, at most the connections in flight, stamped when due (before waiting for
-   * a free connection), like {@link HttpLoad#atRate}.
+   * a free connection, and the sender waits with it): a server that falls behind shows it as
+   * latency and as a rate below the one asked for, and the round still ends on time.
    *
    * @param request the request's bytes
    * @param rate requests per second
