@@ -1,6 +1,5 @@
 package dev.warren.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.warren.WarrenException;
 import dev.warren.lineage.Delivery;
@@ -14,7 +13,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +29,34 @@ import java.util.Optional;
  */
 public final class PostgresLineageStore implements LineageStore {
   private static final long SCHEMA_LOCK = 0x5741525245_4E4CL; // "WARRENL"
+  private static final List<String> TABLES =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS warren_lineage_event ("
+              + " id text PRIMARY KEY,"
+              + " type text NOT NULL,"
+              + " source text,"
+              + " time timestamptz NOT NULL,"
+              + " correlation_id text NOT NULL,"
+              + " parent_ids text[] NOT NULL,"
+              + " size bigint NOT NULL,"
+              + " recorded_at timestamptz NOT NULL DEFAULT now())",
+          "CREATE INDEX IF NOT EXISTS warren_lineage_event_correlation"
+              + " ON warren_lineage_event (correlation_id, time, id)",
+          "CREATE TABLE IF NOT EXISTS warren_lineage_parent ("
+              + " parent_id text NOT NULL,"
+              + " child_id text NOT NULL,"
+              + " PRIMARY KEY (parent_id, child_id))",
+          "CREATE TABLE IF NOT EXISTS warren_lineage_step ("
+              + " seq bigserial PRIMARY KEY,"
+              + " event_id text NOT NULL,"
+              + " subscription text NOT NULL,"
+              + " outcome text NOT NULL,"
+              + " at timestamptz NOT NULL,"
+              + " attempts bigint NOT NULL,"
+              + " duration_nanos bigint NOT NULL,"
+              + " error text)",
+          "CREATE INDEX IF NOT EXISTS warren_lineage_step_event"
+              + " ON warren_lineage_step (event_id, seq)");
   private static final String EVENT_COLUMNS =
       "e.id, e.type, e.source, e.time, e.correlation_id, e.parent_ids, e.size";
 
@@ -50,86 +76,24 @@ public final class PostgresLineageStore implements LineageStore {
    * @throws WarrenException when the database cannot be reached
    */
   public static PostgresLineageStore connect(String url) {
-    String schema = PostgresTaskStore.schemaOf(url);
-    String description = "postgresql" + (schema == null ? "" : " schema " + schema);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setPoolName("warren-lineage");
+    String description = PostgresDatabase.describe(url);
     // why: one writer thread and occasional queries; lineage must not starve the task store
-    config.setMaximumPoolSize(3);
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
-    config.setAutoCommit(true);
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new WarrenException(
-          "cannot connect to the PostgreSQL lineage store " + description + ": " + e.getMessage(),
-          e);
-    }
-    PostgresLineageStore store = new PostgresLineageStore(pool, description);
-    try {
-      store.createSchema(schema);
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-    return store;
+    HikariDataSource pool =
+        PostgresDatabase.open(
+            url,
+            "warren-lineage",
+            3,
+            SCHEMA_LOCK,
+            TABLES,
+            (what, e) ->
+                new WarrenException(
+                    "PostgreSQL lineage store " + description + ": cannot " + what, e));
+    return new PostgresLineageStore(pool, description);
   }
 
   private WarrenException failure(String what, SQLException e) {
     return new WarrenException(
         "PostgreSQL lineage store " + description + ": cannot " + what + ": " + e.getMessage(), e);
-  }
-
-  private void createSchema(String schema) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
-        if (schema != null) {
-          s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        }
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS warren_lineage_event ("
-                + " id text PRIMARY KEY,"
-                + " type text NOT NULL,"
-                + " source text,"
-                + " time timestamptz NOT NULL,"
-                + " correlation_id text NOT NULL,"
-                + " parent_ids text[] NOT NULL,"
-                + " size bigint NOT NULL,"
-                + " recorded_at timestamptz NOT NULL DEFAULT now())");
-        s.execute(
-            "CREATE INDEX IF NOT EXISTS warren_lineage_event_correlation"
-                + " ON warren_lineage_event (correlation_id, time, id)");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS warren_lineage_parent ("
-                + " parent_id text NOT NULL,"
-                + " child_id text NOT NULL,"
-                + " PRIMARY KEY (parent_id, child_id))");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS warren_lineage_step ("
-                + " seq bigserial PRIMARY KEY,"
-                + " event_id text NOT NULL,"
-                + " subscription text NOT NULL,"
-                + " outcome text NOT NULL,"
-                + " at timestamptz NOT NULL,"
-                + " attempts bigint NOT NULL,"
-                + " duration_nanos bigint NOT NULL,"
-                + " error text)");
-        s.execute(
-            "CREATE INDEX IF NOT EXISTS warren_lineage_step_event"
-                + " ON warren_lineage_step (event_id, seq)");
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure("create its tables", e);
-    }
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.warren.postgres;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.warren.internal.tasks.TaskStatusJson;
 import dev.warren.tasks.TaskState;
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Task state in PostgreSQL. One row per task in {@code warren_task}: the whole {@link TaskStatus}
@@ -35,9 +31,22 @@ import java.util.regex.Pattern;
  */
 public final class PostgresTaskStore implements TaskStore {
   static final long PURGE_EVERY_MINUTES = 10;
-  private static final Pattern SCHEMA = Pattern.compile("[?&]currentSchema=([A-Za-z0-9_]+)");
-  private static final Pattern WHERE = Pattern.compile("jdbc:postgresql://([^/?]*)/?([^?]*)");
   private static final long SCHEMA_LOCK = 0x5741525245_4E54L; // "WARRENT"
+  private static final List<String> TABLES =
+      List.of(
+          "CREATE TABLE IF NOT EXISTS warren_task ("
+              + " id text PRIMARY KEY,"
+              + " name text NOT NULL,"
+              + " state text NOT NULL,"
+              + " status text NOT NULL,"
+              + " updated_at timestamptz NOT NULL,"
+              + " expires_at timestamptz)",
+          "CREATE INDEX IF NOT EXISTS warren_task_expires_at ON warren_task (expires_at)"
+              + " WHERE expires_at IS NOT NULL",
+          "CREATE TABLE IF NOT EXISTS warren_task_revoke ("
+              + " id text PRIMARY KEY,"
+              + " revoked_at timestamptz NOT NULL,"
+              + " keep_until timestamptz NOT NULL)");
 
   private final HikariDataSource pool;
   private final String description;
@@ -56,75 +65,18 @@ public final class PostgresTaskStore implements TaskStore {
    * @throws TaskStoreException when the database cannot be reached
    */
   public static PostgresTaskStore connect(String url) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(url);
-    config.setPoolName("warren-tasks");
-    config.setMaximumPoolSize(8);
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
-    config.setAutoCommit(true);
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new TaskStoreException(
-          "cannot connect to the PostgreSQL task store " + describe(url) + ": " + rootMessage(e),
-          e);
-    }
-    PostgresTaskStore store = new PostgresTaskStore(pool, describe(url));
-    try {
-      store.createSchema(schemaOf(url));
-    } catch (RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-    return store;
-  }
-
-  static String schemaOf(String url) {
-    Matcher m = SCHEMA.matcher(url);
-    return m.find() ? m.group(1) : null;
-  }
-
-  private static String describe(String url) {
-    Matcher m = WHERE.matcher(url);
-    String where = m.find() ? m.group(1) + "/" + m.group(2) : "?";
-    String schema = schemaOf(url);
-    return "postgresql " + where + (schema == null ? "" : " schema " + schema);
-  }
-
-  private void createSchema(String schema) {
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
-        if (schema != null) {
-          s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-        }
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS warren_task ("
-                + " id text PRIMARY KEY,"
-                + " name text NOT NULL,"
-                + " state text NOT NULL,"
-                + " status text NOT NULL,"
-                + " updated_at timestamptz NOT NULL,"
-                + " expires_at timestamptz)");
-        s.execute(
-            "CREATE INDEX IF NOT EXISTS warren_task_expires_at ON warren_task (expires_at)"
-                + " WHERE expires_at IS NOT NULL");
-        s.execute(
-            "CREATE TABLE IF NOT EXISTS warren_task_revoke ("
-                + " id text PRIMARY KEY,"
-                + " revoked_at timestamptz NOT NULL,"
-                + " keep_until timestamptz NOT NULL)");
-        c.commit();
-      } catch (SQLException e) {
-        c.rollback();
-        throw e;
-      }
-    } catch (SQLException e) {
-      throw failure("create the task tables", e);
-    }
+    String description = PostgresDatabase.describe(url);
+    HikariDataSource pool =
+        PostgresDatabase.open(
+            url,
+            "warren-tasks",
+            8,
+            SCHEMA_LOCK,
+            TABLES,
+            (what, e) ->
+                new TaskStoreException(
+                    "PostgreSQL task store " + description + ": cannot " + what, e));
+    return new PostgresTaskStore(pool, description);
   }
 
   @Override
@@ -276,14 +228,6 @@ public final class PostgresTaskStore implements TaskStore {
   private TaskStoreException failure(String what, SQLException e) {
     return new TaskStoreException(
         "cannot " + what + " in the task store " + description + ": " + e.getMessage(), e);
-  }
-
-  private static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage();
   }
 
   @Override
