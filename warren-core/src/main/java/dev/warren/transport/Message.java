@@ -40,7 +40,6 @@ public record Message(
 
   private static final Class<?> UNMODIFIABLE_VIEW =
       Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
-  private static final Class<?> EMPTY = Map.of().getClass();
 
   /**
    * Canonical constructor: headers become an unmodifiable copy, never null. An unmodifiable view
@@ -50,7 +49,7 @@ public record Message(
   public Message {
     // why: every message is built once per publish and once per delivery; copying its header
     // table again each time was a measurable share of the client's CPU per message
-    if (headers == null || headers.getClass() == EMPTY) {
+    if (headers == null || headers.isEmpty()) {
       headers = Map.of();
     } else if (headers.getClass() != UNMODIFIABLE_VIEW) {
       headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
