@@ -96,6 +96,31 @@ class RabbitMqServerTest {
   }
 
   @Test
+  void aPublishWhileTheBrokerIsDownAnswers503WithRetryAfter() throws Exception {
+    try (TestBroker broker = TestBroker.create();
+        Warren warren =
+            Warren.create(broker.options().publishTimeout(Duration.ofSeconds(1)).build())) {
+      WarrenServer server = WarrenServer.start(ServerOptions.builder().port(0).build(), warren);
+      Http http = new Http(server.port());
+      try {
+        broker.stopBroker();
+        var down = http.send("POST", "/events/gw.down", "application/json", "{\"n\":1}");
+        assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Retry-After")).isPresent();
+        assertThat(down.headers().firstValue("Content-Type").orElseThrow())
+            .startsWith("application/problem+json");
+        assertThat(ServerEndpointsTest.json(down).get("detail").asText())
+            .contains("broker is unavailable");
+        var ready = http.get("/health/ready");
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+      } finally {
+        broker.startBroker();
+        server.stop();
+      }
+    }
+  }
+
+  @Test
   void aClosedBrokerPortFailsClearlyBeforeServing() {
     WarrenOptions nowhere =
         WarrenOptions.builder()
