@@ -16,7 +16,7 @@ public final class BoundedIdempotencyStore implements IdempotencyStore {
    */
   public BoundedIdempotencyStore(int capacity) {
     if (capacity < 1) {
-      throw new InvalidEventException("capacity " + capacity + " must be positive");
+      throw new InvalidInputException("capacity " + capacity + " must be positive");
     }
     this.capacity = capacity;
     this.seen =

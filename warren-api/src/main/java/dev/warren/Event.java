@@ -233,7 +233,7 @@ public final class Event {
    * @param type the type to read the data as, usually a record
    * @param <T> the type
    * @return the decoded data
-   * @throws InvalidEventException when the data cannot be read as that type
+   * @throws InvalidInputException when the data cannot be read as that type
    */
   public <T> T data(Class<T> type) {
     if (value != null && type.isInstance(value)) {
@@ -434,25 +434,25 @@ public final class Event {
 
     /**
      * @return the event
-     * @throws InvalidEventException naming the first invalid attribute
+     * @throws InvalidInputException naming the first invalid attribute
      */
     public Event build() {
       Topics.requireValidType(type);
       if (id != null && id.isBlank()) {
-        throw new InvalidEventException("invalid event id: it is blank");
+        throw new InvalidInputException("invalid event id: it is blank");
       }
       if (source != null && source.isBlank()) {
-        throw new InvalidEventException("invalid event source: it is blank");
+        throw new InvalidInputException("invalid event source: it is blank");
       }
       for (String name : extensions.keySet()) {
         if (!isExtensionName(name)) {
-          throw new InvalidEventException(
+          throw new InvalidInputException(
               "invalid extension name '"
                   + name
                   + "': lower-case letters and digits only, at most 20 characters");
         }
         if (RESERVED.contains(name)) {
-          throw new InvalidEventException(
+          throw new InvalidInputException(
               "invalid extension name '" + name + "': it is a CloudEvents context attribute");
         }
       }

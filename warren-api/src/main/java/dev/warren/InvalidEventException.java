@@ -1,10 +1,13 @@
 package dev.warren;
 
 /**
- * Bad input: an event, an event type, a pattern, a name or an option that Warren will not accept.
- * The message names the bad value. Thrown before anything is sent, so nothing is published.
+ * The name bad input had in Warren 0.1.
+ *
+ * @deprecated Warren throws {@link InvalidInputException} for every kind of bad input; catch that.
+ *     This class remains so that code written against 0.1 compiles; Warren no longer throws it.
  */
-public class InvalidEventException extends WarrenException {
+@Deprecated(since = "0.2", forRemoval = true)
+public class InvalidEventException extends InvalidInputException {
   /**
    * @param message what is wrong, naming the bad value
    */
@@ -14,7 +17,7 @@ public class InvalidEventException extends WarrenException {
 
   /**
    * @param message what is wrong, naming the bad value
-   * @param cause the underlying error, for example a JSON parse error
+   * @param cause the underlying error
    */
   public InvalidEventException(String message, Throwable cause) {
     super(message, cause);

@@ -20,7 +20,7 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
- * <p>{@link NonRetryableException}, {@link InvalidEventException} (for example data that cannot be
+ * <p>{@link NonRetryableException}, {@link InvalidInputException} (for example data that cannot be
  * read as the requested type) and the classes given to {@link Builder#nonRetryable(Class)} skip the
  * retries. In an ordered subscription a failing event holds its partition key: its retries happen
  * in place, so later events of that key wait until it succeeds or is dead-lettered.
@@ -39,17 +39,17 @@ public record RetryPolicy(
   /** Canonical constructor: validates and copies. */
   public RetryPolicy {
     if (immediateRetries < 0 || immediateRetries > 100) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "immediate retries " + immediateRetries + " is not between 0 and 100");
     }
     delays = List.copyOf(delays);
     for (Duration d : delays) {
       if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
-        throw new InvalidEventException("retry delay " + d + " is not between 1 ms and 7 days");
+        throw new InvalidInputException("retry delay " + d + " is not between 1 ms and 7 days");
       }
     }
     if (!(jitter >= 0 && jitter <= 1)) {
-      throw new InvalidEventException("jitter " + jitter + " is not between 0 and 1");
+      throw new InvalidInputException("jitter " + jitter + " is not between 0 and 1");
     }
     nonRetryable = Set.copyOf(nonRetryable);
   }
@@ -87,7 +87,7 @@ public record RetryPolicy(
    * @return whether retrying may help
    */
   public boolean isRetryable(Throwable failure) {
-    if (failure instanceof NonRetryableException || failure instanceof InvalidEventException) {
+    if (failure instanceof NonRetryableException || failure instanceof InvalidInputException) {
       return false;
     }
     for (Class<? extends Throwable> type : nonRetryable) {
@@ -155,7 +155,7 @@ public record RetryPolicy(
 
     /**
      * @return the policy
-     * @throws InvalidEventException naming the bad value
+     * @throws InvalidInputException naming the bad value
      */
     public RetryPolicy build() {
       return new RetryPolicy(immediateRetries, delays, jitter, nonRetryable);

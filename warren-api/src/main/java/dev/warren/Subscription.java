@@ -86,21 +86,21 @@ public final class Subscription {
    *
    * @param name letters, digits, {@code . _ : -}; at most 200 characters
    * @return a competing subscription with no pattern yet
-   * @throws InvalidEventException when the name is not valid
+   * @throws InvalidInputException when the name is not valid
    */
   public static Subscription named(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "invalid subscription name '"
               + name
               + "': use letters, digits and . _ : - (at most 200, starting with a letter or digit)");
     }
     if (name.startsWith("amq.")) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "invalid subscription name '" + name + "': names starting with 'amq.' are reserved");
     }
     if (name.endsWith(".dlq")) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "invalid subscription name '" + name + "': '.dlq' is the dead-letter queue's suffix");
     }
     Fields f = new Fields();
@@ -113,7 +113,7 @@ public final class Subscription {
    *
    * @param pattern {@code *} matches one word, {@code #} zero or more
    * @return a copy with the pattern added
-   * @throws InvalidEventException when the pattern is not valid
+   * @throws InvalidInputException when the pattern is not valid
    */
   public Subscription pattern(String pattern) {
     Topics.requireValidPattern(pattern);
@@ -168,7 +168,7 @@ public final class Subscription {
    */
   public Subscription partitions(int partitions) {
     if (partitions < 1 || partitions > 256) {
-      throw new InvalidEventException("invalid partitions " + partitions + ": use 1 to 256");
+      throw new InvalidInputException("invalid partitions " + partitions + ": use 1 to 256");
     }
     return with(
         x -> {
@@ -183,7 +183,7 @@ public final class Subscription {
    */
   public Subscription prefetch(int prefetch) {
     if (prefetch < 1 || prefetch > 65_535) {
-      throw new InvalidEventException("invalid prefetch " + prefetch + ": use 1 to 65535");
+      throw new InvalidInputException("invalid prefetch " + prefetch + ": use 1 to 65535");
     }
     return with(x -> x.prefetch = prefetch);
   }
@@ -195,7 +195,7 @@ public final class Subscription {
    */
   public Subscription concurrency(int concurrency) {
     if (concurrency < 1 || concurrency > 1024) {
-      throw new InvalidEventException("invalid concurrency " + concurrency + ": use 1 to 1024");
+      throw new InvalidInputException("invalid concurrency " + concurrency + ": use 1 to 1024");
     }
     return with(x -> x.concurrency = concurrency);
   }

@@ -20,12 +20,12 @@ public final class Topics {
    *
    * @param type the event type
    * @return the same type
-   * @throws InvalidEventException naming the type and what is wrong with it
+   * @throws InvalidInputException naming the type and what is wrong with it
    */
   public static String requireValidType(String type) {
     String problem = typeProblem(type);
     if (problem != null) {
-      throw new InvalidEventException("invalid event type '" + type + "': " + problem);
+      throw new InvalidInputException("invalid event type '" + type + "': " + problem);
     }
     return type;
   }
@@ -35,12 +35,12 @@ public final class Topics {
    *
    * @param pattern the pattern
    * @return the same pattern
-   * @throws InvalidEventException naming the pattern and what is wrong with it
+   * @throws InvalidInputException naming the pattern and what is wrong with it
    */
   public static String requireValidPattern(String pattern) {
     String problem = patternProblem(pattern);
     if (problem != null) {
-      throw new InvalidEventException("invalid pattern '" + pattern + "': " + problem);
+      throw new InvalidInputException("invalid pattern '" + pattern + "': " + problem);
     }
     return pattern;
   }

@@ -57,7 +57,7 @@ public interface Warren extends AutoCloseable {
    * @param type the event type (routing key), for example {@code virtual-key.updated}
    * @param data the data, encoded as JSON; {@code null} for none
    * @return the published event, once the broker confirmed it
-   * @throws InvalidEventException when the type is invalid or the data cannot be encoded
+   * @throws InvalidInputException when the type is invalid or the data cannot be encoded
    */
   CompletableFuture<Event> publish(String type, Object data);
 
@@ -66,7 +66,7 @@ public interface Warren extends AutoCloseable {
    *
    * @param data the event data, usually a record
    * @return the published event, once the broker confirmed it
-   * @throws InvalidEventException when the class carries no {@link EventType}
+   * @throws InvalidInputException when the class carries no {@link EventType}
    */
   CompletableFuture<Event> publish(Object data);
 
@@ -88,28 +88,117 @@ public interface Warren extends AutoCloseable {
    * @param subscription what to receive and how
    * @param handler called for each event; its message is acknowledged when it returns normally
    * @return a handle to stop the subscription
-   * @throws InvalidEventException when the subscription has no pattern
+   * @throws InvalidInputException when the subscription has no pattern
    * @throws TopologyMismatchException when its queue exists with other settings
    */
   SubscriptionHandle subscribe(Subscription subscription, EventHandler handler);
+
+  /**
+   * Starts receiving events with their data decoded as {@code type}. Data that cannot be decoded as
+   * {@code type} is dead-lettered at once, with the reason, never retried.
+   *
+   * <pre>{@code
+   * warren.subscribe(Subscription.named("cache").pattern("virtual-key.*"), KeyChanged.class,
+   *     (key, event) -> cache.evict(key.id()));
+   * }</pre>
+   *
+   * @param subscription what to receive and how
+   * @param type the data's type: a record, {@code String}, {@code Map}, {@code byte[]}…
+   * @param handler called for each event; its message is acknowledged when it returns normally
+   * @param <T> the data's type
+   * @return a handle to stop the subscription
+   * @throws InvalidInputException when the subscription has no pattern
+   * @throws TopologyMismatchException when its queue exists with other settings
+   */
+  default <T> SubscriptionHandle subscribe(
+      Subscription subscription, Class<T> type, DataHandler<? super T> handler) {
+    java.util.Objects.requireNonNull(type, "type");
+    java.util.Objects.requireNonNull(handler, "handler");
+    return subscribe(subscription, event -> handler.handle(event.data(type), event));
+  }
+
+  /**
+   * Sends a request and waits, without blocking a thread, for its reply: the request is published
+   * as an event of {@code type} (routed like any event, so the responder subscribes to it with a
+   * pattern) carrying a reply address; the reply comes back over RabbitMQ's direct reply-to (no
+   * queue is declared for it), or its in-memory equivalent.
+   *
+   * <pre>{@code
+   * Quote q = warren.request("quote.requested", new QuoteRequest("sku-1"), Quote.class,
+   *     Duration.ofSeconds(5)).join();
+   * }</pre>
+   *
+   * @param type the request's event type
+   * @param data the request's data
+   * @param replyType the reply's type
+   * @param timeout how long to wait for the reply, counted from the call
+   * @param <R> the reply's type
+   * @return completes with the reply (decoded as {@code replyType}); fails with {@link
+   *     RequestTimeoutException} when none came in time, {@link RequestFailedException} when the
+   *     responder failed, {@link InvalidInputException} when the reply cannot be decoded, or as
+   *     {@link #publish(Event)} fails
+   * @throws InvalidInputException when the type is invalid or the timeout is not positive
+   */
+  <R> CompletableFuture<R> request(
+      String type, Object data, Class<R> replyType, java.time.Duration timeout);
+
+  /**
+   * Answers requests made with {@link #request}: the handler's return value is sent back to the
+   * requester, and the request is acknowledged once the reply was handed to the broker. A request
+   * whose requester is gone (it timed out or disconnected) is still handled; its reply is dropped
+   * by the broker. An event of a matching type published without a reply address is handled and its
+   * return value discarded.
+   *
+   * @param subscription which requests to answer and how (competing by default: responders share
+   *     the work)
+   * @param type the request data's type
+   * @param handler computes the reply
+   * @param <T> the request data's type
+   * @return a handle to stop answering
+   * @throws InvalidInputException when the subscription has no pattern
+   */
+  <T> SubscriptionHandle respond(
+      Subscription subscription, Class<T> type, ReplyHandler<? super T, ?> handler);
+
+  /**
+   * The operator surface of this instance: queues, subscriptions, dead letters and tasks, as
+   * Warren's server, CLI and console use them.
+   *
+   * <pre>{@code
+   * warren.admin().subscriptions().forEach(s -> System.out.println(s.name() + " " + s.ready()));
+   * }</pre>
+   *
+   * @return the admin operations, the same instance on every call
+   */
+  dev.warren.admin.WarrenAdmin admin();
+
+  /**
+   * @return the options this instance runs with
+   */
+  WarrenOptions options();
+
+  /**
+   * @return the subscriptions running in this instance
+   */
+  java.util.List<SubscriptionHandle> subscriptions();
 
   /**
    * The dead-letter queue of a subscription, to inspect, replay or purge.
    *
    * @param subscription the subscription name
    * @return its dead letters
-   * @throws InvalidEventException when no such subscription's dead-letter queue exists
+   * @throws InvalidInputException when no such subscription's dead-letter queue exists
    */
   DeadLetters deadLetters(String subscription);
 
   /**
    * The Celery-style task queue of this instance: register handlers, submit tasks, follow their
-   * state. Created on first use; its state store comes from {@code WARREN_STORE_URL} ({@code
+   * state. Created on first use; its state store is {@link WarrenOptions#storeUrl()} ({@code
    * memory:} by default, {@code jdbc:postgresql://…} or {@code redis://…}).
    *
    * <pre>{@code
    * warren.tasks().register("thumbnail", ctx -> render(ctx.args(Thumb.class), ctx));
-   * TaskHandle task = warren.tasks().submit("thumbnail", new Thumb("a.png"), TaskOptions.defaults());
+   * TaskHandle<?> task = warren.tasks().submit("thumbnail", new Thumb("a.png"), TaskOptions.defaults());
    * TaskStatus done = task.await(Duration.ofMinutes(1));
    * }</pre>
    *
@@ -120,14 +209,15 @@ public interface Warren extends AutoCloseable {
 
   /**
    * What happened to events and how they caused one another, recorded in the background by every
-   * instance into the store of {@code WARREN_STORE_URL} (bounded memory by default).
+   * instance into the store of {@link WarrenOptions#storeUrl()} (bounded memory by default).
    *
    * <pre>{@code
    * warren.lineage().tree(eventId).ifPresent(tree -> show(tree.roots()));
    * }</pre>
    *
    * @return the lineage queries
-   * @throws WarrenException when lineage recording is switched off ({@code WARREN_LINEAGE=off})
+   * @throws WarrenException when lineage recording is switched off ({@link
+   *     WarrenOptions#lineage()})
    */
   Lineage lineage();
 

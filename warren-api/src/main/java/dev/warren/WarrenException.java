@@ -6,7 +6,7 @@ package dev.warren;
  *
  * <p>Broker and I/O errors are translated at the transport boundary into a few meaningful subtypes:
  * {@link BrokerUnavailableException}, {@link PublishRejectedException}, {@link
- * TopologyMismatchException} and {@link InvalidEventException}.
+ * TopologyMismatchException} and {@link InvalidInputException}.
  */
 public class WarrenException extends RuntimeException {
   /**

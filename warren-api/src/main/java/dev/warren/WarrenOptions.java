@@ -1,5 +1,6 @@
 package dev.warren;
 
+import dev.warren.spi.DataCodec;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,13 @@ import java.util.function.Function;
  *   <tr><td>WARREN_CONFIRM_WINDOW</td><td>unconfirmed publishes in flight at most</td>
  *       <td>1024</td></tr>
  *   <tr><td>WARREN_SHUTDOWN_TIMEOUT</td><td>how long close() waits for handlers</td><td>10s</td></tr>
+ *   <tr><td>WARREN_STORE_URL</td><td>task and lineage store: {@code memory:},
+ *       {@code jdbc:postgresql://…} or {@code redis://…}</td><td>memory:</td></tr>
+ *   <tr><td>WARREN_LINEAGE</td><td>{@code off} switches lineage recording off</td><td>on</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_MANAGEMENT_URL</td><td>RabbitMQ's management API, for queue listings
+ *       and rates</td><td>port 15672 of the broker's host</td></tr>
+ *   <tr><td>WARREN_MEMORY_BROKER</td><td>name of a JVM-wide in-memory broker to share</td>
+ *       <td>none: a broker per instance</td></tr>
  * </table>
  */
 public final class WarrenOptions {
@@ -56,6 +64,11 @@ public final class WarrenOptions {
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
   private final String instanceId;
+  private final String storeUrl;
+  private final boolean lineage;
+  private final DataCodec codec;
+  private final String managementUrl;
+  private final String memoryBroker;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -68,6 +81,11 @@ public final class WarrenOptions {
     this.connectTimeout = b.connectTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
     this.instanceId = b.instanceId;
+    this.storeUrl = b.storeUrl;
+    this.lineage = b.lineage;
+    this.codec = b.codec;
+    this.managementUrl = b.managementUrl;
+    this.memoryBroker = b.memoryBroker;
   }
 
   /**
@@ -79,7 +97,7 @@ public final class WarrenOptions {
 
   /**
    * @return options read from the process environment
-   * @throws WarrenException naming the variable whose value is invalid
+   * @throws InvalidInputException naming the variable whose value is invalid
    */
   public static WarrenOptions fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -88,7 +106,7 @@ public final class WarrenOptions {
   /**
    * @param env environment variables
    * @return options read from them
-   * @throws WarrenException naming the variable whose value is invalid
+   * @throws InvalidInputException naming the variable whose value is invalid
    */
   public static WarrenOptions fromEnvironment(Map<String, String> env) {
     Builder b = builder();
@@ -102,7 +120,7 @@ public final class WarrenOptions {
       try {
         b.transport(TransportKind.valueOf(transport.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new WarrenException(
+        throw new InvalidInputException(
             "WARREN_TRANSPORT='" + transport + "' is not one of auto, memory, rabbitmq");
       }
     }
@@ -156,7 +174,31 @@ public final class WarrenOptions {
     if (shutdownTimeout != null) {
       b.shutdownTimeout(parseDuration("WARREN_SHUTDOWN_TIMEOUT", shutdownTimeout));
     }
+    String store = get.apply("WARREN_STORE_URL");
+    if (store != null) {
+      b.storeUrl(store);
+    }
+    String lineage = get.apply("WARREN_LINEAGE");
+    if (lineage != null) {
+      b.lineage(parseSwitch("WARREN_LINEAGE", lineage));
+    }
+    String management = get.apply("WARREN_RABBITMQ_MANAGEMENT_URL");
+    if (management != null) {
+      b.managementUrl(management);
+    }
+    String memoryBroker = get.apply("WARREN_MEMORY_BROKER");
+    if (memoryBroker != null) {
+      b.memoryBroker(memoryBroker);
+    }
     return b.build();
+  }
+
+  private static boolean parseSwitch(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "on", "true", "1", "yes" -> true;
+      case "off", "false", "0", "no" -> false;
+      default -> throw new InvalidInputException(name + "='" + value + "' is not on or off");
+    };
   }
 
   private static String encode(String s) {
@@ -167,18 +209,19 @@ public final class WarrenOptions {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new WarrenException(name + "='" + value + "' is not a whole number");
+      throw new InvalidInputException(name + "='" + value + "' is not a whole number");
     }
   }
 
   /**
-   * Reads a duration written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a number of
-   * seconds, or ISO-8601 ({@code PT30S}).
+   * Reads a duration the way every Warren surface does (options, CLI flags, HTTP parameters):
+   * written as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a number of seconds, or ISO-8601
+   * ({@code PT30S}).
    *
    * @param name what the value is, for the error message
    * @param value the text
    * @return the duration
-   * @throws WarrenException naming the value when it is not a duration
+   * @throws InvalidInputException naming the value when it is not a duration
    */
   public static Duration parseDuration(String name, String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
@@ -190,6 +233,9 @@ public final class WarrenOptions {
         return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       }
       long n = Long.parseLong(v.replaceAll("[smhd]$", ""));
+      if (n < 0) {
+        throw new NumberFormatException("negative");
+      }
       return switch (v.charAt(v.length() - 1)) {
         case 'm' -> Duration.ofMinutes(n);
         case 'h' -> Duration.ofHours(n);
@@ -197,8 +243,8 @@ public final class WarrenOptions {
         default -> Duration.ofSeconds(n);
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new WarrenException(
-          name + "='" + value + "' is not a duration (examples: 500ms, 30s, 5m, 1h)");
+      throw new InvalidInputException(
+          name + "='" + value + "' is not a duration (examples: 500ms, 30s, 5m, 1h, 1d, PT30S)");
     }
   }
 
@@ -293,6 +339,54 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return where task states, results and lineage are kept: {@code memory:} (the default), {@code
+   *     jdbc:postgresql://…} or {@code redis://…}
+   */
+  public String storeUrl() {
+    return storeUrl;
+  }
+
+  /**
+   * @return the store URL with its password masked, for logs and messages
+   */
+  public String storeUrlForDisplay() {
+    return storeUrl
+        .replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@")
+        .replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  /**
+   * @return whether lineage is recorded (on by default)
+   */
+  public boolean lineage() {
+    return lineage;
+  }
+
+  /**
+   * @return the codec for event data and task arguments and results, or {@code null} for Warren's
+   *     JSON codec (Jackson, with java.time support)
+   */
+  public DataCodec codec() {
+    return codec;
+  }
+
+  /**
+   * @return RabbitMQ's management API base URL, or {@code null} to derive it from the broker's
+   *     address (port 15672, or 15671 for amqps, same credentials)
+   */
+  public String managementUrl() {
+    return managementUrl;
+  }
+
+  /**
+   * @return the name of the JVM-wide in-memory broker this instance shares, or {@code null} when it
+   *     has a broker of its own (the default)
+   */
+  public String memoryBroker() {
+    return memoryBroker;
+  }
+
+  /**
    * @return a builder holding these options
    */
   public Builder toBuilder() {
@@ -307,6 +401,11 @@ public final class WarrenOptions {
     b.connectTimeout = connectTimeout;
     b.shutdownTimeout = shutdownTimeout;
     b.instanceId = instanceId;
+    b.storeUrl = storeUrl;
+    b.lineage = lineage;
+    b.codec = codec;
+    b.managementUrl = managementUrl;
+    b.memoryBroker = memoryBroker;
     return b;
   }
 
@@ -354,6 +453,11 @@ public final class WarrenOptions {
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
+    private String storeUrl = "memory:";
+    private boolean lineage = true;
+    private DataCodec codec;
+    private String managementUrl;
+    private String memoryBroker;
 
     private Builder() {}
 
@@ -376,15 +480,15 @@ public final class WarrenOptions {
         try {
           parsed = new URI(uri);
         } catch (Exception e) {
-          throw new WarrenException("RabbitMQ URL '" + mask(uri) + "' is not a valid URI");
+          throw new InvalidInputException("RabbitMQ URL '" + mask(uri) + "' is not a valid URI");
         }
         String scheme = parsed.getScheme();
         if (!"amqp".equals(scheme) && !"amqps".equals(scheme)) {
-          throw new WarrenException(
+          throw new InvalidInputException(
               "RabbitMQ URL '" + mask(uri) + "' must start with amqp:// or amqps://");
         }
         if (parsed.getHost() == null) {
-          throw new WarrenException("RabbitMQ URL '" + mask(uri) + "' names no host");
+          throw new InvalidInputException("RabbitMQ URL '" + mask(uri) + "' names no host");
         }
         if ("/".equals(parsed.getRawPath())) {
           // why: to amqp-client a lone trailing slash names the empty virtual host, which is
@@ -406,7 +510,7 @@ public final class WarrenOptions {
      */
     public Builder exchange(String exchange) {
       if (exchange == null || exchange.isBlank() || exchange.startsWith("amq.")) {
-        throw new WarrenException(
+        throw new InvalidInputException(
             "exchange '" + exchange + "' is not valid: give a name not starting with 'amq.'");
       }
       this.exchange = exchange;
@@ -419,7 +523,7 @@ public final class WarrenOptions {
      */
     public Builder source(String source) {
       if (source == null || source.isBlank()) {
-        throw new WarrenException("source must not be blank");
+        throw new InvalidInputException("source must not be blank");
       }
       this.source = source;
       return this;
@@ -431,7 +535,7 @@ public final class WarrenOptions {
      */
     public Builder prefetch(int prefetch) {
       if (prefetch < 1 || prefetch > 65_535) {
-        throw new WarrenException("prefetch " + prefetch + " is not between 1 and 65535");
+        throw new InvalidInputException("prefetch " + prefetch + " is not between 1 and 65535");
       }
       this.prefetch = prefetch;
       return this;
@@ -443,7 +547,7 @@ public final class WarrenOptions {
      */
     public Builder confirmWindow(int confirmWindow) {
       if (confirmWindow < 1 || confirmWindow > 100_000) {
-        throw new WarrenException(
+        throw new InvalidInputException(
             "confirm window " + confirmWindow + " is not between 1 and 100000");
       }
       this.confirmWindow = confirmWindow;
@@ -483,27 +587,115 @@ public final class WarrenOptions {
      */
     public Builder instanceId(String instanceId) {
       if (instanceId == null || !instanceId.matches("[A-Za-z0-9_-]{1,64}")) {
-        throw new WarrenException(
+        throw new InvalidInputException(
             "instance id '" + instanceId + "' is not valid: letters, digits, - and _ only");
       }
       this.instanceId = instanceId;
       return this;
     }
 
+    /**
+     * @param url where task states, results and lineage are kept: {@code memory:}, {@code
+     *     jdbc:postgresql://host/db?user=…} or {@code redis://host:6379}; {@code null} or blank for
+     *     memory
+     * @return this builder
+     */
+    public Builder storeUrl(String url) {
+      if (url == null || url.isBlank()) {
+        this.storeUrl = "memory:";
+        return this;
+      }
+      String u = url.trim();
+      if (!(u.equals("memory:")
+          || u.startsWith("jdbc:postgresql:")
+          || u.startsWith("postgresql://")
+          || u.startsWith("postgres://")
+          || u.startsWith("redis://")
+          || u.startsWith("rediss://"))) {
+        throw new InvalidInputException(
+            "store URL '"
+                + u.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@")
+                + "' is not memory:, jdbc:postgresql://… or redis://…");
+      }
+      this.storeUrl = u;
+      return this;
+    }
+
+    /**
+     * @param on whether to record lineage (on by default)
+     * @return this builder
+     */
+    public Builder lineage(boolean on) {
+      this.lineage = on;
+      return this;
+    }
+
+    /**
+     * @param codec the codec for event data, task arguments, results and replies, for example
+     *     {@code JsonDataCodec.of(applicationMapper)} from warren-core; {@code null} for Warren's
+     *     JSON codec
+     * @return this builder
+     */
+    public Builder codec(DataCodec codec) {
+      this.codec = codec;
+      return this;
+    }
+
+    /**
+     * @param url RabbitMQ's management API, for example {@code http://127.0.0.1:15672}; {@code
+     *     null} to derive it from the broker's address
+     * @return this builder
+     */
+    public Builder managementUrl(String url) {
+      if (url != null) {
+        URI parsed;
+        try {
+          parsed = new URI(url.trim());
+        } catch (Exception e) {
+          throw new InvalidInputException("management URL '" + url + "' is not a valid URI");
+        }
+        if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme())
+            || parsed.getHost() == null) {
+          throw new InvalidInputException(
+              "management URL '" + url + "' must be http:// or https:// with a host");
+        }
+        url = url.trim().replaceAll("/+$", "");
+      }
+      this.managementUrl = url;
+      return this;
+    }
+
+    /**
+     * Shares a JVM-wide in-memory broker by name: instances given the same name see the same
+     * exchanges and queues (the CLI's demo and {@code warren server} use one). By default ({@code
+     * null}) every instance has a broker of its own, removed when it closes.
+     *
+     * @param name the shared broker's name (letters, digits, {@code - _ .}), or {@code null}
+     * @return this builder
+     */
+    public Builder memoryBroker(String name) {
+      if (name != null && !name.matches("[A-Za-z0-9_.-]{1,64}")) {
+        throw new InvalidInputException(
+            "memory broker name '" + name + "' is not valid: letters, digits, - _ . only");
+      }
+      this.memoryBroker = name;
+      return this;
+    }
+
     private static Duration positive(String what, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
-        throw new WarrenException(what + " " + d + " must be positive");
+        throw new InvalidInputException(what + " " + d + " must be positive");
       }
       return d;
     }
 
     /**
      * @return the options
-     * @throws WarrenException when RabbitMQ is asked for but no broker is configured
+     * @throws InvalidInputException when RabbitMQ is asked for but no broker is configured
      */
     public WarrenOptions build() {
       if (transport == TransportKind.RABBITMQ && rabbitmqUri == null) {
-        throw new WarrenException(
+        throw new InvalidInputException(
             "transport rabbitmq needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
       }
       return new WarrenOptions(this);

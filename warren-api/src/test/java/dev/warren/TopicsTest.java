@@ -40,7 +40,7 @@ class TopicsTest {
   @ValueSource(strings = {"", "a..b", ".a", "a.", "a.*", "a.#", "a b", "a\tb"})
   void rejectsInvalidTypes(String type) {
     assertThatThrownBy(() -> Topics.requireValidType(type))
-        .isInstanceOf(InvalidEventException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'" + type + "'");
   }
 
@@ -48,7 +48,7 @@ class TopicsTest {
   @ValueSource(strings = {"", "a..b", "a.b*", "a.#b", "*a", "a.b."})
   void rejectsInvalidPatterns(String pattern) {
     assertThatThrownBy(() -> Topics.requireValidPattern(pattern))
-        .isInstanceOf(InvalidEventException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("invalid pattern");
   }
 

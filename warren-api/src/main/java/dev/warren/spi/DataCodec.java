@@ -13,7 +13,7 @@ public interface DataCodec {
   /**
    * @param value the data object
    * @return its encoded form
-   * @throws dev.warren.InvalidEventException when the value cannot be encoded
+   * @throws dev.warren.InvalidInputException when the value cannot be encoded
    */
   byte[] encode(Object value);
 
@@ -22,7 +22,7 @@ public interface DataCodec {
    * @param type the type to read it as
    * @param <T> the type
    * @return the decoded value
-   * @throws dev.warren.InvalidEventException when the data cannot be read as that type
+   * @throws dev.warren.InvalidInputException when the data cannot be read as that type
    */
   <T> T decode(byte[] data, Class<T> type);
 }

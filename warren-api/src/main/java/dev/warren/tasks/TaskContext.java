@@ -27,7 +27,7 @@ public interface TaskContext {
    * @param type a record or other JSON-mappable class
    * @param <T> the type
    * @return the arguments decoded as that type
-   * @throws dev.warren.InvalidEventException when they cannot be decoded
+   * @throws dev.warren.InvalidInputException when they cannot be decoded
    */
   <T> T args(Class<T> type);
 

@@ -2,8 +2,17 @@ package dev.warren.tasks;
 
 import java.time.Duration;
 
-/** A submitted task, to follow, wait for or revoke. Thread-safe; cheap to create from an id. */
-public interface TaskHandle {
+/**
+ * A submitted task, to follow, wait for or revoke. Thread-safe; cheap to create from an id.
+ *
+ * <pre>{@code
+ * TaskHandle<Rendered> h = tasks.submit("image.render", new Render("cat.jpg"), Rendered.class);
+ * h.future().thenAccept(r -> log.info("rendered {}", r.path()));
+ * }</pre>
+ *
+ * @param <R> the type of the task's result
+ */
+public interface TaskHandle<R> {
   /**
    * @return the task id
    */
@@ -37,6 +46,18 @@ public interface TaskHandle {
    * @throws TaskTimeoutException when it is not final in time
    */
   <T> T result(Class<T> type, Duration timeout);
+
+  /**
+   * Completes when the task reaches a final state, from the task's terminal event on the bus (no
+   * polling of the store): with its result, decoded as {@code R}, on {@link TaskState#SUCCESS};
+   * exceptionally with {@link TaskFailedException} on {@link TaskState#FAILURE} or {@link
+   * TaskState#REVOKED}. The same future on every call; it never times out by itself, so bound the
+   * wait ({@code future().orTimeout(..)} or {@code get(timeout, unit)}). A task that was already
+   * final when the handle was made completes at once from the store.
+   *
+   * @return the task's result
+   */
+  java.util.concurrent.CompletableFuture<R> future();
 
   /**
    * Revokes the task, durably: a worker that receives it later (even one started after this call)

@@ -11,8 +11,10 @@ package dev.warren.tasks;
  *   ctx.progress(0.5, Map.of("stage", "render"));
  *   return new Thumb(ctx.args(Image.class).path() + ".png");
  * });
- * TaskHandle h = tasks.submit("thumbnail", new Image("cat.jpg"), TaskOptions.defaults());
- * Thumb t = h.result(Thumb.class, Duration.ofMinutes(1));
+ * TaskHandle<Thumb> h = tasks.submit("thumbnail", new Image("cat.jpg"), Thumb.class);
+ * Thumb t = h.future().get(1, TimeUnit.MINUTES);
+ *
+ * tasks.register("add", Pair.class, p -> p.a() + p.b());   // typed: arguments in, result out
  * }</pre>
  *
  * <p>Delivery is at least once: a task whose worker dies mid-run is run again, with a higher {@link
@@ -26,7 +28,7 @@ public interface Tasks {
    *
    * @param name the task name: letters, digits, {@code -} and {@code _}, dot-separated
    * @param handler runs each task of that name
-   * @throws IllegalArgumentException when the name is invalid or already registered
+   * @throws dev.warren.InvalidInputException when the name is invalid or already registered
    */
   default void register(String name, TaskHandler handler) {
     register(name, TaskOptions.DEFAULT_QUEUE, handler);
@@ -39,10 +41,74 @@ public interface Tasks {
    * @param name the task name
    * @param queue the task queue to consume
    * @param handler runs each task of that name
-   * @throws IllegalArgumentException when the name or queue is invalid, or the name is already
-   *     registered
+   * @throws dev.warren.InvalidInputException when the name or queue is invalid, or the name is
+   *     already registered
    */
   void register(String name, String queue, TaskHandler handler);
+
+  /**
+   * Registers a typed task on the default queue: its arguments are decoded as {@code argsType}, and
+   * what the function returns is the task's result.
+   *
+   * <pre>{@code
+   * tasks.register("image.render", Render.class, r -> new Rendered(render(r)));
+   * }</pre>
+   *
+   * @param name the task name
+   * @param argsType the arguments' type; arguments that cannot be decoded fail the task without a
+   *     retry
+   * @param function computes the result
+   * @param <A> the arguments' type
+   * @throws dev.warren.InvalidInputException when the name is invalid or already registered
+   */
+  default <A> void register(String name, Class<A> argsType, TaskFunction<? super A, ?> function) {
+    register(name, TaskOptions.DEFAULT_QUEUE, argsType, function);
+  }
+
+  /**
+   * Registers a typed task on a task queue.
+   *
+   * @param name the task name
+   * @param queue the task queue to consume
+   * @param argsType the arguments' type
+   * @param function computes the result
+   * @param <A> the arguments' type
+   * @throws dev.warren.InvalidInputException when the name or queue is invalid, or the name is
+   *     already registered
+   */
+  default <A> void register(
+      String name, String queue, Class<A> argsType, TaskFunction<? super A, ?> function) {
+    java.util.Objects.requireNonNull(argsType, "argsType");
+    java.util.Objects.requireNonNull(function, "function");
+    register(name, queue, ctx -> function.run(ctx.args(argsType)));
+  }
+
+  /**
+   * Submits a task whose result is decoded as {@code resultType}, and returns once the broker
+   * confirmed it.
+   *
+   * @param name the task name
+   * @param args the arguments; {@code null} for none
+   * @param resultType the result's type
+   * @param options queue, schedule, retries, limits, result TTL
+   * @param <R> the result's type
+   * @return a handle whose {@link TaskHandle#future()} completes with the result
+   * @throws dev.warren.InvalidInputException when the name is invalid or the arguments cannot be
+   *     encoded
+   * @throws dev.warren.BrokerUnavailableException when the broker could not take it
+   */
+  <R> TaskHandle<R> submit(String name, Object args, Class<R> resultType, TaskOptions options);
+
+  /**
+   * @param name the task name
+   * @param args the arguments; {@code null} for none
+   * @param resultType the result's type
+   * @param <R> the result's type
+   * @return a handle on the task, submitted with {@link TaskOptions#defaults()}
+   */
+  default <R> TaskHandle<R> submit(String name, Object args, Class<R> resultType) {
+    return submit(name, args, resultType, TaskOptions.defaults());
+  }
 
   /**
    * Submits a task: records it as {@link TaskState#PENDING} (or {@link TaskState#SCHEDULED} with a
@@ -52,11 +118,11 @@ public interface Tasks {
    * @param args the arguments, encoded as JSON; {@code null} for none
    * @param options queue, schedule, retries, limits, result TTL
    * @return a handle on the task
-   * @throws IllegalArgumentException when the name is invalid
-   * @throws dev.warren.InvalidEventException when the arguments cannot be encoded
+   * @throws dev.warren.InvalidInputException when the name is invalid
+   * @throws dev.warren.InvalidInputException when the arguments cannot be encoded
    * @throws dev.warren.BrokerUnavailableException when the broker could not take it
    */
-  TaskHandle submit(String name, Object args, TaskOptions options);
+  TaskHandle<Object> submit(String name, Object args, TaskOptions options);
 
   /**
    * Submits a task without waiting for the broker: the state is recorded before this returns, the
@@ -68,10 +134,10 @@ public interface Tasks {
    * @param options queue, schedule, retries, limits, result TTL
    * @return completes with a handle once the broker confirmed the task; it may complete on a
    *     transport thread, so dependants must not block
-   * @throws IllegalArgumentException when the name is invalid
-   * @throws dev.warren.InvalidEventException when the arguments cannot be encoded
+   * @throws dev.warren.InvalidInputException when the name is invalid
+   * @throws dev.warren.InvalidInputException when the arguments cannot be encoded
    */
-  java.util.concurrent.CompletableFuture<TaskHandle> submitAsync(
+  java.util.concurrent.CompletableFuture<TaskHandle<Object>> submitAsync(
       String name, Object args, TaskOptions options);
 
   /**
@@ -79,15 +145,24 @@ public interface Tasks {
    * @param args the arguments; {@code null} for none
    * @return a handle on the task, submitted with {@link TaskOptions#defaults()}
    */
-  default TaskHandle submit(String name, Object args) {
+  default TaskHandle<Object> submit(String name, Object args) {
     return submit(name, args, TaskOptions.defaults());
   }
 
   /**
    * @param id a task id
+   * @return a handle on that task (which may not exist); its result decodes as JSON values (maps,
+   *     lists, strings, numbers)
+   */
+  TaskHandle<Object> task(String id);
+
+  /**
+   * @param id a task id
+   * @param resultType the result's type
+   * @param <R> the result's type
    * @return a handle on that task (which may not exist)
    */
-  TaskHandle task(String id);
+  <R> TaskHandle<R> task(String id, Class<R> resultType);
 
   /**
    * @return which store keeps task state, for example {@code memory} or {@code postgresql

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -106,16 +106,16 @@ public final class StructuredJson {
    *
    * @param json one JSON object
    * @return the event
-   * @throws InvalidEventException when the text is not a valid structured CloudEvent
+   * @throws InvalidInputException when the text is not a valid structured CloudEvent
    */
   public static Event read(String json) {
     JsonNode root = parse(json.getBytes(StandardCharsets.UTF_8), "the event");
     if (!root.isObject()) {
-      throw new InvalidEventException("a structured event must be a JSON object, not " + json);
+      throw new InvalidInputException("a structured event must be a JSON object, not " + json);
     }
     String specVersion = text(root, "specversion", true);
     if (!Event.SPEC_VERSION.equals(specVersion)) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "unsupported specversion '" + specVersion + "': Warren reads CloudEvents 1.0");
     }
     String contentType = text(root, "datacontenttype", false);
@@ -137,12 +137,12 @@ public final class StructuredJson {
     JsonNode base64 = root.get("data_base64");
     String type = contentType == null ? Event.JSON : contentType;
     if (data != null && base64 != null) {
-      throw new InvalidEventException("a structured event has 'data' or 'data_base64', not both");
+      throw new InvalidInputException("a structured event has 'data' or 'data_base64', not both");
     } else if (base64 != null) {
       try {
         b.data(Base64.getDecoder().decode(base64.asText()), type);
       } catch (IllegalArgumentException e) {
-        throw new InvalidEventException("'data_base64' is not valid base64: " + e.getMessage(), e);
+        throw new InvalidInputException("'data_base64' is not valid base64: " + e.getMessage(), e);
       }
     } else if (data != null && !data.isNull()) {
       byte[] bytes =
@@ -162,7 +162,7 @@ public final class StructuredJson {
    * @param bytes UTF-8 JSON
    * @param what what the text is, for the message, for example {@code "--data"}
    * @return the parsed value
-   * @throws InvalidEventException naming {@code what}, the problem and where it is
+   * @throws InvalidInputException naming {@code what}, the problem and where it is
    */
   static JsonNode parse(byte[] bytes, String what) {
     JsonNode tree;
@@ -177,13 +177,13 @@ public final class StructuredJson {
                   + ", column "
                   + e.getLocation().getColumnNr()
                   + ")";
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           what + " is not valid JSON: " + cleanMessage(e.getOriginalMessage()) + where, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (tree == null || tree.isMissingNode()) {
-      throw new InvalidEventException(what + " is not valid JSON: it is empty");
+      throw new InvalidInputException(what + " is not valid JSON: it is empty");
     }
     return tree;
   }
@@ -227,12 +227,12 @@ public final class StructuredJson {
     JsonNode v = root.get(name);
     if (v == null || v.isNull()) {
       if (required) {
-        throw new InvalidEventException("a structured event needs '" + name + "'");
+        throw new InvalidInputException("a structured event needs '" + name + "'");
       }
       return null;
     }
     if (!v.isTextual()) {
-      throw new InvalidEventException("'" + name + "' must be a string, not " + v);
+      throw new InvalidInputException("'" + name + "' must be a string, not " + v);
     }
     return v.asText();
   }
@@ -241,7 +241,7 @@ public final class StructuredJson {
     try {
       return OffsetDateTime.parse(time).toInstant();
     } catch (DateTimeParseException e) {
-      throw new InvalidEventException("'time' is not an RFC 3339 timestamp: '" + time + "'", e);
+      throw new InvalidInputException("'time' is not an RFC 3339 timestamp: '" + time + "'", e);
     }
   }
 }

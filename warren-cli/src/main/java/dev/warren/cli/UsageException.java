@@ -4,7 +4,7 @@ package dev.warren.cli;
  * Bad input found by the CLI itself (an unreadable data file, conflicting options, an invalid
  * {@code WARREN_*} variable): reported in one line with exit code {@link WarrenCli#EXIT_USAGE}.
  * Subcommands throw it for input errors that are not already an {@link
- * dev.warren.InvalidEventException}.
+ * dev.warren.InvalidInputException}.
  */
 public final class UsageException extends RuntimeException {
   /**

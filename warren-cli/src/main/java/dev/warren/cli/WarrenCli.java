@@ -1,6 +1,6 @@
 package dev.warren.cli;
 
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
@@ -257,7 +257,7 @@ public final class WarrenCli implements Callable<Integer> {
   }
 
   static int exitCode(Throwable t) {
-    if (t instanceof UsageException || t instanceof InvalidEventException) {
+    if (t instanceof UsageException || t instanceof InvalidInputException) {
       return EXIT_USAGE;
     }
     return EXIT_FAILURE;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -70,7 +70,7 @@ class StructuredJsonTest {
   @Test
   void rejectsWhatIsNotAStructuredCloudEvent() {
     assertThatThrownBy(() -> StructuredJson.read("[1]"))
-        .isInstanceOf(InvalidEventException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("must be a JSON object");
     assertThatThrownBy(() -> StructuredJson.read("{\"specversion\":\"0.3\"}"))
         .hasMessageContaining("unsupported specversion '0.3'");

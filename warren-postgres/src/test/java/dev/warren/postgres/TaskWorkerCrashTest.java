@@ -82,7 +82,7 @@ class TaskWorkerCrashTest {
               new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("ready");
 
-      TaskHandle h =
+      TaskHandle<?> h =
           client.tasks().submit("crash.victim", null, TaskOptions.builder().queue(queue).build());
       await().atMost(30, SECONDS).until(() -> h.status().state() == TaskState.PROGRESS);
       assertThat(h.status().worker()).isEqualTo("doomed-worker");

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.DeadLetter;
 import dev.warren.DeadLetters;
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Topics;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.envelope.AmqpBinding;
-import dev.warren.internal.envelope.JsonDataCodec;
 import dev.warren.server.WarrenServer.Access;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.QueueInfo;
@@ -240,7 +240,7 @@ final class AdminRoutes {
       ObjectNode n = CloudEventsHttp.toJson(AmqpBinding.toEvent(d.message(), d.routingKey(), null));
       n.put("redelivered", d.redelivered());
       return n;
-    } catch (InvalidEventException e) {
+    } catch (InvalidInputException e) {
       // why: a queue may hold messages that are no CloudEvent at all; show them raw
       ObjectNode n = JsonDataCodec.MAPPER.createObjectNode();
       n.put("routingKey", d.routingKey());
@@ -332,12 +332,12 @@ final class AdminRoutes {
     String name = ctx.pathParam("name");
     try {
       Subscription.named(name);
-    } catch (InvalidEventException e) {
+    } catch (InvalidInputException e) {
       throw Problem.badRequest(e.getMessage());
     }
     try {
       return server.warren().deadLetters(name);
-    } catch (InvalidEventException e) {
+    } catch (InvalidInputException e) {
       throw Problem.notFound(
           "no dead-letter queue for subscription '" + name + "': " + e.getMessage());
     }

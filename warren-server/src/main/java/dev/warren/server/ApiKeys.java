@@ -1,6 +1,6 @@
 package dev.warren.server;
 
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,14 +40,14 @@ final class ApiKeys {
   /**
    * @param file the keys file
    * @return its keys
-   * @throws InvalidEventException naming the line that is not valid
+   * @throws InvalidInputException naming the line that is not valid
    */
   static ApiKeys load(Path file) {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new InvalidEventException("cannot read WARREN_API_KEYS_FILE " + file + ": " + e, e);
+      throw new InvalidInputException("cannot read WARREN_API_KEYS_FILE " + file + ": " + e, e);
     }
     return parse(lines, file.toString());
   }
@@ -62,7 +62,7 @@ final class ApiKeys {
       String at = where + " line " + (i + 1);
       String[] parts = line.split("\\s+");
       if (parts.length != 3 && parts.length != 4) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             at
                 + ": expected '<name> <key> <scope>[,<scope>...] [rate=<n>/s]', got "
                 + parts.length
@@ -73,10 +73,10 @@ final class ApiKeys {
         try {
           digest = HexFormat.of().parseHex(parts[1].substring("sha256:".length()));
         } catch (IllegalArgumentException e) {
-          throw new InvalidEventException(at + ": the sha256 key is not hexadecimal", e);
+          throw new InvalidInputException(at + ": the sha256 key is not hexadecimal", e);
         }
         if (digest.length != 32) {
-          throw new InvalidEventException(at + ": a sha256 key has 64 hexadecimal digits");
+          throw new InvalidInputException(at + ": a sha256 key has 64 hexadecimal digits");
         }
       } else {
         digest = sha256(parts[1]);
@@ -136,7 +136,7 @@ final class ApiKeys {
       String kind = colon < 0 ? text : text.substring(0, colon);
       String pattern = colon < 0 ? null : text.substring(colon + 1);
       if (!KINDS.contains(kind)) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             at
                 + ": unknown scope '"
                 + text
@@ -145,7 +145,7 @@ final class ApiKeys {
       }
       boolean patterned = kind.equals("publish") || kind.equals("subscribe");
       if (patterned != (pattern != null)) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             at
                 + ": scope '"
                 + text
@@ -155,7 +155,7 @@ final class ApiKeys {
       if (patterned) {
         String problem = Topics.patternProblem(pattern);
         if (problem != null) {
-          throw new InvalidEventException(at + ": scope '" + text + "': " + problem);
+          throw new InvalidInputException(at + ": scope '" + text + "': " + problem);
         }
       }
       return new Scope(kind, pattern);

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Topics;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -249,7 +249,7 @@ final class CloudEventsHttp {
   private static Event build(Event.Builder b, String what) {
     try {
       return b.build();
-    } catch (InvalidEventException e) {
+    } catch (InvalidInputException e) {
       throw Problem.badRequest(what + ": " + e.getMessage());
     }
   }

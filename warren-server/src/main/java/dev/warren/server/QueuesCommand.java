@@ -2,8 +2,8 @@ package dev.warren.server;
 
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.engine.WarrenEngine;
-import dev.warren.internal.envelope.JsonDataCodec;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;

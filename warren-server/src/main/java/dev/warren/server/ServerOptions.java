@@ -1,6 +1,6 @@
 package dev.warren.server;
 
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -30,13 +30,13 @@ public record ServerOptions(
   /** Validates every value, naming the bad one. */
   public ServerOptions {
     if (host == null || host.isBlank()) {
-      throw new InvalidEventException("invalid WARREN_HTTP_HOST '" + host + "': it is empty");
+      throw new InvalidInputException("invalid WARREN_HTTP_HOST '" + host + "': it is empty");
     }
     if (port < 0 || port > 65_535) {
-      throw new InvalidEventException("invalid WARREN_HTTP_PORT " + port + ": use 0 to 65535");
+      throw new InvalidInputException("invalid WARREN_HTTP_PORT " + port + ": use 0 to 65535");
     }
     if (maxEventBytes < 1) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "invalid WARREN_MAX_EVENT_BYTES " + maxEventBytes + ": use a positive number of bytes");
     }
   }
@@ -59,7 +59,7 @@ public record ServerOptions(
   /**
    * @param env the environment
    * @return options read from it, defaults for what is missing
-   * @throws InvalidEventException naming a value that is not valid
+   * @throws InvalidInputException naming a value that is not valid
    */
   public static ServerOptions fromEnvironment(Map<String, String> env) {
     Builder b = builder();
@@ -86,7 +86,7 @@ public record ServerOptions(
     try {
       return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
-      throw new InvalidEventException("invalid " + name + " '" + value + "': not a number", e);
+      throw new InvalidInputException("invalid " + name + " '" + value + "': not a number", e);
     }
   }
 
@@ -173,7 +173,7 @@ public record ServerOptions(
 
     /**
      * @return the options
-     * @throws InvalidEventException naming a value that is not valid
+     * @throws InvalidInputException naming a value that is not valid
      */
     public ServerOptions build() {
       return new ServerOptions(host, port, maxEventBytes, apiKeysFile, insecure);

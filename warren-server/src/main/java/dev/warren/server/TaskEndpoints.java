@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.Warren;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.tasks.TaskQueue;
 import dev.warren.server.ApiKeys.ApiKey;
 import dev.warren.tasks.TaskHandle;
@@ -137,7 +137,7 @@ public final class TaskEndpoints {
     TaskOptions options = options(root);
     JsonNode args = root.get("args");
     Object data = args == null || args.isNull() ? null : args;
-    TaskHandle handle;
+    TaskHandle<?> handle;
     try {
       handle = tasks().submit(name, data, options);
     } catch (IllegalArgumentException e) {

@@ -1,6 +1,6 @@
 package dev.warren.server;
 
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -30,12 +30,12 @@ final class TokenBucket {
   /**
    * @param text the keys file column, {@code rate=<n>/s} or {@code rate=<n>/m}
    * @param at the file and line, for the message
-   * @throws InvalidEventException when the text is not a rate
+   * @throws InvalidInputException when the text is not a rate
    */
   static TokenBucket parse(String text, String at) {
     Matcher m = RATE.matcher(text);
     if (!m.matches()) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           at + ": invalid rate '" + text + "': use rate=<n>/s or rate=<n>/m, n from 1");
     }
     long period =

@@ -2,13 +2,13 @@ package dev.warren.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.warren.BrokerUnavailableException;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.engine.WarrenEngine;
-import dev.warren.internal.envelope.JsonDataCodec;
 import dev.warren.server.ApiKeys.ApiKey;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -83,7 +83,7 @@ public final class WarrenServer {
    * @param options where to listen and what to accept
    * @param warren the instance to publish through; stays owned by the caller
    * @return the running server
-   * @throws InvalidEventException when the keys file is not valid, or a non-loopback host has no
+   * @throws InvalidInputException when the keys file is not valid, or a non-loopback host has no
    *     keys and {@link ServerOptions#insecure()} is not set
    * @throws IllegalArgumentException when {@code warren} is not Warren's own implementation
    */
@@ -107,7 +107,7 @@ public final class WarrenServer {
         options.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(options.apiKeysFile());
     if (keys.isEmpty()) {
       if (!options.isLoopback() && !options.insecure()) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             "refusing to serve on "
                 + options.host()
                 + " without API keys: set WARREN_API_KEYS_FILE, bind 127.0.0.1, or pass --insecure");
@@ -351,7 +351,7 @@ public final class WarrenServer {
       problem = new Problem(502, "the broker rejected the message: " + t.getMessage());
     } else if (t instanceof TopologyMismatchException) {
       problem = new Problem(409, t.getMessage());
-    } else if (t instanceof InvalidEventException) {
+    } else if (t instanceof InvalidInputException) {
       problem = Problem.badRequest(t.getMessage());
     } else if (t instanceof WarrenException w
         && w.getMessage() != null

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Subscription;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
@@ -325,7 +325,7 @@ class AuthTest {
       ServerOptions everywhere = ServerOptions.builder().host("0.0.0.0").port(0).build();
       assertThat(everywhere.isLoopback()).isFalse();
       assertThatThrownBy(() -> WarrenServer.start(everywhere, open))
-          .isInstanceOf(InvalidEventException.class)
+          .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("refusing to serve on 0.0.0.0 without API keys")
           .hasMessageContaining("--insecure");
     }

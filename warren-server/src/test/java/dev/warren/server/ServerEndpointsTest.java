@@ -9,7 +9,7 @@ import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

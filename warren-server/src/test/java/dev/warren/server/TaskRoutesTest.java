@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;

@@ -139,7 +139,7 @@ public abstract class TaskQueueContractTest {
               return new Rendered(r.path() + ".png", r.width() * 10L);
             });
 
-    TaskHandle h = w.tasks().submit("image.render", new Render("cat", 64), on().build());
+    TaskHandle<?> h = w.tasks().submit("image.render", new Render("cat", 64), on().build());
 
     assertThat(h.result(Rendered.class, Duration.ofSeconds(20)))
         .isEqualTo(new Rendered("cat.png", 640));
@@ -184,7 +184,7 @@ public abstract class TaskQueueContractTest {
             });
     long start = System.nanoTime();
 
-    TaskHandle h =
+    TaskHandle<?> h =
         w.tasks()
             .submit(
                 "flaky",
@@ -226,7 +226,7 @@ public abstract class TaskQueueContractTest {
               throw new java.io.IOException("disk full");
             });
 
-    TaskHandle h = w.tasks().submit("doomed", null, on().maxRetries(1).build());
+    TaskHandle<?> h = w.tasks().submit("doomed", null, on().maxRetries(1).build());
 
     TaskStatus s = h.await(Duration.ofSeconds(20));
     assertThat(s.state()).isEqualTo(TaskState.FAILURE);
@@ -278,7 +278,8 @@ public abstract class TaskQueueContractTest {
             });
     Instant submitted = Instant.now();
 
-    TaskHandle h = w.tasks().submit("later", null, on().countdown(Duration.ofMillis(1500)).build());
+    TaskHandle<?> h =
+        w.tasks().submit("later", null, on().countdown(Duration.ofMillis(1500)).build());
 
     assertThat(h.status().state()).isEqualTo(TaskState.SCHEDULED);
     assertThat(h.status().eta()).isAfter(submitted.plusMillis(1400));
@@ -303,9 +304,9 @@ public abstract class TaskQueueContractTest {
               return null;
             });
 
-    TaskHandle late =
+    TaskHandle<?> late =
         w.tasks().submit("ordered", "late", on().eta(Instant.now().plusMillis(1200)).build());
-    TaskHandle soon =
+    TaskHandle<?> soon =
         w.tasks().submit("ordered", "soon", on().countdown(Duration.ofMillis(300)).build());
 
     soon.await(Duration.ofSeconds(20));
@@ -317,12 +318,12 @@ public abstract class TaskQueueContractTest {
   void aTaskRevokedBeforeItStartsIsSkippedEvenByAWorkerStartedLater() {
     WarrenEngine client = newWarren();
     List<String> events = recordEvents(client, "task.skipped.*");
-    TaskHandle revoked = client.tasks().submit("skipped", "x", on().build());
+    TaskHandle<?> revoked = client.tasks().submit("skipped", "x", on().build());
     assertThat(revoked.status().state()).isEqualTo(TaskState.PENDING);
 
     assertThat(revoked.revoke()).isTrue();
     assertThat(revoked.status().state()).isEqualTo(TaskState.REVOKED);
-    TaskHandle other = client.tasks().submit("skipped", "y", on().build());
+    TaskHandle<?> other = client.tasks().submit("skipped", "y", on().build());
 
     // the worker comes up after the revoke, and receives the revoked task first
     WarrenEngine worker = newWarren();
@@ -358,10 +359,10 @@ public abstract class TaskQueueContractTest {
               calls.incrementAndGet();
               return null;
             });
-    TaskHandle h =
+    TaskHandle<?> h =
         w.tasks().submit("cancelled.later", null, on().countdown(Duration.ofMillis(500)).build());
     h.revoke();
-    TaskHandle after =
+    TaskHandle<?> after =
         w.tasks().submit("cancelled.later", null, on().countdown(Duration.ofMillis(800)).build());
 
     after.await(Duration.ofSeconds(20));
@@ -388,7 +389,7 @@ public abstract class TaskQueueContractTest {
               ctx.checkCancelled();
               return "not reached";
             });
-    TaskHandle h = w.tasks().submit("long", null, on().build());
+    TaskHandle<?> h = w.tasks().submit("long", null, on().build());
     assertThat(started.await(20, SECONDS)).isTrue();
 
     assertThat(h.revoke()).isTrue();
@@ -418,9 +419,9 @@ public abstract class TaskQueueContractTest {
               }
               return "done";
             });
-    TaskHandle h =
+    TaskHandle<?> h =
         w.tasks().submit("stubborn", "block", on().revokeGrace(Duration.ofMillis(300)).build());
-    TaskHandle next = w.tasks().submit("stubborn", "quick", on().build());
+    TaskHandle<?> next = w.tasks().submit("stubborn", "quick", on().build());
     assertThat(started.await(20, SECONDS)).isTrue();
     long revokedAt = System.nanoTime();
 
@@ -447,7 +448,7 @@ public abstract class TaskQueueContractTest {
             });
     long start = System.nanoTime();
 
-    TaskHandle h =
+    TaskHandle<?> h =
         w.tasks().submit("soft", null, on().softTimeLimit(Duration.ofMillis(400)).build());
 
     assertThat(h.result(String.class, Duration.ofSeconds(20))).isEqualTo("stopped early");
@@ -497,7 +498,7 @@ public abstract class TaskQueueContractTest {
             });
     long start = System.nanoTime();
 
-    TaskHandle hung =
+    TaskHandle<?> hung =
         w.tasks()
             .submit(
                 "hard",
@@ -506,7 +507,7 @@ public abstract class TaskQueueContractTest {
                     .softTimeLimit(Duration.ofMillis(200))
                     .timeLimit(Duration.ofMillis(600))
                     .build());
-    TaskHandle next = w.tasks().submit("hard", "quick", on().build());
+    TaskHandle<?> next = w.tasks().submit("hard", "quick", on().build());
 
     TaskStatus s = hung.await(Duration.ofSeconds(15));
     assertThat(s.state()).isEqualTo(TaskState.FAILURE);
@@ -533,7 +534,7 @@ public abstract class TaskQueueContractTest {
   @Test
   void awaitGivesUpAfterItsTimeout() {
     WarrenEngine w = newWarren();
-    TaskHandle h = w.tasks().submit("nobody.runs.this", null, on().build());
+    TaskHandle<?> h = w.tasks().submit("nobody.runs.this", null, on().build());
 
     assertThatThrownBy(() -> h.await(Duration.ofMillis(200)))
         .isInstanceOf(TaskTimeoutException.class)
@@ -572,12 +573,12 @@ public abstract class TaskQueueContractTest {
                 return null;
               });
     }
-    List<TaskHandle> handles = new ArrayList<>();
+    List<TaskHandle<?>> handles = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       handles.add(client.tasks().submit("shared", i, on().build()));
     }
 
-    for (TaskHandle h : handles) {
+    for (TaskHandle<?> h : handles) {
       assertThat(h.await(Duration.ofSeconds(20)).state()).isEqualTo(TaskState.SUCCESS);
     }
     // prefetch 1: neither worker hoards, both get work
@@ -593,13 +594,13 @@ public abstract class TaskQueueContractTest {
     // warm up
     w.tasks().submit("noop", null, on().build()).await(Duration.ofSeconds(20));
     long start = System.nanoTime();
-    List<java.util.concurrent.CompletableFuture<TaskHandle>> sent = new ArrayList<>();
+    List<java.util.concurrent.CompletableFuture<TaskHandle<Object>>> sent = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       sent.add(w.tasks().submitAsync("noop", null, on().build()));
     }
-    List<TaskHandle> handles = sent.stream().map(f -> f.join()).toList();
+    List<TaskHandle<Object>> handles = sent.stream().map(f -> f.join()).toList();
     double submitted = (System.nanoTime() - start) / 1e9;
-    for (TaskHandle h : handles) {
+    for (TaskHandle<Object> h : handles) {
       assertThat(h.await(Duration.ofSeconds(60)).state()).isEqualTo(TaskState.SUCCESS);
     }
     System.out.printf("%s: submitting %d took %.2f s%n", getClass().getSimpleName(), n, submitted);

@@ -90,7 +90,7 @@ public final class DlqCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(caller, e.getMessage());
     }
     try (Warren warren = Warren.create(options)) {
-      // throws InvalidEventException (exit code 2) when the subscription has no dead-letter queue
+      // throws InvalidInputException (exit code 2) when the subscription has no dead-letter queue
       return action.apply(warren.deadLetters(subscription));
     }
   }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warren.NonRetryableException;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskContext;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskOptions;

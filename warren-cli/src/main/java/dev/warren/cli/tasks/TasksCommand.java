@@ -193,8 +193,7 @@ public final class TasksCommand implements Callable<Integer> {
         if (timeLimit != null) {
           b.timeLimit(duration(cl, "--time-limit", timeLimit));
         }
-        data =
-            args == null ? null : dev.warren.internal.envelope.JsonDataCodec.MAPPER.readTree(args);
+        data = args == null ? null : dev.warren.codec.JsonDataCodec.MAPPER.readTree(args);
       } catch (IllegalArgumentException | DateTimeParseException e) {
         throw new CommandLine.ParameterException(cl, e.getMessage());
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -204,7 +203,7 @@ public final class TasksCommand implements Callable<Integer> {
       TaskOptions options = b.build();
       PrintWriter out = cl.getOut();
       try (Warren warren = parent.connector.get()) {
-        TaskHandle h = warren.tasks().submit(name, data, options);
+        TaskHandle<?> h = warren.tasks().submit(name, data, options);
         if (wait == null) {
           out.println(h.id());
           out.flush();

@@ -1,7 +1,7 @@
 package dev.warren.cli.worker;
 
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -158,7 +158,7 @@ final class HttpTarget implements Target {
     b.data(body, contentType == null ? Event.JSON : contentType);
     try {
       return b.build();
-    } catch (InvalidEventException e) {
+    } catch (InvalidInputException e) {
       throw new NonRetryableException("invalid reply: " + e.getMessage(), e);
     }
   }

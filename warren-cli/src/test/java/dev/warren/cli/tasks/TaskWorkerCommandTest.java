@@ -89,7 +89,7 @@ class TaskWorkerCommandTest {
   }
 
   private TaskStatus run(Object args) {
-    TaskHandle h =
+    TaskHandle<?> h =
         submitter
             .tasks()
             .submit(task, args, TaskOptions.builder().queue(queue).maxRetries(0).build());
@@ -136,7 +136,8 @@ class TaskWorkerCommandTest {
   @Test
   void aRevokedTaskKillsItsCommand() throws Exception {
     worker("--exec", "echo 'progress 0.1' >&2; sleep 30");
-    TaskHandle h = submitter.tasks().submit(task, null, TaskOptions.builder().queue(queue).build());
+    TaskHandle<?> h =
+        submitter.tasks().submit(task, null, TaskOptions.builder().queue(queue).build());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> h.status().state() == TaskState.PROGRESS);

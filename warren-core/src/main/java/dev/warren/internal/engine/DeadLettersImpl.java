@@ -3,7 +3,7 @@ package dev.warren.internal.engine;
 import dev.warren.DeadLetter;
 import dev.warren.DeadLetters;
 import dev.warren.Event;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.WarrenException;
 import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.spi.DataCodec;
@@ -61,7 +61,7 @@ final class DeadLettersImpl implements DeadLetters {
     this.transport = transport;
     this.codec = codec;
     if (transport.queueInfo(queue).isEmpty()) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "subscription '" + subscription + "' has no dead-letter queue '" + queue + "'");
     }
   }
@@ -79,7 +79,7 @@ final class DeadLettersImpl implements DeadLetters {
   @Override
   public List<DeadLetter> peek(int limit) {
     if (limit < 1) {
-      throw new InvalidEventException("limit " + limit + " must be at least 1");
+      throw new InvalidInputException("limit " + limit + " must be at least 1");
     }
     List<Delivery> taken = new ArrayList<>();
     List<DeadLetter> result = new ArrayList<>();

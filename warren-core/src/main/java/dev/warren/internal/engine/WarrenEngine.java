@@ -4,14 +4,16 @@ import dev.warren.DeadLetters;
 import dev.warren.Event;
 import dev.warren.EventHandler;
 import dev.warren.EventType;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
+import dev.warren.ReplyHandler;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
+import dev.warren.admin.WarrenAdmin;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.envelope.AmqpBinding;
-import dev.warren.internal.envelope.JsonDataCodec;
 import dev.warren.internal.tasks.TaskQueue;
 import dev.warren.lineage.Lineage;
 import dev.warren.spi.DataCodec;
@@ -19,6 +21,7 @@ import dev.warren.tasks.Tasks;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.Transport;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +52,7 @@ public final class WarrenEngine implements Warren {
 
   private final WarrenOptions options;
   private final Transport transport;
-  private final DataCodec codec = new JsonDataCodec();
+  private final DataCodec codec;
   private final Set<SubscriptionRunner> runners = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final EngineListeners listeners = new EngineListeners();
@@ -60,6 +63,7 @@ public final class WarrenEngine implements Warren {
   private WarrenEngine(WarrenOptions options, Transport transport) {
     this.options = options;
     this.transport = transport;
+    this.codec = options.codec() != null ? options.codec() : JsonDataCodec.defaults();
   }
 
   /**
@@ -98,9 +102,24 @@ public final class WarrenEngine implements Warren {
     return transport;
   }
 
-  /**
-   * @return the options this instance runs with
-   */
+  @Override
+  public <R> CompletableFuture<R> request(
+      String type, Object data, Class<R> replyType, Duration timeout) {
+    throw new UnsupportedOperationException("request/reply: being implemented");
+  }
+
+  @Override
+  public <T> SubscriptionHandle respond(
+      Subscription subscription, Class<T> type, ReplyHandler<? super T, ?> handler) {
+    throw new UnsupportedOperationException("request/reply: being implemented");
+  }
+
+  @Override
+  public WarrenAdmin admin() {
+    throw new UnsupportedOperationException("admin: being implemented");
+  }
+
+  @Override
   public WarrenOptions options() {
     return options;
   }
@@ -125,12 +144,12 @@ public final class WarrenEngine implements Warren {
       return publish(event);
     }
     if (data == null) {
-      return CompletableFuture.failedFuture(new InvalidEventException("cannot publish null"));
+      return CompletableFuture.failedFuture(new InvalidInputException("cannot publish null"));
     }
     String type = TYPES.get(data.getClass());
     if (type == null) {
       return CompletableFuture.failedFuture(
-          new InvalidEventException(
+          new InvalidInputException(
               data.getClass().getName()
                   + " has no @EventType: annotate it or use publish(type, data)"));
     }
@@ -209,13 +228,13 @@ public final class WarrenEngine implements Warren {
       throw new WarrenException("this Warren instance is closed");
     }
     if (subscription.patterns().isEmpty()) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "subscription '"
               + subscription.name()
               + "' has no pattern: add one, for example .pattern(\"order.*\")");
     }
     if (handler == null) {
-      throw new InvalidEventException("subscription '" + subscription.name() + "' has no handler");
+      throw new InvalidInputException("subscription '" + subscription.name() + "' has no handler");
     }
     List<String> queues = Topology.queueNames(subscription, options.instanceId());
     transport.declareQueue(Topology.deadLetterQueueSpec(subscription));
@@ -305,9 +324,7 @@ public final class WarrenEngine implements Warren {
     return transport.isConnected();
   }
 
-  /**
-   * @return the running subscriptions of this instance
-   */
+  @Override
   public List<SubscriptionHandle> subscriptions() {
     return List.copyOf(runners);
   }
@@ -367,7 +384,7 @@ public final class WarrenEngine implements Warren {
       try {
         return m.invoke(data);
       } catch (ReflectiveOperationException e) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             "cannot read the @PartitionKey of " + data.getClass().getName() + ": " + e, e);
       }
     }
@@ -378,7 +395,7 @@ public final class WarrenEngine implements Warren {
     static String check(String type, Class<?> on) {
       String problem = dev.warren.Topics.typeProblem(type);
       if (problem != null) {
-        throw new InvalidEventException(
+        throw new InvalidInputException(
             "@EventType(\"" + type + "\") on " + on.getName() + " is invalid: " + problem);
       }
       return type;

@@ -72,7 +72,7 @@ public final class AmqpBinding {
    * @param routingKey the routing key it was published with
    * @param codec the codec for {@link Event#data(Class)}
    * @return the event it carries
-   * @throws dev.warren.InvalidEventException when its attributes are not valid
+   * @throws dev.warren.InvalidInputException when its attributes are not valid
    */
   public static Event toEvent(Message message, String routingKey, DataCodec codec) {
     Event origin = message.origin();

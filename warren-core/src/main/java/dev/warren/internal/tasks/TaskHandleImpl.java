@@ -11,13 +11,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A handle that reads the task store; waiting polls it with a growing interval up to 100 ms. */
-final class TaskHandleImpl implements TaskHandle {
+final class TaskHandleImpl<R> implements TaskHandle<R> {
   private final TaskQueue queue;
   private final String id;
+  private final Class<R> resultType;
 
-  TaskHandleImpl(TaskQueue queue, String id) {
+  TaskHandleImpl(TaskQueue queue, String id, Class<R> resultType) {
     this.queue = queue;
     this.id = id;
+    this.resultType = resultType;
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<R> future() {
+    throw new UnsupportedOperationException("being implemented for " + resultType);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.warren.internal.tasks;
 
-import dev.warren.InvalidEventException;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.InvalidInputException;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.transport.Message;
 import java.io.IOException;
@@ -145,7 +145,7 @@ public record TaskMessage(
     try {
       body = JsonDataCodec.MAPPER.writeValueAsBytes(this);
     } catch (IOException e) {
-      throw new InvalidEventException("cannot encode task " + id + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot encode task " + id + ": " + e.getMessage(), e);
     }
     return new Message(
         id, TYPE, "application/json", null, "warren", submittedAt, null, true, headers, body);
@@ -155,7 +155,7 @@ public record TaskMessage(
     try {
       return JsonDataCodec.MAPPER.readValue(message.body(), TaskMessage.class);
     } catch (IOException e) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "message " + message.messageId() + " is not a Warren task: " + e.getMessage(), e);
     }
   }

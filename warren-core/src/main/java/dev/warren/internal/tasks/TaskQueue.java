@@ -1,11 +1,11 @@
 package dev.warren.internal.tasks;
 
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.Topics;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskHandler;
@@ -139,14 +139,14 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   }
 
   @Override
-  public TaskHandle submit(String name, Object args, TaskOptions taskOptions) {
-    CompletableFuture<TaskHandle> sent = submitAsync(name, args, taskOptions);
+  public TaskHandle<Object> submit(String name, Object args, TaskOptions taskOptions) {
+    CompletableFuture<TaskHandle<Object>> sent = submitAsync(name, args, taskOptions);
     join(sent, options.publishTimeout().plusSeconds(5));
     return sent.join();
   }
 
   @Override
-  public CompletableFuture<TaskHandle> submitAsync(
+  public CompletableFuture<TaskHandle<Object>> submitAsync(
       String name, Object args, TaskOptions taskOptions) {
     checkOpen();
     checkName(name);
@@ -174,7 +174,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    TaskHandle handle = new TaskHandleImpl(this, id);
+    TaskHandle<Object> handle = new TaskHandleImpl<>(this, id, Object.class);
     return sent.handle(
         (ok, error) -> {
           if (error == null) {
@@ -202,11 +202,22 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   }
 
   @Override
-  public TaskHandle task(String id) {
+  public <R> TaskHandle<R> submit(
+      String name, Object args, Class<R> resultType, TaskOptions taskOptions) {
+    return task(submit(name, args, taskOptions).id(), resultType);
+  }
+
+  @Override
+  public <R> TaskHandle<R> task(String id, Class<R> resultType) {
+    return new TaskHandleImpl<>(this, id, resultType);
+  }
+
+  @Override
+  public TaskHandle<Object> task(String id) {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("a task id is required");
     }
-    return new TaskHandleImpl(this, id);
+    return new TaskHandleImpl<>(this, id, Object.class);
   }
 
   @Override
@@ -309,7 +320,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     try {
       return JsonDataCodec.MAPPER.writeValueAsString(value);
     } catch (IOException e) {
-      throw new InvalidEventException("cannot encode " + what + " as JSON: " + e.getMessage(), e);
+      throw new InvalidInputException("cannot encode " + what + " as JSON: " + e.getMessage(), e);
     }
   }
 
@@ -320,7 +331,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     try {
       return JsonDataCodec.MAPPER.readValue(json, type);
     } catch (IOException e) {
-      throw new InvalidEventException(
+      throw new InvalidInputException(
           "cannot read " + what + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }

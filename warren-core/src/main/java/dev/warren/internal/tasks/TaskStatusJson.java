@@ -1,7 +1,7 @@
 package dev.warren.internal.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.warren.internal.envelope.JsonDataCodec;
+import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 

@@ -314,11 +314,12 @@ public final class GatewayExample implements Example {
       images.timeOutOnce(GOOD_PROMPT);
       CoreInstance first = cores.get(0);
       CoreInstance second = cores.get(1);
-      TaskHandle good = images.submit(first.warren(), new ImageRequest(GOOD_PROMPT, "1024x1024"));
+      TaskHandle<?> good =
+          images.submit(first.warren(), new ImageRequest(GOOD_PROMPT, "1024x1024"));
       ctx.say(
           "  [%s] submitted %s \"%s\": task %s",
           first.name(), ImageTasks.TASK, GOOD_PROMPT, good.id());
-      TaskHandle refused =
+      TaskHandle<?> refused =
           images.submit(second.warren(), new ImageRequest(REFUSED_PROMPT, "512x512"));
       ctx.say(
           "  [%s] submitted %s \"%s\": task %s",
@@ -372,7 +373,7 @@ public final class GatewayExample implements Example {
       facts.add("image.failed " + images.updates(refused.id(), "image.failed").get(0).detail());
     }
 
-    private void narrate(TaskHandle task, TaskStatus status) {
+    private void narrate(TaskHandle<?> task, TaskStatus status) {
       ctx.say("  task %s:", task.id());
       List<Update> updates =
           images.updates().stream()

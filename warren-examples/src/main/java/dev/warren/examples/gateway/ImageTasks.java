@@ -93,7 +93,7 @@ final class ImageTasks {
    *
    * @param from the instance that took the client's request
    */
-  TaskHandle submit(Warren from, ImageRequest request) {
+  TaskHandle<?> submit(Warren from, ImageRequest request) {
     return from.tasks().submit(TASK, request, OPTIONS);
   }
 
