@@ -6,6 +6,7 @@ import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.codec.JsonDataCodec;
+import dev.warren.internal.delay.DelayQueues;
 import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskHandler;
@@ -56,7 +57,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final WarrenOptions options;
   private final TaskStore store;
   private final boolean ownsStore;
-  private final WaitQueues waits;
+  private final DelayQueues waits;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -76,7 +77,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.options = options;
     this.store = store;
     this.ownsStore = ownsStore;
-    this.waits = new WaitQueues(transport);
+    this.waits = new DelayQueues(transport);
   }
 
   /**
@@ -101,7 +102,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return transport;
   }
 
-  WaitQueues waits() {
+  DelayQueues waits() {
     return waits;
   }
 
@@ -155,7 +156,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     String id = UUID.randomUUID().toString();
     Instant now = Instant.now();
     Instant eta = o.dueAt(now);
-    boolean scheduled = WaitQueues.early(eta, now);
+    boolean scheduled = DelayQueues.early(eta, now);
     TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
     TaskStatus status =
         new TaskStatus(

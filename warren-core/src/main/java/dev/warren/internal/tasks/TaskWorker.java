@@ -1,6 +1,7 @@
 package dev.warren.internal.tasks;
 
 import dev.warren.NonRetryableException;
+import dev.warren.internal.delay.DelayQueues;
 import dev.warren.tasks.TaskCancelledException;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskNotRegisteredException;
@@ -124,7 +125,7 @@ final class TaskWorker {
       delivery.ack();
       return;
     }
-    if (WaitQueues.early(m.eta(), now)) {
+    if (DelayQueues.early(m.eta(), now)) {
       TaskQueue.join(tasks.waits().park(queue, m.toMessage(), m.eta()), Duration.ofSeconds(30));
       delivery.ack();
       return;
@@ -333,7 +334,7 @@ final class TaskWorker {
     TaskMessage next = m.retry(eta);
     Message message = next.toMessage();
     CompletableFuture<Void> sent =
-        WaitQueues.early(eta, Instant.now())
+        DelayQueues.early(eta, Instant.now())
             ? tasks.waits().park(queue, message, eta)
             : tasks.transport().publish("", queue, message);
     TaskQueue.join(sent, Duration.ofSeconds(30));

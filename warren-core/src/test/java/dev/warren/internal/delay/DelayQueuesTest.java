@@ -1,4 +1,4 @@
-package dev.warren.internal.tasks;
+package dev.warren.internal.delay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,27 +8,27 @@ import java.time.Instant;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
-class WaitQueuesTest {
+class DelayQueuesTest {
   @Test
   void theTierIsTheLargestPowerOfTwoNotBeyondTheRemainingTime() {
-    assertThat(WaitQueues.tier(16)).isEqualTo(16);
-    assertThat(WaitQueues.tier(1500)).isEqualTo(1024);
-    assertThat(WaitQueues.tier(1024)).isEqualTo(1024);
-    assertThat(WaitQueues.tier(Long.MAX_VALUE)).isEqualTo(1L << 31);
+    assertThat(DelayQueues.tier(16)).isEqualTo(16);
+    assertThat(DelayQueues.tier(1500)).isEqualTo(1024);
+    assertThat(DelayQueues.tier(1024)).isEqualTo(1024);
+    assertThat(DelayQueues.tier(Long.MAX_VALUE)).isEqualTo(1L << 31);
   }
 
   @Test
   void aTaskWithinTheToleranceIsDue() {
     Instant now = Instant.now();
 
-    assertThat(WaitQueues.early(now.plusMillis(15), now)).isFalse();
-    assertThat(WaitQueues.early(now.plusMillis(16), now)).isTrue();
-    assertThat(WaitQueues.early(null, now)).isFalse();
+    assertThat(DelayQueues.early(now.plusMillis(15), now)).isFalse();
+    assertThat(DelayQueues.early(now.plusMillis(16), now)).isTrue();
+    assertThat(DelayQueues.early(null, now)).isFalse();
   }
 
   @Test
   void aWaitQueueDeadLettersBackToItsTaskQueue() {
-    QueueSpec spec = WaitQueues.spec("warren.tasks.default", 1024);
+    QueueSpec spec = DelayQueues.spec("warren.tasks.default", 1024);
 
     assertThat(spec.name()).isEqualTo("warren.tasks.default.wait.1024ms");
     assertThat(spec.arguments())

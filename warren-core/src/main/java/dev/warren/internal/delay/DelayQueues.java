@@ -1,4 +1,4 @@
-package dev.warren.internal.tasks;
+package dev.warren.internal.delay;
 
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
@@ -10,9 +10,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Holds delayed tasks (countdown, ETA, retry backoff) in the broker, never in a worker: wait queues
- * {@code <queue>.wait.<ms>ms} without consumers, whose messages dead-letter back to the task queue
- * when their TTL runs out — the mechanism event retries use.
+ * Warren's one delayed-delivery mechanism: holds messages that are due later (event retry backoff,
+ * task countdowns, ETAs and retries) in the broker, never in a process: wait queues {@code
+ * <queue>.wait.<ms>ms} without consumers, whose messages dead-letter back to their queue through
+ * the default exchange when their TTL runs out. A consumer that gets a message before its due time
+ * ({@link #early}) parks it again for the rest.
  *
  * <p>Each wait queue has one fixed delay, a power of two from {@value #MIN_TIER_MS} ms up, so the
  * messages in it expire in the order they were added (RabbitMQ only expires messages at the head of
@@ -21,20 +23,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * parked again for the rest (1024 ms, then 512 ms, …): at most one hop per set bit of the delay,
  * and at most ~27 queues per task queue. A task within {@value #TOLERANCE_MS} ms of its ETA runs.
  */
-final class WaitQueues {
+public final class DelayQueues {
   /** The shortest wait queue delay. */
-  static final long MIN_TIER_MS = 16;
+  public static final long MIN_TIER_MS = 16;
 
   /** How early a task may run rather than take another hop. */
-  static final long TOLERANCE_MS = MIN_TIER_MS - 1;
+  public static final long TOLERANCE_MS = MIN_TIER_MS - 1;
 
   /** The longest wait queue delay (~24.9 days), below RabbitMQ's TTL limit. */
-  static final long MAX_TIER_MS = 1L << 31;
+  public static final long MAX_TIER_MS = 1L << 31;
 
   private final Transport transport;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
 
-  WaitQueues(Transport transport) {
+  /**
+   * @param transport where the wait queues live
+   */
+  public DelayQueues(Transport transport) {
     this.transport = transport;
   }
 
@@ -43,7 +48,7 @@ final class WaitQueues {
    * @param now the current time
    * @return whether it must wait longer
    */
-  static boolean early(Instant eta, Instant now) {
+  public static boolean early(Instant eta, Instant now) {
     return eta != null && Duration.between(now, eta).toMillis() > TOLERANCE_MS;
   }
 
@@ -51,7 +56,7 @@ final class WaitQueues {
    * @param remainingMs how long until the task is due, more than {@link #TOLERANCE_MS}
    * @return the wait queue delay to use: the largest tier not beyond the remaining time
    */
-  static long tier(long remainingMs) {
+  public static long tier(long remainingMs) {
     return Math.max(MIN_TIER_MS, Long.highestOneBit(Math.min(remainingMs, MAX_TIER_MS)));
   }
 
@@ -60,21 +65,21 @@ final class WaitQueues {
    * @param tierMs the delay
    * @return the wait queue's declaration
    */
-  static QueueSpec spec(String queue, long tierMs) {
+  public static QueueSpec spec(String queue, long tierMs) {
     return QueueSpec.durable(queue + ".wait." + tierMs + "ms")
         .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
         .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, queue);
   }
 
   /**
-   * Parks a task message until (about) its ETA, or the next hop towards it.
+   * Parks a message until (about) its due time, or the next hop towards it.
    *
-   * @param queue the task queue it returns to
-   * @param message the task message
+   * @param queue the queue it returns to
+   * @param message the message
    * @param eta when it is due
    * @return completes when the broker confirmed it in the wait queue
    */
-  CompletableFuture<Void> park(String queue, Message message, Instant eta) {
+  public CompletableFuture<Void> park(String queue, Message message, Instant eta) {
     long remaining = Duration.between(Instant.now(), eta).toMillis();
     long tier = tier(remaining);
     QueueSpec wait = spec(queue, tier);
