@@ -2,10 +2,8 @@ package dev.warren.internal.delay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warren.tasks.TaskStoreException;
 import dev.warren.transport.QueueSpec;
 import java.time.Instant;
-import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class DelayQueuesTest {
@@ -34,17 +32,5 @@ class DelayQueuesTest {
     assertThat(spec.arguments())
         .containsEntry(QueueSpec.DEAD_LETTER_EXCHANGE, "")
         .containsEntry(QueueSpec.DEAD_LETTER_ROUTING_KEY, "warren.tasks.default");
-  }
-
-  @Test
-  void theStoreComesFromTheUrlAndDefaultsToMemory() {
-    assertThat(new TaskStoreConfig(null).url()).isEqualTo("memory:");
-    assertThat(new TaskStoreConfig(" ").url()).isEqualTo("memory:");
-    assertThat(new TaskStoreConfig("redis://u:secret@h:6379/0").urlForDisplay())
-        .isEqualTo("redis://u:***@h:6379/0");
-    assertThat(TaskStores.open(new TaskStoreConfig("memory:")).describe()).isEqualTo("memory");
-    Assertions.assertThatThrownBy(() -> TaskStores.open(new TaskStoreConfig("mongodb://x")))
-        .isInstanceOf(TaskStoreException.class)
-        .hasMessageContaining("mongodb://x");
   }
 }
