@@ -1,5 +1,6 @@
 package dev.warren.internal.memory;
 
+import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenException;
 import dev.warren.transport.ExchangeSpec;
@@ -7,20 +8,26 @@ import dev.warren.transport.ExchangeSpec.ExchangeType;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A message broker in the JVM, with RabbitMQ's semantics for what Warren uses: topic, direct,
- * fanout and consistent-hash exchanges, the default exchange, durable queues with TTL, dead-letter
- * exchange, expiry, maximum length and single active consumer, prefetch and acknowledgements.
+ * fanout and consistent-hash exchanges, exchange-to-exchange bindings, the default exchange,
+ * durable queues with TTL, dead-letter exchange, expiry, maximum length with RabbitMQ's overflow
+ * behaviours and single active consumer, prefetch and acknowledgements.
  *
  * <p>Several {@link InMemoryTransport}s (connections) share one broker, which is how several Warren
  * instances in one process compete for or broadcast events. {@link #shared()} is the process-wide
@@ -62,20 +69,35 @@ public final class InMemoryBroker {
     MemoryExchange existing =
         exchanges.computeIfAbsent(
             spec.name(), n -> new MemoryExchange(n, spec.type(), spec.durable(), spec.arguments()));
-    if (existing.type != spec.type() || existing.durable != spec.durable()) {
+    List<String> diffs = new ArrayList<>();
+    if (existing.type != spec.type()) {
+      diffs.add(inequivalent("type", typeName(spec.type()), typeName(existing.type)));
+    }
+    if (existing.durable != spec.durable()) {
+      diffs.add(inequivalent("durable", spec.durable(), existing.durable));
+    }
+    if (!diffs.isEmpty()) {
       throw new TopologyMismatchException(
-          "exchange '"
-              + spec.name()
-              + "' exists as "
-              + describe(existing.type, existing.durable)
-              + ", not "
-              + describe(spec.type(), spec.durable()),
+          "exchange '" + spec.name() + "' exists with other settings: " + String.join("; ", diffs),
           null);
     }
   }
 
-  private static String describe(ExchangeType type, boolean durable) {
-    return (durable ? "durable " : "transient ") + type.name().toLowerCase();
+  /** RabbitMQ's words for a declaration that differs from what exists. */
+  private static String inequivalent(String arg, Object asked, Object current) {
+    return "inequivalent arg '"
+        + arg
+        + "': received '"
+        + asked
+        + "' but current is '"
+        + current
+        + "'";
+  }
+
+  private static String typeName(ExchangeType type) {
+    return type == ExchangeType.CONSISTENT_HASH
+        ? "x-consistent-hash"
+        : type.name().toLowerCase(Locale.ROOT);
   }
 
   MemoryQueue declareQueue(QueueSpec spec, InMemoryTransport owner) {
@@ -98,20 +120,19 @@ public final class InMemoryBroker {
   private static String mismatch(QueueSpec current, QueueSpec asked) {
     List<String> diffs = new ArrayList<>();
     if (current.durable() != asked.durable()) {
-      diffs.add("durable is " + current.durable() + ", asked " + asked.durable());
+      diffs.add(inequivalent("durable", asked.durable(), current.durable()));
     }
     if (current.exclusive() != asked.exclusive()) {
-      diffs.add("exclusive is " + current.exclusive() + ", asked " + asked.exclusive());
+      diffs.add(inequivalent("exclusive", asked.exclusive(), current.exclusive()));
     }
     if (current.autoDelete() != asked.autoDelete()) {
-      diffs.add("auto-delete is " + current.autoDelete() + ", asked " + asked.autoDelete());
+      diffs.add(inequivalent("auto_delete", asked.autoDelete(), current.autoDelete()));
     }
     for (String key : union(current.arguments(), asked.arguments())) {
       Object c = current.arguments().get(key);
       Object a = asked.arguments().get(key);
       if (!Objects.equals(normal(c), normal(a))) {
-        diffs.add(
-            "inequivalent arg '" + key + "': received '" + a + "' but current is '" + c + "'");
+        diffs.add(inequivalent(key, a, c));
       }
     }
     return String.join("; ", diffs);
@@ -132,13 +153,28 @@ public final class InMemoryBroker {
   }
 
   void bind(String queue, String exchange, String key) {
-    requireQueue(queue);
-    requireExchange(exchange).bind(key, queue);
+    String what = "cannot bind queue '" + queue + "' to '" + exchange + "' with '" + key + "': ";
+    if (!queues.containsKey(queue)) {
+      throw new WarrenException(what + "no queue '" + queue + "'");
+    }
+    bindingSource(exchange, what).bind(key, queue);
   }
 
   void bindExchange(String destination, String source, String key) {
-    requireExchange(destination);
-    requireExchange(source).bindExchange(key, destination);
+    String what =
+        "cannot bind exchange '" + destination + "' to '" + source + "' with '" + key + "': ";
+    if (!exchanges.containsKey(destination)) {
+      throw new WarrenException(what + "no exchange '" + destination + "'");
+    }
+    bindingSource(source, what).bindExchange(key, destination);
+  }
+
+  private MemoryExchange bindingSource(String exchange, String what) {
+    MemoryExchange x = exchanges.get(exchange);
+    if (x == null) {
+      throw new WarrenException(what + "no exchange '" + exchange + "'");
+    }
+    return x;
   }
 
   void unbind(String queue, String exchange, String key) {
@@ -170,7 +206,7 @@ public final class InMemoryBroker {
   List<QueueInfo> list() {
     return queues.values().stream()
         .map(MemoryQueue::info)
-        .sorted(java.util.Comparator.comparing(QueueInfo::name))
+        .sorted(Comparator.comparing(QueueInfo::name))
         .toList();
   }
 
@@ -191,43 +227,60 @@ public final class InMemoryBroker {
   }
 
   /**
-   * Routes a message. Unroutable messages are dropped, as RabbitMQ does without the mandatory flag.
+   * Routes a message to every queue its exchange (and the exchanges bound to that one) route it to,
+   * each queue once. Unroutable messages are dropped, as RabbitMQ does without the mandatory flag.
+   *
+   * @throws PublishRejectedException when a full queue set to reject publishes refused it; like
+   *     RabbitMQ's negative confirm, the other queues still got it
    */
   void route(String exchange, String routingKey, Message message) {
-    if (exchange.isEmpty()) {
-      MemoryQueue q = queues.get(routingKey);
-      if (q != null) {
-        q.enqueue(exchange, routingKey, message);
+    List<MemoryQueue> refusedBy = new ArrayList<>(0);
+    for (String name : destinations(exchange, routingKey, message)) {
+      MemoryQueue q = queues.get(name);
+      if (q != null && !q.enqueue(exchange, routingKey, message)) {
+        refusedBy.add(q);
       }
-      return;
     }
-    java.util.Set<String> delivered = new java.util.HashSet<>();
-    route(requireExchange(exchange), exchange, routingKey, message, delivered, 0);
+    if (!refusedBy.isEmpty()) {
+      throw new PublishRejectedException(
+          "the in-memory broker refused "
+              + (message.messageId() == null ? "a message" : "message " + message.messageId())
+              + " to exchange '"
+              + exchange
+              + "' with routing key '"
+              + routingKey
+              + "': "
+              + String.join("; ", refusedBy.stream().map(MemoryQueue::refusal).toList()));
+    }
   }
 
-  private void route(
-      MemoryExchange x,
-      String origin,
-      String routingKey,
-      Message message,
-      java.util.Set<String> delivered,
-      int depth) {
-    if (depth > 8) {
-      return; // why: exchange-to-exchange bindings may form a cycle; RabbitMQ stops those too
+  /**
+   * The queues a message reaches, through exchange-to-exchange bindings too. why: as in RabbitMQ,
+   * each exchange routes a message once however many paths (or cycles) lead to it, and a queue
+   * reached by several paths gets one copy.
+   */
+  private Set<String> destinations(String exchange, String routingKey, Message message) {
+    if (exchange.isEmpty()) {
+      return Set.of(routingKey);
     }
-    for (MemoryExchange.Target t : x.route(routingKey, message)) {
-      if (t.exchange()) {
-        MemoryExchange next = exchanges.get(t.name());
-        if (next != null) {
-          route(next, origin, routingKey, message, delivered, depth + 1);
-        }
-      } else if (delivered.add(t.name())) {
-        MemoryQueue q = queues.get(t.name());
-        if (q != null) {
-          q.enqueue(origin, routingKey, message);
+    Set<String> found = new LinkedHashSet<>();
+    Set<String> seen = new HashSet<>();
+    ArrayDeque<MemoryExchange> work = new ArrayDeque<>();
+    work.add(requireExchange(exchange));
+    seen.add(exchange);
+    while (!work.isEmpty()) {
+      for (MemoryExchange.Target t : work.poll().route(routingKey, message)) {
+        if (!t.exchange()) {
+          found.add(t.name());
+        } else if (seen.add(t.name())) {
+          MemoryExchange next = exchanges.get(t.name());
+          if (next != null) {
+            work.add(next);
+          }
         }
       }
     }
+    return found;
   }
 
   void expireQueue(MemoryQueue q) {
@@ -249,10 +302,5 @@ public final class InMemoryBroker {
 
   void shutdownTimer() {
     timer.shutdownNow();
-  }
-
-  @SuppressWarnings("unused")
-  private static long ms(long nanos) {
-    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A connection to an {@link InMemoryBroker}. Publishing is confirmed once the message sits in every
- * queue it routes to; closing the connection returns its consumers' unacknowledged messages to
- * their queues, as a dropped RabbitMQ connection does.
+ * queue it routes to, and fails with {@link dev.warren.PublishRejectedException} when a full queue
+ * refuses it (RabbitMQ's negative confirm); closing the connection returns its consumers'
+ * unacknowledged messages to their queues, as a dropped RabbitMQ connection does.
  */
 public final class InMemoryTransport implements Transport {
   private static final CompletableFuture<Void> CONFIRMED = CompletableFuture.completedFuture(null);

@@ -7,16 +7,29 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A consumer on a {@link MemoryQueue}: its prefetch window and the deliveries it holds. */
+/**
+ * A consumer on a {@link MemoryQueue}: its prefetch window and the deliveries it holds.
+ *
+ * <p>Cancelling stops deliveries at once, but the consumer stays on its queue until every delivery
+ * it handed over is settled, as the RabbitMQ transport keeps its channel: on a single-active-
+ * consumer queue the next consumer starts only then, after the messages given back, so a
+ * partition's order survives the hand-over.
+ */
 final class MemoryConsumer implements ConsumerHandle {
   private final MemoryQueue queue;
   private final InMemoryTransport connection;
   private final int prefetch;
   private final DeliveryHandler handler;
+
+  /** Guards {@link #cancelled} too. */
   private final Set<MemoryDelivery> unsettled = new LinkedHashSet<>();
+
   private final boolean getter;
+  private final AtomicBoolean gone = new AtomicBoolean();
   private volatile boolean active = true;
+  private boolean cancelled;
 
   MemoryConsumer(
       MemoryQueue queue, InMemoryTransport connection, int prefetch, DeliveryHandler handler) {
@@ -47,16 +60,32 @@ final class MemoryConsumer implements ConsumerHandle {
     }
   }
 
+  /**
+   * Forgets a delivery being settled.
+   *
+   * @return whether it was the last one a cancelled consumer waited for: then it must {@link
+   *     #leave()} once the queue has settled it
+   */
   boolean release(MemoryDelivery d) {
     boolean idleGetter;
+    boolean lastHeld;
     synchronized (unsettled) {
       unsettled.remove(d);
       idleGetter = getter && unsettled.isEmpty();
+      lastHeld = cancelled && !getter && unsettled.isEmpty();
     }
     if (idleGetter) {
       connection.forget(this);
     }
-    return true;
+    return lastHeld;
+  }
+
+  /** Takes a cancelled consumer off its queue, once. */
+  void leave() {
+    if (gone.compareAndSet(false, true)) {
+      queue.removeConsumer(this);
+      connection.forget(this);
+    }
   }
 
   /** Holds a message taken with a get, so the connection's close returns it to the queue. */
@@ -73,10 +102,17 @@ final class MemoryConsumer implements ConsumerHandle {
 
   @Override
   public void cancel() {
-    if (active) {
+    boolean holdsNothing;
+    synchronized (unsettled) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
       active = false;
-      queue.removeConsumer(this);
-      connection.forget(this);
+      holdsNothing = unsettled.isEmpty();
+    }
+    if (holdsNothing) {
+      leave();
     }
   }
 
@@ -102,7 +138,11 @@ final class MemoryConsumer implements ConsumerHandle {
     }
     // why: removing the consumer and requeueing in one step, so a single-active-consumer queue's
     // next consumer sees the returned messages first
-    queue.consumerGone(this, back);
+    if (gone.compareAndSet(false, true)) {
+      queue.consumerGone(this, back);
+    } else if (!back.isEmpty()) {
+      queue.requeueAll(back);
+    }
   }
 
   void queueDeleted() {

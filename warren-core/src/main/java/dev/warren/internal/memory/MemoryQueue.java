@@ -1,5 +1,6 @@
 package dev.warren.internal.memory;
 
+import dev.warren.WarrenException;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
@@ -21,6 +22,45 @@ import java.util.concurrent.locks.ReentrantLock;
  * consumer, and expiry of the queue itself when unused.
  */
 final class MemoryQueue {
+  /** The queue argument choosing what a full queue does (RabbitMQ's {@code x-overflow}). */
+  static final String OVERFLOW = "x-overflow";
+
+  /** What a queue at its maximum length does with one more message. */
+  enum Overflow {
+    /** Takes it and drops (or dead-letters) the oldest ready message: RabbitMQ's default. */
+    DROP_HEAD("drop-head"),
+    /** Refuses it: the publisher gets a negative confirm. */
+    REJECT_PUBLISH("reject-publish"),
+    /** Refuses it and dead-letters it. */
+    REJECT_PUBLISH_DLX("reject-publish-dlx");
+
+    final String argument;
+
+    Overflow(String argument) {
+      this.argument = argument;
+    }
+
+    static Overflow of(QueueSpec spec) {
+      Object v = spec.arguments().get(OVERFLOW);
+      if (v == null) {
+        return DROP_HEAD;
+      }
+      for (Overflow o : values()) {
+        if (o.argument.equals(v.toString())) {
+          return o;
+        }
+      }
+      throw new WarrenException(
+          "cannot declare queue '"
+              + spec.name()
+              + "': invalid arg '"
+              + OVERFLOW
+              + "': '"
+              + v
+              + "' is not drop-head, reject-publish or reject-publish-dlx");
+    }
+  }
+
   private record Entry(
       String exchange, String routingKey, Message message, boolean redelivered, long expiresAt) {}
 
@@ -32,6 +72,7 @@ final class MemoryQueue {
   private final List<MemoryConsumer> consumers = new ArrayList<>();
   private final Long messageTtl;
   private final Long maxLength;
+  private final Overflow overflow;
   private final Long expires;
   private final boolean singleActive;
   private int nextConsumer;
@@ -47,6 +88,7 @@ final class MemoryQueue {
     this.owner = owner;
     this.messageTtl = longArg(spec, QueueSpec.MESSAGE_TTL);
     this.maxLength = longArg(spec, QueueSpec.MAX_LENGTH);
+    this.overflow = Overflow.of(spec);
     this.expires = longArg(spec, QueueSpec.EXPIRES);
     this.singleActive = Boolean.TRUE.equals(spec.arguments().get(QueueSpec.SINGLE_ACTIVE_CONSUMER));
     scheduleExpiryCheck();
@@ -66,36 +108,71 @@ final class MemoryQueue {
     }
   }
 
-  void enqueue(String exchange, String routingKey, Message message) {
+  /**
+   * Takes a routed message, or refuses it when the queue is full and set to reject publishes.
+   *
+   * @return {@code false} when refused: the publisher must get a negative confirm
+   */
+  boolean enqueue(String exchange, String routingKey, Message message) {
     long now = System.nanoTime();
     Long ttl = message.expiration();
     if (messageTtl != null) {
       ttl = ttl == null ? messageTtl : Math.min(ttl, messageTtl);
     }
     long expiresAt = ttl == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(ttl);
-    List<Entry> overflow = List.of();
+    Entry entry = new Entry(exchange, routingKey, message, false, expiresAt);
+    List<Entry> overflowed = List.of();
+    boolean refused;
     lock.lock();
     try {
       if (deleted) {
-        return;
+        return true;
       }
-      ready.addLast(new Entry(exchange, routingKey, message, false, expiresAt));
-      if (maxLength != null && ready.size() > maxLength) {
-        overflow = new ArrayList<>();
-        while (ready.size() > maxLength) {
-          overflow.add(ready.pollFirst());
+      // why: as in RabbitMQ, the limit counts ready messages only, not unacknowledged ones
+      refused = overflow != Overflow.DROP_HEAD && maxLength != null && ready.size() >= maxLength;
+      if (!refused) {
+        ready.addLast(entry);
+        if (maxLength != null && ready.size() > maxLength) {
+          overflowed = new ArrayList<>();
+          while (ready.size() > maxLength) {
+            overflowed.add(ready.pollFirst());
+          }
         }
+        if (ttl != null && headExpiry == null) {
+          scheduleHeadExpiry();
+        }
+        dispatch();
       }
-      if (ttl != null && headExpiry == null) {
-        scheduleHeadExpiry();
-      }
-      dispatch();
     } finally {
       lock.unlock();
     }
-    for (Entry e : overflow) {
+    if (refused) {
+      if (overflow == Overflow.REJECT_PUBLISH_DLX) {
+        deadLetter(entry, "maxlen");
+      }
+      return false;
+    }
+    for (Entry e : overflowed) {
       deadLetter(e, "maxlen");
     }
+    return true;
+  }
+
+  /**
+   * @return why this queue refuses publishes, for the publisher's error
+   */
+  String refusal() {
+    return "queue '"
+        + spec.name()
+        + "' is full ("
+        + QueueSpec.MAX_LENGTH
+        + " "
+        + maxLength
+        + ", "
+        + OVERFLOW
+        + " "
+        + overflow.argument
+        + ")";
   }
 
   /** Must hold the lock. Hands ready messages to consumers with room, in order. */
@@ -224,9 +301,9 @@ final class MemoryQueue {
     boolean autoDelete;
     lock.lock();
     try {
-      consumers.remove(c);
+      // why: like RabbitMQ, only the last consumer going deletes an auto-delete queue
+      autoDelete = consumers.remove(c) && spec.autoDelete() && consumers.isEmpty();
       lastUsed = System.nanoTime();
-      autoDelete = spec.autoDelete() && consumers.isEmpty();
       dispatch();
     } finally {
       lock.unlock();
@@ -264,7 +341,7 @@ final class MemoryQueue {
     boolean autoDelete;
     lock.lock();
     try {
-      consumers.remove(c);
+      boolean removed = consumers.remove(c);
       lastUsed = System.nanoTime();
       for (int i = unsettled.size() - 1; i >= 0; i--) {
         Entry e = unsettled.get(i).entry;
@@ -272,7 +349,7 @@ final class MemoryQueue {
           ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
         }
       }
-      autoDelete = spec.autoDelete() && consumers.isEmpty();
+      autoDelete = removed && spec.autoDelete() && consumers.isEmpty();
       dispatch();
     } finally {
       lock.unlock();
@@ -426,15 +503,23 @@ final class MemoryQueue {
 
     @Override
     public void ack() {
-      if (settled.compareAndSet(false, true) && consumer.release(this)) {
-        queue.settle(this, true, false);
-      }
+      settle(true, false);
     }
 
     @Override
     public void reject(boolean requeue) {
-      if (settled.compareAndSet(false, true) && consumer.release(this)) {
-        queue.settle(this, false, requeue);
+      settle(false, requeue);
+    }
+
+    private void settle(boolean ack, boolean requeue) {
+      if (settled.compareAndSet(false, true)) {
+        boolean lastOfCancelled = consumer.release(this);
+        queue.settle(this, ack, requeue);
+        if (lastOfCancelled) {
+          // why: after the settle, so a message given back is in the queue before the next
+          // single active consumer starts
+          consumer.leave();
+        }
       }
     }
 
