@@ -10,19 +10,23 @@ import dev.warren.DeadLetters;
 import dev.warren.Event;
 import dev.warren.EventHandler;
 import dev.warren.EventType;
-import dev.warren.InvalidEventException;
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
 import dev.warren.PartitionKey;
+import dev.warren.PublishRejectedException;
 import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.TopologyMismatchException;
 import dev.warren.Warren;
+import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.engine.Headers;
 import dev.warren.internal.engine.Topology;
 import dev.warren.internal.engine.WarrenEngine;
+import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
+import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
@@ -32,15 +36,18 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -386,7 +393,7 @@ public abstract class TransportContractTest {
     await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
     assertThat(r.events.get(0).data(KeyChanged.class)).isEqualTo(new KeyChanged(42, "gold"));
     assertThatThrownBy(() -> warren.publish(new Object()).join())
-        .hasCauseInstanceOf(InvalidEventException.class)
+        .hasCauseInstanceOf(InvalidInputException.class)
         .hasMessageContaining("@EventType");
   }
 
@@ -547,7 +554,7 @@ public abstract class TransportContractTest {
   void rejectsSubscriptionsWithoutPatterns() {
     Warren warren = newWarren();
     assertThatThrownBy(() -> warren.subscribe(Subscription.named(name("none")), e -> {}))
-        .isInstanceOf(InvalidEventException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("no pattern");
     assertThat(rawTransport().queueInfo(name("none"))).isEmpty();
   }
@@ -692,7 +699,7 @@ public abstract class TransportContractTest {
         .containsExactly(
             IllegalArgumentException.class.getName(),
             NonRetryableException.class.getName(),
-            InvalidEventException.class.getName());
+            InvalidInputException.class.getName());
   }
 
   @Test
@@ -752,7 +759,7 @@ public abstract class TransportContractTest {
     assertThat(dlq.purge()).isEqualTo(1);
     assertThat(dlq.count()).isZero();
     assertThatThrownBy(() -> warren.deadLetters(name("nosuch")))
-        .isInstanceOf(InvalidEventException.class);
+        .isInstanceOf(InvalidInputException.class);
   }
 
   @Test
@@ -881,5 +888,516 @@ public abstract class TransportContractTest {
       assertThat(seqs).as("no gaps, no reordering").isSorted();
       assertThat(Set.copyOf(seqs)).hasSize(40);
     }
+  }
+
+  // ------------------------------------------------------- the transport itself, on the wire
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A message with every property set and headers of every type a header may have. */
+  private static Message message(int i) {
+    Map<String, Object> headers = new HashMap<>();
+    headers.put("text", "value-" + i);
+    headers.put("long", 10_000_000_000L + i);
+    headers.put("int", i);
+    headers.put("flag", i % 2 == 0);
+    headers.put("ratio", 0.5);
+    headers.put("bytes", new byte[] {1, 2, 3});
+    headers.put("list", List.of("a", 1L));
+    headers.put("table", Map.of("k", "v"));
+    return new Message(
+        "m-" + i,
+        "order.created",
+        "application/json",
+        "c-" + i,
+        "tests",
+        Instant.ofEpochSecond(1_700_000_000L + i),
+        600_000L,
+        true,
+        headers,
+        utf8("{\"i\":" + i + "}"));
+  }
+
+  private static long messages(Transport t, String queue) {
+    return t.queueInfo(queue).orElseThrow().messages();
+  }
+
+  /** Takes every ready message of a queue, acknowledged, and returns their ids in order. */
+  private static List<String> drain(Transport t, String queue) {
+    List<String> ids = new ArrayList<>();
+    for (Optional<Delivery> d = t.get(queue); d.isPresent(); d = t.get(queue)) {
+      d.get().ack();
+      ids.add(d.get().message().messageId());
+    }
+    return ids;
+  }
+
+  @Test
+  void aMessageComesBackWithItsPropertiesAndHeadersAsPlainJavaValues() throws Exception {
+    Transport t = rawTransport();
+    String queue = name("orders");
+    t.declareQueue(QueueSpec.durable(queue));
+    List<CompletableFuture<Void>> confirms = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      confirms.add(t.publish("", queue, message(i)));
+    }
+    CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(30, SECONDS);
+    assertThat(messages(t, queue)).isEqualTo(1000);
+    assertThat(t.purgeQueue(queue)).isEqualTo(1000);
+
+    t.publish("", queue, message(7)).get(10, SECONDS);
+    Delivery d = t.get(queue).orElseThrow();
+    d.ack();
+    Message m = d.message();
+    assertThat(m.withHeaders(Map.of()))
+        .usingRecursiveComparison()
+        .isEqualTo(message(7).withHeaders(Map.of()));
+    assertThat(m.headers())
+        .containsEntry("text", "value-7")
+        .containsEntry("long", 10_000_000_007L)
+        .containsEntry("int", 7)
+        .containsEntry("flag", false)
+        .containsEntry("ratio", 0.5)
+        .containsEntry("list", List.of("a", 1L))
+        .containsEntry("table", Map.of("k", "v"));
+    assertThat((byte[]) m.headers().get("bytes")).containsExactly(1, 2, 3);
+    assertThat(d.exchange()).isEmpty();
+    assertThat(d.routingKey()).isEqualTo(queue);
+    assertThat(d.redelivered()).isFalse();
+  }
+
+  @Test
+  void aNegativeConfirmFailsThePublishAndTheChannelGoesOn() throws Exception {
+    Transport t = rawTransport();
+    String bounded = name("bounded");
+    t.declareQueue(
+        QueueSpec.durable(bounded)
+            .withArgument(QueueSpec.MAX_LENGTH, 1)
+            .withArgument("x-overflow", "reject-publish"));
+    t.publish("", bounded, message(1)).get(10, SECONDS);
+    assertThatThrownBy(() -> t.publish("", bounded, message(2)).join())
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(PublishRejectedException.class)
+        .hasMessageContaining("message m-2")
+        .hasMessageContaining("'" + bounded + "'");
+    assertThat(t.purgeQueue(bounded)).isEqualTo(1);
+    t.publish("", bounded, message(3)).get(10, SECONDS);
+    assertThat(t.get(bounded).orElseThrow().message().messageId()).isEqualTo("m-3");
+  }
+
+  @Test
+  void aFullRejectPublishQueueRefusesWhileTheOtherQueuesTakeTheMessage() throws Exception {
+    Transport t = rawTransport();
+    String exchange = name("fan");
+    String full = name("full");
+    String open = name("open");
+    t.declareExchange(ExchangeSpec.durableTopic(exchange));
+    t.declareQueue(
+        QueueSpec.durable(full)
+            .withArgument(QueueSpec.MAX_LENGTH, 2)
+            .withArgument("x-overflow", "reject-publish"));
+    t.declareQueue(QueueSpec.durable(open));
+    t.bind(full, exchange, "job.#");
+    t.bind(open, exchange, "job.#");
+    // only ready messages count: the one the consumer holds unacknowledged does not
+    List<Delivery> held = new CopyOnWriteArrayList<>();
+    t.consume(full, 1, held::add);
+    for (int i = 1; i <= 3; i++) {
+      t.publish(exchange, "job.run", message(i)).get(10, SECONDS);
+    }
+    await().atMost(10, SECONDS).until(() -> held.size() == 1);
+
+    assertThatThrownBy(() -> t.publish(exchange, "job.run", message(4)).get(10, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(PublishRejectedException.class)
+        .hasMessageContaining("message m-4");
+    assertThat(messages(t, full)).isEqualTo(2);
+    assertThat(drain(t, open)).containsExactly("m-1", "m-2", "m-3", "m-4");
+
+    // the consumer settles one: room again, in order
+    held.get(0).ack();
+    await().atMost(10, SECONDS).until(() -> held.size() == 2);
+    t.publish(exchange, "job.run", message(5)).get(10, SECONDS);
+    assertThat(held.get(1).message().messageId()).isEqualTo("m-2");
+    assertThat(messages(t, full)).isEqualTo(2);
+  }
+
+  @Test
+  void rejectPublishDlxDeadLettersTheRefusedMessageAndStillRejectsThePublish() throws Exception {
+    Transport t = rawTransport();
+    String bounded = name("bounded");
+    String dlq = name("bounded.dlq");
+    t.declareQueue(QueueSpec.durable(dlq));
+    t.declareQueue(
+        QueueSpec.durable(bounded)
+            .withArgument(QueueSpec.MAX_LENGTH, 1)
+            .withArgument("x-overflow", "reject-publish-dlx")
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq));
+    t.publish("", bounded, message(1)).get(10, SECONDS);
+    assertThatThrownBy(() -> t.publish("", bounded, message(2)).get(10, SECONDS))
+        .cause()
+        .isInstanceOf(PublishRejectedException.class)
+        .hasMessageContaining("message m-2");
+
+    await().atMost(10, SECONDS).until(() -> messages(t, dlq) == 1);
+    Delivery dead = t.get(dlq).orElseThrow();
+    dead.ack();
+    assertThat(dead.message().messageId()).isEqualTo("m-2");
+    assertThat(dead.message().header("x-first-death-reason")).isEqualTo("maxlen");
+    assertThat(dead.message().header("x-first-death-queue")).isEqualTo(bounded);
+    assertThat(drain(t, bounded)).containsExactly("m-1");
+  }
+
+  @Test
+  void dropHeadIsTheDefaultOverflowAndDeadLettersTheOldest() throws Exception {
+    Transport t = rawTransport();
+    String dlq = name("dropped");
+    t.declareQueue(QueueSpec.durable(dlq));
+    List<String> queues = List.of(name("default"), name("drop-head"));
+    t.declareQueue(
+        QueueSpec.durable(queues.get(0))
+            .withArgument(QueueSpec.MAX_LENGTH, 2)
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq));
+    t.declareQueue(
+        QueueSpec.durable(queues.get(1))
+            .withArgument(QueueSpec.MAX_LENGTH, 2)
+            .withArgument("x-overflow", "drop-head"));
+    for (String queue : queues) {
+      for (int i = 1; i <= 3; i++) {
+        t.publish("", queue, message(i)).get(10, SECONDS);
+      }
+    }
+    for (String queue : queues) {
+      assertThat(drain(t, queue)).as(queue).containsExactly("m-2", "m-3");
+    }
+    await().atMost(10, SECONDS).until(() -> messages(t, dlq) == 1);
+    Delivery dead = t.get(dlq).orElseThrow();
+    assertThat(dead.message().messageId()).isEqualTo("m-1");
+    assertThat(dead.message().header("x-first-death-reason")).isEqualTo("maxlen");
+  }
+
+  @Test
+  void exchangeBindingsDeliverOncePerQueueThroughCyclesAndLongChains() throws Exception {
+    Transport t = rawTransport();
+    // a chain longer than any depth limit, closed into a cycle: e0 -> e1 -> ... -> e11 -> e0
+    int n = 12;
+    List<String> chain = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      chain.add(name("e" + i));
+      t.declareExchange(ExchangeSpec.durableTopic(chain.get(i)));
+    }
+    for (int i = 0; i < n; i++) {
+      t.bindExchange(chain.get((i + 1) % n), chain.get(i), "#");
+    }
+    // and a shortcut, so the end is reached by two paths
+    t.bindExchange(chain.get(n - 1), chain.get(0), "audit.#");
+    String end = name("end");
+    String everywhere = name("everywhere");
+    t.declareQueue(QueueSpec.durable(end));
+    t.declareQueue(QueueSpec.durable(everywhere));
+    t.bind(end, chain.get(n - 1), "#");
+    for (String x : chain) {
+      t.bind(everywhere, x, "#");
+    }
+
+    // m-1 reaches the end by the shortcut and by the chain, m-2 by the 11 hops of the chain only;
+    // m-3 enters the cycle half way round
+    t.publish(chain.get(0), "audit.login", message(1)).get(10, SECONDS);
+    t.publish(chain.get(0), "order.created", message(2)).get(10, SECONDS);
+    t.publish(chain.get(5), "order.created", message(3)).get(10, SECONDS);
+
+    assertThat(drain(t, end)).containsExactly("m-1", "m-2", "m-3");
+    assertThat(drain(t, everywhere)).containsExactly("m-1", "m-2", "m-3");
+  }
+
+  @Test
+  void expiredMessagesAreDeadLetteredWithoutTheirTimeToLive() throws Exception {
+    Transport t = rawTransport();
+    String waiting = name("wait");
+    String ready = name("ready");
+    t.declareQueue(QueueSpec.durable(ready));
+    t.declareQueue(
+        QueueSpec.durable(waiting)
+            .withArgument(QueueSpec.MESSAGE_TTL, 200)
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, ready));
+    t.publish("", waiting, message(1).withExpiration(100L)).get(10, SECONDS);
+    t.publish("", waiting, message(2).withExpiration(null)).get(10, SECONDS);
+    await().atMost(10, SECONDS).until(() -> messages(t, ready) == 2);
+    assertThat(messages(t, waiting)).isZero();
+    Delivery first = t.get(ready).orElseThrow();
+    assertThat(first.message().messageId()).isEqualTo("m-1");
+    assertThat(first.message().expiration()).isNull();
+    assertThat(first.message().header("x-first-death-reason")).isEqualTo("expired");
+    assertThat(first.message().header("x-first-death-queue")).isEqualTo(waiting);
+    assertThat(first.routingKey()).isEqualTo(ready);
+  }
+
+  @Test
+  void publishingToAMissingExchangeFailsThatPublishOnly() throws Exception {
+    Transport t = rawTransport();
+    String fine = name("fine");
+    t.declareQueue(QueueSpec.durable(fine));
+    List<CompletableFuture<Void>> good = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      good.add(t.publish("", fine, message(i)));
+    }
+    CompletableFuture<Void> bad = t.publish("no-such-exchange", "x", message(-1));
+    for (int i = 100; i < 200; i++) {
+      good.add(t.publish("", fine, message(i)));
+    }
+    assertThatThrownBy(() -> bad.get(10, SECONDS))
+        .cause()
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("exchange 'no-such-exchange' does not exist");
+    CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(10, SECONDS);
+    // at least once: RabbitMQ publishes again what was unconfirmed when the channel went down
+    assertThat(messages(t, fine)).isGreaterThanOrEqualTo(200);
+    assertThat(t.isConnected()).isTrue();
+  }
+
+  @Test
+  void aQueueDeclaredWithOtherArgumentsNamesTheQueueAndTheMismatch() throws Exception {
+    Transport t = rawTransport();
+    String work = name("work");
+    String orders = name("orders");
+    String events = name("events");
+    t.declareQueue(QueueSpec.durable(work));
+    List<Delivery> received = new CopyOnWriteArrayList<>();
+    ConsumerHandle consumer =
+        t.consume(
+            work,
+            10,
+            d -> {
+              received.add(d);
+              d.ack();
+            });
+    t.declareQueue(QueueSpec.durable(orders).withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+
+    assertThatThrownBy(
+            () ->
+                t.declareQueue(
+                    QueueSpec.durable(orders).withArgument(QueueSpec.QUEUE_TYPE, "quorum")))
+        .isInstanceOf(TopologyMismatchException.class)
+        .hasMessageStartingWith("queue '" + orders + "' exists with other settings: ")
+        .hasMessageContaining("inequivalent arg 'x-queue-type'")
+        .hasMessageContaining("received 'quorum' but current is 'classic'");
+    t.declareExchange(ExchangeSpec.durableTopic(events));
+    assertThatThrownBy(
+            () ->
+                t.declareExchange(new ExchangeSpec(events, ExchangeSpec.ExchangeType.DIRECT, true)))
+        .isInstanceOf(TopologyMismatchException.class)
+        .hasMessageContaining("exchange '" + events + "' exists with other settings")
+        .hasMessageContaining("inequivalent arg 'type'");
+
+    // the refusals broke nothing: consuming and publishing go on
+    assertThat(consumer.isActive()).isTrue();
+    t.publish("", work, message(1)).get(10, SECONDS);
+    await().atMost(10, SECONDS).until(() -> received.size() == 1);
+    t.declareQueue(QueueSpec.durable(orders).withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+  }
+
+  @Test
+  void bindingToAMissingQueueIsAClearError() {
+    Transport t = rawTransport();
+    String events = name("events");
+    String missing = name("missing");
+    String present = name("present");
+    t.declareExchange(ExchangeSpec.durableTopic(events));
+    assertThatThrownBy(() -> t.bind(missing, events, "#"))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("no queue '" + missing + "'");
+    t.declareQueue(QueueSpec.durable(present));
+    t.bind(present, events, "#");
+    t.unbind(present, events, "#");
+    t.unbind(present, events, "#");
+    t.unbind(missing, name("nowhere"), "#");
+  }
+
+  @Test
+  void getTakesOneMessageThatStaysUnackedUntilSettled() throws Exception {
+    Transport t = rawTransport();
+    String q = name("q");
+    assertThat(t.queueInfo(q)).isEmpty();
+    assertThatThrownBy(() -> t.purgeQueue(q))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("queue '" + q + "'")
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> t.get(q))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("queue '" + q + "'");
+    t.declareQueue(QueueSpec.durable(q));
+    assertThat(t.get(q)).isEmpty();
+    for (int i = 0; i < 3; i++) {
+      t.publish("", q, message(i)).get(10, SECONDS);
+    }
+    assertThat(messages(t, q)).isEqualTo(3);
+    assertThat(t.queueInfo(q).orElseThrow().consumers()).isZero();
+
+    Delivery first = t.get(q).orElseThrow();
+    assertThat(first.message().messageId()).isEqualTo("m-0");
+    assertThat(messages(t, q)).isEqualTo(2);
+    first.reject(true);
+    await().atMost(5, SECONDS).until(() -> messages(t, q) == 3);
+
+    Delivery again = t.get(q).orElseThrow();
+    assertThat(again.message().messageId()).isEqualTo("m-0");
+    assertThat(again.redelivered()).isTrue();
+    Delivery second = t.get(q).orElseThrow();
+    assertThat(second.message().messageId()).isEqualTo("m-1");
+    again.ack();
+    again.ack();
+    second.reject(false);
+    await().atMost(5, SECONDS).until(() -> messages(t, q) == 1);
+
+    t.publish("", q, message(9)).get(10, SECONDS);
+    assertThat(t.purgeQueue(q)).isEqualTo(2);
+    assertThat(messages(t, q)).isZero();
+    t.deleteQueue(q);
+    t.deleteQueue(q);
+    assertThat(t.queueInfo(q)).isEmpty();
+  }
+
+  @Test
+  void cancellingStopsDeliveriesButHandedOverOnesCanStillBeAcked() throws Exception {
+    Transport t = rawTransport();
+    String jobs = name("jobs");
+    t.declareQueue(QueueSpec.durable(jobs));
+    List<Delivery> held = new CopyOnWriteArrayList<>();
+    ConsumerHandle consumer = t.consume(jobs, 10, held::add);
+    assertThat(consumer.isActive()).isTrue();
+    for (int i = 0; i < 5; i++) {
+      t.publish("", jobs, message(i)).get(10, SECONDS);
+    }
+    await().atMost(10, SECONDS).until(() -> held.size() == 5);
+    assertThat(t.queueInfo(jobs).orElseThrow().consumers()).isEqualTo(1);
+
+    consumer.cancel();
+    consumer.cancel();
+    assertThat(consumer.isActive()).isFalse();
+    t.publish("", jobs, message(5)).get(10, SECONDS);
+    for (Delivery d : held) {
+      d.ack();
+    }
+    // the five acks counted, the sixth message was not handed over and is back in the queue
+    await()
+        .atMost(5, SECONDS)
+        .until(
+            () ->
+                t.queueInfo(jobs).orElseThrow().consumers() == 0
+                    && t.queueInfo(jobs).orElseThrow().messages() == 1);
+    assertThat(held).hasSize(5);
+    assertThat(t.get(jobs).orElseThrow().message().messageId()).isEqualTo("m-5");
+  }
+
+  @Test
+  void cancellingHandsASingleActiveConsumerQueueOverInOrder() throws Exception {
+    Transport t = rawTransport();
+    String partition = name("partition");
+    t.declareQueue(
+        QueueSpec.durable(partition).withArgument(QueueSpec.SINGLE_ACTIVE_CONSUMER, true));
+    List<Delivery> first = new CopyOnWriteArrayList<>();
+    List<String> second = new CopyOnWriteArrayList<>();
+    ConsumerHandle active = t.consume(partition, 3, first::add);
+    t.consume(
+        partition,
+        3,
+        d -> {
+          second.add(d.message().messageId());
+          d.ack();
+        });
+    for (int i = 0; i < 10; i++) {
+      t.publish("", partition, message(i)).get(10, SECONDS);
+    }
+    await().atMost(10, SECONDS).until(() -> first.size() == 3);
+    // the first consumer finishes m-0, gives m-1 and m-2 back (last first), and stops
+    active.cancel();
+    first.get(0).ack();
+    first.get(2).reject(true);
+    first.get(1).reject(true);
+    await().atMost(10, SECONDS).until(() -> second.size() == 9);
+    assertThat(second)
+        .containsExactly("m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7", "m-8", "m-9");
+  }
+
+  @Test
+  void aHandlerThatThrowsLeavesTheDeliveryUnsettledAndTheConsumerRunning() throws Exception {
+    Transport t = rawTransport();
+    String flaky = name("flaky");
+    t.declareQueue(QueueSpec.durable(flaky));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ConsumerHandle consumer =
+        t.consume(
+            flaky,
+            10,
+            d -> {
+              seen.add(d.message().messageId());
+              if (seen.size() == 1) {
+                throw new IllegalStateException("boom");
+              }
+              d.ack();
+            });
+    t.publish("", flaky, message(1)).get(10, SECONDS);
+    t.publish("", flaky, message(2)).get(10, SECONDS);
+    await().atMost(10, SECONDS).until(() -> seen.size() == 2);
+    assertThat(consumer.isActive()).isTrue();
+    // the unsettled delivery comes back when its connection closes
+    t.close();
+    Transport other = rawTransport();
+    await().atMost(10, SECONDS).until(() -> messages(other, flaky) == 1);
+    assertThat(other.get(flaky).orElseThrow().redelivered()).isTrue();
+  }
+
+  @Test
+  void consistentHashExchangeSpreadsByTheHashHeader() throws Exception {
+    Transport t = rawTransport();
+    String partitions = name("partitions");
+    t.declareExchange(
+        new ExchangeSpec(
+            partitions,
+            ExchangeSpec.ExchangeType.CONSISTENT_HASH,
+            true,
+            Map.of(ExchangeSpec.HASH_HEADER, "key")));
+    for (int p = 0; p < 2; p++) {
+      t.declareQueue(QueueSpec.durable(name("p" + p)));
+      t.bind(name("p" + p), partitions, "1");
+    }
+    for (int i = 0; i < 100; i++) {
+      t.publish(partitions, "ignored", Message.of(new byte[0], Map.of("key", "k" + i)))
+          .get(10, SECONDS);
+    }
+    long p0 = messages(t, name("p0"));
+    long p1 = messages(t, name("p1"));
+    assertThat(p0 + p1).isEqualTo(100);
+    assertThat(p0).isPositive();
+    assertThat(p1).isPositive();
+  }
+
+  @Test
+  void aClosedTransportClosesOnceAndRefusesWork() throws Exception {
+    Transport t = rawTransport();
+    String q = name("q");
+    assertThat(t.isConnected()).isTrue();
+    t.declareQueue(QueueSpec.durable(q));
+    CompletableFuture<Void> last = t.publish("", q, message(1));
+    t.close();
+    assertThat(last).isCompleted();
+    assertThat(last.isCompletedExceptionally()).isFalse();
+    t.close();
+    assertThat(t.isConnected()).isFalse();
+    assertThatThrownBy(() -> t.publish("", q, message(2)).join())
+        .cause()
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> t.declareQueue(QueueSpec.durable(name("r"))))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("closed");
+    assertThat(messages(rawTransport(), q)).isEqualTo(1);
   }
 }
