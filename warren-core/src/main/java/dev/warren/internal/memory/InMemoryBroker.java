@@ -30,36 +30,89 @@ import java.util.concurrent.ScheduledExecutorService;
  * behaviours and single active consumer, prefetch and acknowledgements.
  *
  * <p>Several {@link InMemoryTransport}s (connections) share one broker, which is how several Warren
- * instances in one process compete for or broadcast events. {@link #shared()} is the process-wide
- * broker used by {@code WARREN_TRANSPORT=memory}; tests create their own.
+ * instances in one process compete for or broadcast events. A Warren instance on the memory
+ * transport has a broker of its own unless its options name a shared one ({@link #named}).
  */
-public final class InMemoryBroker {
-  private static final InMemoryBroker SHARED = new InMemoryBroker();
+public final class InMemoryBroker implements AutoCloseable {
+  // why: a name is how instances ask to share a broker; nothing is shared without one
+  private static final Map<String, InMemoryBroker> NAMED = new ConcurrentHashMap<>();
 
+  private final String name;
   private final Map<String, MemoryExchange> exchanges = new ConcurrentHashMap<>();
   private final Map<String, MemoryQueue> queues = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer;
+  private ScheduledExecutorService timer;
+  private boolean closed;
 
-  /** Creates an empty broker. */
+  /** Creates an empty broker of its own, for one instance or one test. */
   public InMemoryBroker() {
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "warren-memory-timer");
-              t.setDaemon(true);
-              return t;
-            });
+    this(null);
+  }
+
+  private InMemoryBroker(String name) {
+    this.name = name;
   }
 
   /**
-   * @return the process-wide broker
+   * The JVM-wide broker of a name, created on first use: every instance given the same name shares
+   * its exchanges and queues. It lives until the JVM ends or it is {@linkplain #close() closed}.
+   *
+   * @param name the broker's name
+   * @return the broker of that name
    */
-  public static InMemoryBroker shared() {
-    return SHARED;
+  public static InMemoryBroker named(String name) {
+    Objects.requireNonNull(name, "name");
+    return NAMED.computeIfAbsent(name, InMemoryBroker::new);
   }
 
-  ScheduledExecutorService timer() {
+  /**
+   * @return the name it is shared under, or {@code null} for a broker of its own
+   */
+  public String name() {
+    return name;
+  }
+
+  /** Started on first use: a broker with no TTL or expiring queue never starts a thread. */
+  synchronized ScheduledExecutorService timer() {
+    if (closed) {
+      throw new WarrenException("the in-memory broker is closed");
+    }
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "warren-memory-timer");
+                t.setDaemon(true);
+                return t;
+              });
+    }
     return timer;
+  }
+
+  /**
+   * Deletes every queue and exchange and stops the broker's timer thread; a named broker is
+   * forgotten, so its name gives a new, empty broker afterwards. Consumers of its queues stop, as
+   * when RabbitMQ deletes a queue.
+   */
+  @Override
+  public void close() {
+    ScheduledExecutorService t;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      t = timer;
+    }
+    if (name != null) {
+      NAMED.remove(name, this);
+    }
+    for (String q : List.copyOf(queues.keySet())) {
+      deleteQueue(q);
+    }
+    exchanges.clear();
+    if (t != null) {
+      t.shutdownNow();
+    }
   }
 
   void declareExchange(ExchangeSpec spec) {
@@ -298,9 +351,5 @@ public final class InMemoryBroker {
         deleteQueue(q.spec.name());
       }
     }
-  }
-
-  void shutdownTimer() {
-    timer.shutdownNow();
   }
 }

@@ -24,14 +24,34 @@ public final class InMemoryTransport implements Transport {
   private static final CompletableFuture<Void> CONFIRMED = CompletableFuture.completedFuture(null);
 
   private final InMemoryBroker broker;
+  private final boolean ownsBroker;
   private final List<MemoryConsumer> consumers = new CopyOnWriteArrayList<>();
   private volatile boolean open = true;
 
   /**
+   * A connection to a broker that outlives it, shared with other connections.
+   *
    * @param broker the broker to connect to
    */
   public InMemoryTransport(InMemoryBroker broker) {
+    this(broker, false);
+  }
+
+  private InMemoryTransport(InMemoryBroker broker, boolean ownsBroker) {
     this.broker = broker;
+    this.ownsBroker = ownsBroker;
+  }
+
+  /**
+   * @return a connection to a new broker of its own, whose queues and timer thread go when it
+   *     closes
+   */
+  public static InMemoryTransport withOwnBroker() {
+    return new InMemoryTransport(new InMemoryBroker(), true);
+  }
+
+  InMemoryBroker broker() {
+    return broker;
   }
 
   @Override
@@ -41,7 +61,11 @@ public final class InMemoryTransport implements Transport {
 
   @Override
   public String describe() {
-    return open ? "embedded in-memory broker" : "embedded in-memory broker (closed)";
+    String what =
+        broker.name() == null
+            ? "embedded in-memory broker"
+            : "embedded in-memory broker '" + broker.name() + "'";
+    return open ? what : what + " (closed)";
   }
 
   @Override
@@ -161,5 +185,8 @@ public final class InMemoryTransport implements Transport {
     }
     consumers.clear();
     broker.connectionClosed(this);
+    if (ownsBroker) {
+      broker.close();
+    }
   }
 }

@@ -4,7 +4,11 @@ import dev.warren.WarrenOptions;
 import dev.warren.transport.Transport;
 import dev.warren.transport.TransportProvider;
 
-/** Provides connections to the process-wide {@link InMemoryBroker}. */
+/**
+ * Provides the memory transport: a broker of the instance's own, removed when it closes, or the
+ * JVM-wide broker named by {@link WarrenOptions#memoryBroker()}, shared with every instance given
+ * that name.
+ */
 public final class InMemoryTransportProvider implements TransportProvider {
   @Override
   public String name() {
@@ -13,6 +17,9 @@ public final class InMemoryTransportProvider implements TransportProvider {
 
   @Override
   public Transport create(WarrenOptions options) {
-    return new InMemoryTransport(InMemoryBroker.shared());
+    String shared = options.memoryBroker();
+    return shared == null
+        ? InMemoryTransport.withOwnBroker()
+        : new InMemoryTransport(InMemoryBroker.named(shared));
   }
 }
