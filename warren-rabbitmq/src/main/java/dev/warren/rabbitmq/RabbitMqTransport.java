@@ -403,7 +403,7 @@ public final class RabbitMqTransport implements Transport {
     requireOpen();
     ManagementApi api = management;
     if (api == null) {
-      api = new ManagementApi(options.rabbitmqUri());
+      api = new ManagementApi(options);
       management = api;
     }
     return api.queues();
