@@ -1,7 +1,7 @@
 package dev.warren.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.warren.internal.tasks.TaskStatusJson;
+import dev.warren.codec.TaskStatusJson;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;

@@ -3,15 +3,14 @@ package dev.warren.postgres;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.memory.InMemoryBroker;
 import dev.warren.internal.memory.InMemoryTransport;
-import dev.warren.internal.tasks.TaskStoreConfig;
 import dev.warren.testkit.LineageChainContractTest;
 import dev.warren.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The three-hop chain with lineage kept in PostgreSQL, found by ServiceLoader from {@code
- * WARREN_STORE_URL} (here its system property), in a schema of its own dropped afterwards.
+ * The three-hop chain with lineage kept in PostgreSQL, found by ServiceLoader from the options'
+ * store URL, in a schema of its own dropped afterwards.
  */
 class PostgresLineageChainTest extends LineageChainContractTest {
   private static String schema;
@@ -20,12 +19,10 @@ class PostgresLineageChainTest extends LineageChainContractTest {
   @BeforeAll
   static void useSchema() {
     schema = TestDatabase.newSchema("warren_lineage_chain");
-    System.setProperty(TaskStoreConfig.PROPERTY, TestDatabase.urlWith(schema));
   }
 
   @AfterAll
   static void dropSchema() {
-    System.clearProperty(TaskStoreConfig.PROPERTY);
     if (schema == null) {
       return;
     }
@@ -41,7 +38,9 @@ class PostgresLineageChainTest extends LineageChainContractTest {
 
   @Override
   protected WarrenOptions.Builder baseOptions() {
-    return WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY);
+    return WarrenOptions.builder()
+        .transport(WarrenOptions.TransportKind.MEMORY)
+        .storeUrl(TestDatabase.urlWith(schema));
   }
 
   @Override

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.warren.WarrenOptions;
 import dev.warren.internal.engine.WarrenEngine;
-import dev.warren.internal.tasks.TaskStoreConfig;
 import dev.warren.rabbitmq.RabbitMqTransport;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskOptions;
@@ -41,7 +40,6 @@ class TaskWorkerCrashTest {
 
   @AfterAll
   static void tearDown() {
-    System.clearProperty(TaskStoreConfig.PROPERTY);
     if (broker != null) {
       broker.close();
     }
@@ -51,7 +49,6 @@ class TaskWorkerCrashTest {
   @Test
   void aTaskWhoseWorkerIsKilledRunsAgainOnAnotherWorker() throws Exception {
     String storeUrl = TestDatabase.urlWith(schema);
-    System.setProperty(TaskStoreConfig.PROPERTY, storeUrl);
     String exchange = "crash.events";
     String queue = "crash.tasks";
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -74,6 +71,7 @@ class TaskWorkerCrashTest {
             .rabbitmqUri(broker.uri())
             .exchange(exchange)
             .instanceId("survivor")
+            .storeUrl(storeUrl)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     try (WarrenEngine client = WarrenEngine.start(options, RabbitMqTransport.connect(options))) {

@@ -2,7 +2,6 @@ package dev.warren.postgres;
 
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.tasks.TaskStoreConfig;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -17,13 +16,13 @@ public final class TaskWorkerMain {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    System.setProperty(TaskStoreConfig.PROPERTY, args[3]);
     WarrenOptions options =
         WarrenOptions.builder()
             .transport(WarrenOptions.TransportKind.RABBITMQ)
             .rabbitmqUri(args[0])
             .exchange(args[1])
             .instanceId("doomed-worker")
+            .storeUrl(args[3])
             .build();
     Warren warren = Warren.create(options);
     warren

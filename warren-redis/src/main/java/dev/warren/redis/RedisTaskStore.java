@@ -1,6 +1,6 @@
 package dev.warren.redis;
 
-import dev.warren.internal.tasks.TaskStatusJson;
+import dev.warren.codec.TaskStatusJson;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;

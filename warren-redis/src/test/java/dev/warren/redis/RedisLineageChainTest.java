@@ -3,15 +3,14 @@ package dev.warren.redis;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.memory.InMemoryBroker;
 import dev.warren.internal.memory.InMemoryTransport;
-import dev.warren.internal.tasks.TaskStoreConfig;
 import dev.warren.testkit.LineageChainContractTest;
 import dev.warren.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The three-hop chain with lineage kept in Redis, found by ServiceLoader from {@code
- * WARREN_STORE_URL} (here its system property), under a key prefix of its own deleted afterwards.
+ * The three-hop chain with lineage kept in Redis, found by ServiceLoader from the options' store
+ * URL, under a key prefix of its own deleted afterwards.
  */
 class RedisLineageChainTest extends LineageChainContractTest {
   private static String prefix;
@@ -20,12 +19,10 @@ class RedisLineageChainTest extends LineageChainContractTest {
   @BeforeAll
   static void usePrefix() {
     prefix = TestRedis.newPrefix("warren-lineage-chain");
-    System.setProperty(TaskStoreConfig.PROPERTY, TestRedis.BASE_URL + "?prefix=" + prefix);
   }
 
   @AfterAll
   static void deleteKeys() {
-    System.clearProperty(TaskStoreConfig.PROPERTY);
     // why: the chain passes on any store; make sure it was this one
     if (prefix != null && TestRedis.deleteKeys(prefix) == 0) {
       throw new AssertionError("no lineage was written to Redis under " + prefix);
@@ -34,7 +31,9 @@ class RedisLineageChainTest extends LineageChainContractTest {
 
   @Override
   protected WarrenOptions.Builder baseOptions() {
-    return WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY);
+    return WarrenOptions.builder()
+        .transport(WarrenOptions.TransportKind.MEMORY)
+        .storeUrl(TestRedis.BASE_URL + "?prefix=" + prefix);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.warren.redis;
 
 import dev.warren.WarrenOptions;
-import dev.warren.internal.tasks.TaskStoreConfig;
 import dev.warren.rabbitmq.RabbitMqTransport;
 import dev.warren.testkit.TaskQueueContractTest;
 import dev.warren.testkit.TestBroker;
@@ -11,8 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The task queue on RabbitMQ with its state in Redis ({@code WARREN_STORE_URL} set through the
- * {@value TaskStoreConfig#PROPERTY} property), on a vhost and a key prefix of its own.
+ * The task queue on RabbitMQ with its state in Redis (the options' store URL), on a vhost and a key
+ * prefix of its own.
  */
 class RedisTaskQueueContractTest extends TaskQueueContractTest {
   private static TestBroker broker;
@@ -22,12 +21,10 @@ class RedisTaskQueueContractTest extends TaskQueueContractTest {
   static void setUp() {
     prefix = TestRedis.newPrefix("warren-test");
     broker = TestBroker.create();
-    System.setProperty(TaskStoreConfig.PROPERTY, RedisTaskStoreContractTest.url(prefix));
   }
 
   @AfterAll
   static void tearDown() {
-    System.clearProperty(TaskStoreConfig.PROPERTY);
     if (broker != null) {
       broker.close();
     }
@@ -39,6 +36,7 @@ class RedisTaskQueueContractTest extends TaskQueueContractTest {
     return WarrenOptions.builder()
         .transport(WarrenOptions.TransportKind.RABBITMQ)
         .rabbitmqUri(broker.uri())
+        .storeUrl(RedisTaskStoreContractTest.url(prefix))
         .connectTimeout(Duration.ofSeconds(10));
   }
 

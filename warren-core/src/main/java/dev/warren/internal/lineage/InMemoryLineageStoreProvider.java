@@ -9,13 +9,11 @@ import java.util.Optional;
 
 /**
  * {@code memory:}: one bounded store per process, shared by every Warren instance in it, the way a
- * broker would be. Its size comes from {@code warren.lineage.capacity} (default {@value
- * InMemoryLineageStore#DEFAULT_CAPACITY} events).
+ * broker would be, bounded to {@value InMemoryLineageStore#DEFAULT_CAPACITY} events.
  */
 public final class InMemoryLineageStoreProvider implements LineageStoreProvider {
   private static final InMemoryLineageStore SHARED =
-      new InMemoryLineageStore(
-          Integer.getInteger("warren.lineage.capacity", InMemoryLineageStore.DEFAULT_CAPACITY));
+      new InMemoryLineageStore(InMemoryLineageStore.DEFAULT_CAPACITY);
 
   @Override
   public boolean supports(String url) {

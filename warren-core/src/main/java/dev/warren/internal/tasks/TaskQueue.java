@@ -82,11 +82,10 @@ public final class TaskQueue implements Tasks, AutoCloseable {
 
   /**
    * @param engine the instance
-   * @return its task queue, with the store named by {@code WARREN_STORE_URL}
+   * @return its task queue, with the store named by its options' {@code storeUrl}
    */
   public static TaskQueue create(dev.warren.internal.engine.WarrenEngine engine) {
-    TaskStoreConfig config = TaskStoreConfig.fromEnvironment();
-    TaskStore store = TaskStores.open(config);
+    TaskStore store = TaskStores.open(engine.options());
     log.info("task store: {}", store.describe());
     return new TaskQueue(engine, engine.transport(), engine.options(), store, true);
   }

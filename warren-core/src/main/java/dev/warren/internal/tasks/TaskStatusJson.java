@@ -1,12 +1,10 @@
 package dev.warren.internal.tasks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskStatus;
-import dev.warren.tasks.TaskStoreException;
 
 /**
- * A {@link TaskStatus} as one JSON document, for stores that keep documents (PostgreSQL, Redis).
+ * Forwards to {@link dev.warren.codec.TaskStatusJson}. why: kept only until the CLI imports the
+ * public class; nothing outside core may use {@code internal}.
  */
 public final class TaskStatusJson {
   private TaskStatusJson() {}
@@ -16,11 +14,7 @@ public final class TaskStatusJson {
    * @return its JSON
    */
   public static String write(TaskStatus status) {
-    try {
-      return JsonDataCodec.MAPPER.writeValueAsString(status);
-    } catch (JsonProcessingException e) {
-      throw new TaskStoreException("cannot encode the status of task " + status.id(), e);
-    }
+    return dev.warren.codec.TaskStatusJson.write(status);
   }
 
   /**
@@ -28,11 +22,6 @@ public final class TaskStatusJson {
    * @return the status
    */
   public static TaskStatus read(String json) {
-    try {
-      return JsonDataCodec.MAPPER.readValue(json, TaskStatus.class);
-    } catch (JsonProcessingException e) {
-      throw new TaskStoreException(
-          "cannot decode a stored task status: " + e.getOriginalMessage(), e);
-    }
+    return dev.warren.codec.TaskStatusJson.read(json);
   }
 }

@@ -1,18 +1,14 @@
 package dev.warren.internal.tasks;
 
+import dev.warren.WarrenOptions;
+
 /**
- * Which task store to use. Read apart from {@link dev.warren.WarrenOptions} so the event bus does
- * not grow a store setting it does not use.
+ * A task and lineage store URL, as {@link WarrenOptions#storeUrl()} gives it. Reads no environment:
+ * the options are the one place Warren's settings come from.
  *
  * @param url {@code memory:} (default), {@code jdbc:postgresql://…} or {@code redis://…}
  */
 public record TaskStoreConfig(String url) {
-  /** The environment variable naming the store. */
-  public static final String ENV = "WARREN_STORE_URL";
-
-  /** A system property that wins over the environment, for tests and embedded use. */
-  public static final String PROPERTY = "warren.store.url";
-
   /** The default: the process-wide in-memory store. */
   public static final String MEMORY = "memory:";
 
@@ -22,14 +18,22 @@ public record TaskStoreConfig(String url) {
   }
 
   /**
-   * @return the store from {@value #PROPERTY} or {@value #ENV}, else memory
+   * @param options an instance's options
+   * @return the store they name
+   */
+  public static TaskStoreConfig of(WarrenOptions options) {
+    return new TaskStoreConfig(options.storeUrl());
+  }
+
+  /**
+   * The store named by {@code WARREN_STORE_URL}, read through {@link
+   * WarrenOptions#fromEnvironment()}. why: kept for the CLI's commands until they take their store
+   * from the instance's options; nothing in core calls it.
+   *
+   * @return the store of the process environment's options
    */
   public static TaskStoreConfig fromEnvironment() {
-    String url = System.getProperty(PROPERTY);
-    if (url == null || url.isBlank()) {
-      url = System.getenv(ENV);
-    }
-    return new TaskStoreConfig(url);
+    return of(WarrenOptions.fromEnvironment());
   }
 
   /**

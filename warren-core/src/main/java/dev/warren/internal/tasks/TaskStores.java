@@ -1,5 +1,6 @@
 package dev.warren.internal.tasks;
 
+import dev.warren.WarrenOptions;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskStore;
 import dev.warren.tasks.spi.TaskStoreProvider;
@@ -8,6 +9,15 @@ import java.util.ServiceLoader;
 /** Finds the {@link TaskStoreProvider} for a store URL. */
 public final class TaskStores {
   private TaskStores() {}
+
+  /**
+   * @param options an instance's options
+   * @return a connected store at their {@link WarrenOptions#storeUrl()}
+   * @throws TaskStoreException when no provider supports the URL or the store cannot be reached
+   */
+  public static TaskStore open(WarrenOptions options) {
+    return open(TaskStoreConfig.of(options));
+  }
 
   /**
    * @param config the store configuration
@@ -23,7 +33,7 @@ public final class TaskStores {
       }
     }
     throw new TaskStoreException(
-        "no task store for WARREN_STORE_URL '"
+        "no task store for store URL '"
             + config.urlForDisplay()
             + "': use memory:, jdbc:postgresql://… (add warren-postgres) or redis://… (add"
             + " warren-redis)");
