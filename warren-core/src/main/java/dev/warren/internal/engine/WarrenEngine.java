@@ -114,9 +114,26 @@ public final class WarrenEngine implements Warren {
     throw new UnsupportedOperationException("request/reply: being implemented");
   }
 
+  private final Object adminLock = new Object();
+  private volatile WarrenAdmin admin;
+
   @Override
   public WarrenAdmin admin() {
-    throw new UnsupportedOperationException("admin: being implemented");
+    WarrenAdmin a = admin;
+    if (a == null) {
+      synchronized (adminLock) {
+        a = admin;
+        if (a == null) {
+          // why: the task store opens on the first task call, not here: no worker, no store
+          // connection for an instance that never looks at tasks
+          a =
+              new dev.warren.internal.admin.WarrenAdminImpl(
+                  this, transport, () -> ((TaskQueue) tasks()).store());
+          admin = a;
+        }
+      }
+    }
+    return a;
   }
 
   @Override
