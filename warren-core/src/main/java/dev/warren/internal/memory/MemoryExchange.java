@@ -95,12 +95,19 @@ final class MemoryExchange {
   }
 
   private static int hash(String s) {
-    // why: FNV-1a spreads short keys evenly and is stable across JVMs
+    // why: FNV-1a is stable across JVMs, but strings that differ only in their last characters
+    // ("q#1", "q#2", "k7") land on a coarse lattice; murmur3's finalizer spreads them over the
+    // ring, or a queue may get no key at all
     int h = 0x811c9dc5;
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       h ^= b;
       h *= 0x01000193;
     }
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
     return h;
   }
 
