@@ -32,7 +32,7 @@ class RabbitMqAdminContractTest extends AdminContractTest {
   }
 
   @Override
-  protected boolean reportsStatistics() {
+  protected boolean reportsRates() {
     return true;
   }
 }

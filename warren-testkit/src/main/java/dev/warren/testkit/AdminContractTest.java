@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,10 +55,9 @@ public abstract class AdminContractTest {
   protected abstract WarrenOptions.Builder baseOptions();
 
   /**
-   * @return whether the broker reports unacknowledged counts and message rates (RabbitMQ through
-   *     its management API)
+   * @return whether the broker reports message rates (RabbitMQ through its management API)
    */
-  protected boolean reportsStatistics() {
+  protected boolean reportsRates() {
     return false;
   }
 
@@ -288,13 +288,9 @@ public abstract class AdminContractTest {
     assertThat(s.runningHere()).isTrue();
     assertThat(admin.deadLetters(billing).count()).isEqualTo(1);
     assertThat(admin.deadLetters(billing).peek(10).get(0).event().type()).isEqualTo("order.broken");
-    if (reportsStatistics()) {
-      await()
-          .atMost(20, SECONDS)
-          .until(() -> admin.subscription(billing).orElseThrow().unacknowledged() == 0);
-    } else {
-      assertThat(s.unacknowledged()).isGreaterThanOrEqualTo(-1);
-    }
+    await()
+        .atMost(20, SECONDS)
+        .until(() -> admin.subscription(billing).orElseThrow().unacknowledged() == 0);
 
     await()
         .atMost(20, SECONDS)
@@ -310,6 +306,37 @@ public abstract class AdminContractTest {
                           assertThat(i.queues()).containsExactly(billing);
                         }));
     assertThat(admin.subscriptions()).extracting(SubscriptionInfo::name).isSorted();
+  }
+
+  @Test
+  void aMessageBeingHandledCountsAsUnacknowledged() {
+    String slow = name("slow");
+    CountDownLatch release = new CountDownLatch(1);
+    warren.subscribe(
+        Subscription.named(slow).pattern("order.*"),
+        e -> {
+          if (!release.await(60, SECONDS)) {
+            throw new IllegalStateException("never released");
+          }
+        });
+
+    warren.publish("order.placed", "{}").join();
+
+    try {
+      // why: RabbitMQ's management statistics trail by up to 5 s
+      await()
+          .atMost(30, SECONDS)
+          .until(() -> admin.subscription(slow).orElseThrow().unacknowledged() == 1);
+      await()
+          .atMost(30, SECONDS)
+          .until(() -> admin.queue(slow).orElseThrow().unacknowledged() == 1);
+      assertThat(admin.subscription(slow).orElseThrow().ready()).isZero();
+    } finally {
+      release.countDown();
+    }
+    await()
+        .atMost(30, SECONDS)
+        .until(() -> admin.subscription(slow).orElseThrow().unacknowledged() == 0);
   }
 
   @Test
@@ -393,7 +420,7 @@ public abstract class AdminContractTest {
     String rated = name("rated");
     warren.subscribe(Subscription.named(rated).pattern("order.*"), e -> {});
 
-    if (!reportsStatistics()) {
+    if (!reportsRates()) {
       warren.publish("order.placed", "{}").join();
       assertThat(admin.subscription(rated).orElseThrow().rates()).isEqualTo(MessageRates.UNKNOWN);
       assertThat(admin.queue(rated).orElseThrow().rates().known()).isFalse();

@@ -76,6 +76,10 @@ final class MemoryQueue {
   private final Long expires;
   private final boolean singleActive;
   private int nextConsumer;
+
+  /** Deliveries handed to consumers and gets, not yet settled; guarded by {@link #lock}. */
+  private long unacknowledged;
+
   private boolean dispatching;
   private boolean deleted;
   private long lastUsed = System.nanoTime();
@@ -200,6 +204,7 @@ final class MemoryQueue {
         }
         ready.pollFirst();
         lastUsed = System.nanoTime();
+        unacknowledged++;
         c.deliver(new MemoryDelivery(this, c, head));
       }
       if (expired != null) {
@@ -317,6 +322,7 @@ final class MemoryQueue {
     Entry deadLetter = null;
     lock.lock();
     try {
+      unacknowledged = Math.max(0, unacknowledged - 1);
       if (!ack) {
         Entry e = d.entry;
         if (requeue) {
@@ -343,6 +349,7 @@ final class MemoryQueue {
     try {
       boolean removed = consumers.remove(c);
       lastUsed = System.nanoTime();
+      unacknowledged = Math.max(0, unacknowledged - unsettled.size());
       for (int i = unsettled.size() - 1; i >= 0; i--) {
         Entry e = unsettled.get(i).entry;
         if (!deleted) {
@@ -363,6 +370,7 @@ final class MemoryQueue {
   void requeueAll(List<MemoryDelivery> unsettled) {
     lock.lock();
     try {
+      unacknowledged = Math.max(0, unacknowledged - unsettled.size());
       for (int i = unsettled.size() - 1; i >= 0; i--) {
         Entry e = unsettled.get(i).entry;
         if (!deleted) {
@@ -387,6 +395,7 @@ final class MemoryQueue {
         }
         MemoryConsumer getter = connection.getter(this);
         MemoryDelivery d = new MemoryDelivery(this, getter, head);
+        unacknowledged++;
         getter.hold(d);
         return d;
       }
@@ -411,7 +420,13 @@ final class MemoryQueue {
     lock.lock();
     try {
       return new QueueInfo(
-          spec.name(), ready.size(), consumers.size(), spec.durable(), spec.arguments());
+          spec.name(),
+          ready.size(),
+          unacknowledged,
+          consumers.size(),
+          spec.durable(),
+          spec.arguments(),
+          dev.warren.admin.MessageRates.UNKNOWN);
     } finally {
       lock.unlock();
     }
