@@ -39,7 +39,11 @@ public interface WarrenAdmin {
   List<QueueInfo> queues();
 
   /**
-   * @param name a queue name
+   * Looks at one queue. Its ready and consumer counts are exact; on RabbitMQ its unacknowledged
+   * count, arguments and rates come from the management API (a few seconds old; unknown without
+   * it).
+   *
+   * @param name a queue name ({@code amq.} names of queues the broker named are accepted)
    * @return the queue's counts and settings, or empty when it does not exist
    * @throws InvalidInputException when the name is not a valid queue name
    */
@@ -47,7 +51,9 @@ public interface WarrenAdmin {
 
   /**
    * Declares a queue and binds it to Warren's event exchange with the definition's patterns.
-   * Declaring an existing queue with the same settings changes nothing.
+   * Declaring an existing queue with the same settings changes nothing. A dead-letter queue the
+   * definition names is declared too (durable, classic) when it does not exist, so that what the
+   * broker dead-letters is kept.
    *
    * @param definition the queue
    * @return the queue as the broker now has it, and whether this call created it
@@ -98,15 +104,24 @@ public interface WarrenAdmin {
 
   /**
    * Lists the subscriptions found on the broker (by their queues and dead-letter queues) together
-   * with those running in this instance, with their depth, consumers, rates and dead letters.
+   * with those running in this instance, with their depth, consumers, rates and dead letters. A
+   * subscription {@code <name>} is found by its dead-letter queue {@code <name>.dlq}; its queues
+   * are those that dead-letter there. The patterns are known only for subscriptions running here
+   * (the broker's bindings are not read). On RabbitMQ the figures come from the management API's
+   * listing, a few seconds old.
    *
    * @return every subscription, sorted by name
+   * @throws dev.warren.WarrenException when the broker cannot list its queues
    */
   List<SubscriptionInfo> subscriptions();
 
   /**
+   * Looks at one subscription, as {@link #subscriptions()} does, with the exact ready and consumer
+   * counts of each of its queues.
+   *
    * @param name a subscription name
    * @return the subscription, or empty when the broker has none of that name
+   * @throws InvalidInputException when the name is not a valid subscription name
    */
   Optional<SubscriptionInfo> subscription(String name);
 
@@ -115,8 +130,12 @@ public interface WarrenAdmin {
    * partition's), its wait queues, its dead-letter queue and their messages. A subscription running
    * in this instance is stopped first; consumers elsewhere lose their queue.
    *
+   * <p>An ordered subscription's partition exchange stays (the transport deletes no exchanges);
+   * without queues bound to it, it routes nothing.
+   *
    * @param name the subscription
-   * @return the queues deleted
+   * @return the queues deleted; empty when there was no such subscription
+   * @throws InvalidInputException when the name is not a valid subscription name
    */
   List<String> deleteSubscription(String name);
 
@@ -125,6 +144,7 @@ public interface WarrenAdmin {
    *
    * @param subscription the subscription name
    * @return its dead letters
+   * @throws QueueNotFoundException when it has no dead-letter queue
    */
   DeadLetters deadLetters(String subscription);
 
@@ -135,12 +155,14 @@ public interface WarrenAdmin {
    *
    * @param query which tasks
    * @return the matching tasks, at most the query's limit
+   * @throws dev.warren.WarrenException when the task store cannot list tasks
    */
   List<TaskStatus> tasks(TaskQuery query);
 
   /**
    * @param id a task id
    * @return its latest status, or empty when the store does not know it
+   * @throws InvalidInputException when the id is blank
    */
   Optional<TaskStatus> task(String id);
 }
