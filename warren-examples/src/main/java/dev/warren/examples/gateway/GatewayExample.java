@@ -170,7 +170,7 @@ public final class GatewayExample implements Example {
               "workers, one task at a time")
           .row("admin", "-", "-", "publisher only")
           .say(ctx, "  ");
-      int adminSubscriptions = ExampleQueues.subscriptions(admin.warren()).size();
+      int adminSubscriptions = admin.warren().subscriptions().size();
       Expect.that(
           adminSubscriptions == 0,
           "the admin API must consume nothing, but it has %d subscription(s)",
@@ -182,7 +182,7 @@ public final class GatewayExample implements Example {
         perProcess.add(
             core.name()
                 + " "
-                + ExampleQueues.subscriptions(core.warren()).size()
+                + core.warren().subscriptions().size()
                 + " subscriptions + 1 task worker");
       }
       ctx.say(
@@ -433,13 +433,12 @@ public final class GatewayExample implements Example {
     }
 
     private void deleteQueues() {
-      List<String> instances = List.of("core-1-" + run, "core-2-" + run);
       for (Subscription s :
           List.of(
               CoreInstance.CACHE_INVALIDATION,
               CoreInstance.SPEND_LEDGER,
               CoreInstance.IMAGE_UPDATES)) {
-        ExampleQueues.delete(admin.warren(), s, instances);
+        ExampleQueues.delete(admin.warren(), s);
       }
       ExampleQueues.deleteTaskQueue(admin.warren(), ImageTasks.QUEUE);
     }

@@ -45,7 +45,12 @@ class EventHubExampleTest {
   @Timeout(60)
   void runsOnTheEmbeddedTransport() throws Exception {
     ExampleResult result =
-        run(WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build());
+        run(
+            WarrenOptions.builder()
+                .transport(WarrenOptions.TransportKind.MEMORY)
+                // why: the example's instances must meet on one broker, shared by name
+                .memoryBroker("examples-event-hub")
+                .build());
 
     assertOutcome(result);
   }
@@ -54,7 +59,11 @@ class EventHubExampleTest {
   @Timeout(60)
   void runsAgainFromACleanSlate() throws Exception {
     WarrenOptions memory =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-event-hub")
+            .build();
     run(memory);
     narration.getBuffer().setLength(0);
 

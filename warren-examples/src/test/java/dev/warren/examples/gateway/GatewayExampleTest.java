@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warren.WarrenOptions;
 import dev.warren.examples.ExampleContext;
-import dev.warren.examples.ExampleQueues;
 import dev.warren.examples.ExampleResult;
 import dev.warren.examples.gateway.GatewayExample.Gateway;
 import dev.warren.examples.gateway.ImageTasks.Update;
@@ -96,7 +95,11 @@ class GatewayExampleTest {
   }
 
   private static WarrenOptions memory() {
-    return WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+    return WarrenOptions.builder()
+        .transport(WarrenOptions.TransportKind.MEMORY)
+        // why: the example's instances must meet on one broker, shared by name
+        .memoryBroker("examples-gateway")
+        .build();
   }
 
   private void assertOutcome(ExampleResult result) {
@@ -104,7 +107,7 @@ class GatewayExampleTest {
     String out = narration.toString();
 
     // the admin API is publisher-only
-    assertThat(ExampleQueues.subscriptions(gateway.admin().warren())).isEmpty();
+    assertThat(gateway.admin().warren().subscriptions()).isEmpty();
     assertThat(result.figures()).containsEntry("admin subscriptions", 0L);
 
     // every change evicted on every core instance

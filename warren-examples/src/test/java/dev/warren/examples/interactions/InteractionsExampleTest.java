@@ -7,7 +7,6 @@ import dev.warren.WarrenOptions;
 import dev.warren.examples.ExampleContext;
 import dev.warren.examples.ExampleResult;
 import dev.warren.examples.Examples;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.testkit.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -93,7 +92,11 @@ class InteractionsExampleTest {
   @Test
   void embeddedBrokerWithPostgres() throws Exception {
     WarrenOptions options =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-interactions")
+            .build();
     StringWriter out = new StringWriter();
 
     ExampleResult result = run(options, Map.of(EdgeStore.JDBC_URL, databaseUrl()), out);
@@ -122,7 +125,11 @@ class InteractionsExampleTest {
   @Test
   void postgresFromWarrenStoreUrl() throws Exception {
     WarrenOptions options =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-interactions")
+            .build();
     StringWriter out = new StringWriter();
 
     ExampleResult result = run(options, Map.of(EdgeStore.STORE_URL, databaseUrl()), out);
@@ -134,7 +141,11 @@ class InteractionsExampleTest {
   @Test
   void embeddedBrokerWithoutDatabaseUsesTheInMemoryEdgeTable() throws Exception {
     WarrenOptions options =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-interactions")
+            .build();
     StringWriter out = new StringWriter();
 
     ExampleResult result = run(options, Map.of(), out);
@@ -210,9 +221,8 @@ class InteractionsExampleTest {
 
   private static void assertQueuesDeleted(WarrenOptions options) {
     try (Warren warren = Warren.create(options)) {
-      WarrenEngine engine = (WarrenEngine) warren;
       for (String queue : InteractionsExample.queues()) {
-        assertThat(engine.transport().queueInfo(queue)).as("queue " + queue).isEmpty();
+        assertThat(warren.admin().queue(queue)).as("queue " + queue).isEmpty();
       }
     }
   }

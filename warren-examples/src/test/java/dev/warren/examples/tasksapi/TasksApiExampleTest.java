@@ -7,7 +7,6 @@ import dev.warren.WarrenOptions;
 import dev.warren.examples.ExampleContext;
 import dev.warren.examples.ExampleResult;
 import dev.warren.examples.Examples;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.testkit.TestBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,7 +30,11 @@ class TasksApiExampleTest {
   @Test
   void messagingDisabledRunsOnTheEmbeddedBroker() throws Exception {
     WarrenOptions options =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-tasks-api")
+            .build();
     StringWriter out = new StringWriter();
 
     ExampleResult result = run(options, out);
@@ -58,7 +61,11 @@ class TasksApiExampleTest {
   @Test
   void runsTwiceInARowOnTheSameBroker() throws Exception {
     WarrenOptions options =
-        WarrenOptions.builder().transport(WarrenOptions.TransportKind.MEMORY).build();
+        WarrenOptions.builder()
+            .transport(WarrenOptions.TransportKind.MEMORY)
+            // why: the example's instances must meet on one broker, shared by name
+            .memoryBroker("examples-tasks-api")
+            .build();
     StringWriter first = new StringWriter();
     StringWriter second = new StringWriter();
 
@@ -107,9 +114,8 @@ class TasksApiExampleTest {
 
   private static void assertQueuesDeleted(WarrenOptions options) {
     try (Warren warren = Warren.create(options)) {
-      WarrenEngine engine = (WarrenEngine) warren;
       for (String queue : List.of(TasksApiExample.TASK_QUEUE, TasksApiExample.OUTBOX)) {
-        assertThat(engine.transport().queueInfo(queue)).as("queue " + queue).isEmpty();
+        assertThat(warren.admin().queue(queue)).as("queue " + queue).isEmpty();
       }
     }
   }
