@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.Event;
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
 import dev.warren.Subscription;
+import dev.warren.Warren;
+import dev.warren.WarrenClosedException;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.tasks.TaskFailedException;
@@ -27,8 +30,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -37,10 +42,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The task queue's behaviour on a transport, through the public {@link Tasks} API: success with
- * progress, retries, countdown, revokes, time limits and the {@code task.<name>.*} events. Each
- * test uses a task queue and an exchange of its own; the store is the one {@code WARREN_STORE_URL}
- * names (memory by default). Subclass it once per transport.
+ * The task queue's behaviour on a transport and a store, through the public {@link Warren} and
+ * {@link Tasks} API: success with progress, retries, countdown, revokes, time limits, the {@code
+ * task.<name>.*} events, typed tasks, and handles' futures completed by the terminal events. Each
+ * test uses a task queue and an exchange of its own. Subclass it once per transport and store: the
+ * subclass's {@link #baseOptions()} names the broker and the store ({@link
+ * WarrenOptions.Builder#storeUrl}; memory by default).
  */
 @Timeout(value = 120, unit = SECONDS)
 public abstract class TaskQueueContractTest {
@@ -53,7 +60,11 @@ public abstract class TaskQueueContractTest {
   protected String queue;
 
   /**
-   * @return options pointing at the broker under test
+   * The options every instance of a test starts from: the broker and the store under test (for
+   * example {@code .storeUrl("jdbc:postgresql://…")}). The test then sets its own exchange,
+   * instance id and shutdown timeout.
+   *
+   * @return options pointing at the broker and the store under test
    */
   protected abstract WarrenOptions.Builder baseOptions();
 
@@ -86,14 +97,22 @@ public abstract class TaskQueueContractTest {
   /**
    * @return a new instance (a worker or a client) on a connection of its own
    */
-  protected WarrenEngine newWarren() {
+  protected Warren newWarren() {
+    return newWarren(prefix + ".events");
+  }
+
+  /**
+   * @param exchange the exchange its events go to
+   * @return a new instance on a connection of its own, publishing to that exchange
+   */
+  protected Warren newWarren(String exchange) {
     WarrenOptions options =
         baseOptions()
-            .exchange(prefix + ".events")
+            .exchange(exchange)
             .instanceId("w" + UUID.randomUUID().toString().substring(0, 6))
             .shutdownTimeout(Duration.ofSeconds(2))
             .build();
-    WarrenEngine w = WarrenEngine.start(options, connect(options));
+    Warren w = WarrenEngine.start(options, connect(options));
     open.add(w);
     return w;
   }
@@ -111,7 +130,7 @@ public abstract class TaskQueueContractTest {
   /** The result of {@link Render}. */
   public record Rendered(String path, long bytes) {}
 
-  private List<String> recordEvents(WarrenEngine w, String pattern) {
+  private List<String> recordEvents(Warren w, String pattern) {
     List<String> types = new CopyOnWriteArrayList<>();
     w.subscribe(
             Subscription.named(prefix + "-events-" + types.hashCode()).pattern(pattern),
@@ -126,7 +145,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskRunsReportsProgressAndReturnsItsResult() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> events = recordEvents(w, "task.image.render.*");
     w.tasks()
         .register(
@@ -167,7 +186,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aFailedTaskIsRetriedWithBackoffThenSucceeds() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> events = recordEvents(w, "task.flaky.*");
     AtomicInteger calls = new AtomicInteger();
     List<Integer> attempts = new CopyOnWriteArrayList<>();
@@ -214,7 +233,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskThatKeepsFailingEndsInFailureWithItsError() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> events = recordEvents(w, "task.doomed.*");
     AtomicInteger calls = new AtomicInteger();
     w.tasks()
@@ -244,7 +263,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aNonRetryableFailureIsNotRetried() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     AtomicInteger calls = new AtomicInteger();
     w.tasks()
         .register(
@@ -266,7 +285,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskWithACountdownIsScheduledThenRuns() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<Instant> ranAt = new CopyOnWriteArrayList<>();
     w.tasks()
         .register(
@@ -293,7 +312,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskWithAnEtaRunsAfterAnEarlierOneSubmittedLater() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> order = new CopyOnWriteArrayList<>();
     w.tasks()
         .register(
@@ -316,7 +335,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskRevokedBeforeItStartsIsSkippedEvenByAWorkerStartedLater() {
-    WarrenEngine client = newWarren();
+    Warren client = newWarren();
     List<String> events = recordEvents(client, "task.skipped.*");
     TaskHandle<?> revoked = client.tasks().submit("skipped", "x", on().build());
     assertThat(revoked.status().state()).isEqualTo(TaskState.PENDING);
@@ -326,7 +345,7 @@ public abstract class TaskQueueContractTest {
     TaskHandle<?> other = client.tasks().submit("skipped", "y", on().build());
 
     // the worker comes up after the revoke, and receives the revoked task first
-    WarrenEngine worker = newWarren();
+    Warren worker = newWarren();
     List<String> ran = new CopyOnWriteArrayList<>();
     worker
         .tasks()
@@ -349,7 +368,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aScheduledTaskRevokedWhileWaitingNeverRuns() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     AtomicInteger calls = new AtomicInteger();
     w.tasks()
         .register(
@@ -372,7 +391,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void revokingARunningTaskSignalsItsCancellation() throws InterruptedException {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> events = recordEvents(w, "task.long.*");
     CountDownLatch started = new CountDownLatch(1);
     AtomicBoolean sawCancel = new AtomicBoolean();
@@ -406,7 +425,7 @@ public abstract class TaskQueueContractTest {
   @Test
   void aRevokedTaskThatIgnoresTheSignalIsAbandonedAfterTheGracePeriod()
       throws InterruptedException {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     CountDownLatch started = new CountDownLatch(1);
     w.tasks()
         .register(
@@ -434,7 +453,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void theSoftTimeLimitSignalsCancellation() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     w.tasks()
         .register(
             "soft",
@@ -457,7 +476,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskStoppedByItsSoftLimitFailsWithoutRetry() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     AtomicInteger calls = new AtomicInteger();
     w.tasks()
         .register(
@@ -484,7 +503,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void theHardTimeLimitFailsTheTaskAndTheWorkerMovesOn() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     List<String> events = recordEvents(w, "task.hard.*");
     w.tasks()
         .register(
@@ -522,7 +541,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void aTaskNobodyRegisteredFailsOnTheWorkerThatReceivesIt() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     w.tasks().register("known", queue, ctx -> null);
 
     TaskStatus s = w.tasks().submit("unknown", null, on().build()).await(Duration.ofSeconds(20));
@@ -533,7 +552,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void awaitGivesUpAfterItsTimeout() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     TaskHandle<?> h = w.tasks().submit("nobody.runs.this", null, on().build());
 
     assertThatThrownBy(() -> h.await(Duration.ofMillis(200)))
@@ -542,26 +561,247 @@ public abstract class TaskQueueContractTest {
   }
 
   @Test
-  void invalidNamesAreRejected() {
-    WarrenEngine w = newWarren();
+  void invalidNamesQueuesAndDuplicatesAreInvalidInput() {
+    Warren w = newWarren();
 
     assertThatThrownBy(() -> w.tasks().submit("bad name", null, on().build()))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("bad name");
     assertThatThrownBy(() -> w.tasks().register("a.*", queue, ctx -> null))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> w.tasks().register("fine", "bad queue!", ctx -> null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("bad queue!");
+    assertThatThrownBy(() -> w.tasks().register("fine", queue, (dev.warren.tasks.TaskHandler) null))
+        .isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> w.tasks().task(" ")).isInstanceOf(InvalidInputException.class);
     w.tasks().register("once", queue, ctx -> null);
     assertThatThrownBy(() -> w.tasks().register("once", queue, ctx -> null))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("already registered");
+    assertThatThrownBy(() -> w.tasks().register("once", queue, String.class, s -> s))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("already registered");
+  }
+
+  @Test
+  void aTypedTaskRoundTripsARecordAndItsFutureCompletesWithTheTypedResult() throws Exception {
+    Warren w = newWarren();
+    w.tasks()
+        .register(
+            "typed.render",
+            queue,
+            Render.class,
+            r -> new Rendered(r.path() + ".png", r.width() * 10L));
+
+    TaskHandle<Rendered> h =
+        w.tasks().submit("typed.render", new Render("cat", 64), Rendered.class, on().build());
+
+    assertThat(h.future()).isSameAs(h.future());
+    assertThat(h.future().get(20, SECONDS)).isEqualTo(new Rendered("cat.png", 640));
+    assertThat(h.status().state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(h.status().result()).contains("cat.png");
+    TaskHandle<Rendered> again = w.tasks().task(h.id(), Rendered.class);
+    assertThat(again.future().get(10, SECONDS)).isEqualTo(new Rendered("cat.png", 640));
+    assertThat(again.result(Rendered.class, Duration.ofSeconds(5)))
+        .isEqualTo(new Rendered("cat.png", 640));
+    assertThat(w.tasks().task(h.id()).future().get(10, SECONDS))
+        .isEqualTo(Map.of("path", "cat.png", "bytes", 640));
+  }
+
+  @Test
+  void theFutureFailsWhenTheTaskFails() {
+    Warren w = newWarren();
+    w.tasks()
+        .register(
+            "future.doomed",
+            queue,
+            String.class,
+            s -> {
+              throw new java.io.IOException("disk full for " + s);
+            });
+
+    TaskHandle<String> h =
+        w.tasks().submit("future.doomed", "a.png", String.class, on().maxRetries(1).build());
+
+    assertThatThrownBy(() -> h.future().get(20, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("FAILURE")
+        .hasMessageContaining("java.io.IOException: disk full for a.png");
+    assertThat(h.status().attempt()).isEqualTo(2);
+    assertThat(h.future().isCompletedExceptionally()).isTrue();
+  }
+
+  @Test
+  void theFutureFailsWhenTheTaskIsRevokedBeforeOrWhileItRuns() throws InterruptedException {
+    Warren w = newWarren();
+    CountDownLatch started = new CountDownLatch(1);
+    w.tasks()
+        .register(
+            "future.revoked",
+            queue,
+            ctx -> {
+              started.countDown();
+              while (true) {
+                ctx.checkCancelled();
+                Thread.sleep(10);
+              }
+            });
+    TaskHandle<String> running =
+        w.tasks().submit("future.revoked", null, String.class, on().build());
+    TaskHandle<String> waiting =
+        w.tasks().submit("future.revoked", null, String.class, on().build());
+    CompletableFuture<String> runningResult = running.future();
+    CompletableFuture<String> waitingResult = waiting.future();
+    assertThat(started.await(20, SECONDS)).isTrue();
+
+    assertThat(waiting.revoke()).isTrue();
+    assertThat(running.revoke()).isTrue();
+
+    for (CompletableFuture<String> f : List.of(waitingResult, runningResult)) {
+      assertThatThrownBy(() -> f.get(20, SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(TaskFailedException.class)
+          .hasMessageContaining("REVOKED");
+    }
+  }
+
+  @Test
+  void theFutureOfATaskThatEndedBeforeAnyoneListenedCompletesFromTheStore() throws Exception {
+    Warren worker = newWarren();
+    worker.tasks().register("early", queue, Render.class, r -> new Rendered(r.path(), 1));
+    // a client that never followed a task: it has no listener when the task ends
+    Warren client = newWarren();
+    String id = client.tasks().submit("early", new Render("a", 1), on().build()).id();
+    await()
+        .atMost(20, SECONDS)
+        .until(() -> client.tasks().task(id).status().state() == TaskState.SUCCESS);
+
+    CompletableFuture<Rendered> f = client.tasks().task(id, Rendered.class).future();
+
+    assertThat(f.get(10, SECONDS)).isEqualTo(new Rendered("a", 1));
+  }
+
+  @Test
+  void theFutureCompletesFromTheTerminalEventNotByPollingTheStore() throws Exception {
+    // the worker publishes its task events to another exchange than the client listens on: the
+    // store says SUCCESS, but no event reaches the client, so only a poller would complete
+    Warren client = newWarren();
+    TaskHandle<String> h = client.tasks().submit("unheard", "x", String.class, on().build());
+    CompletableFuture<String> f = h.future();
+    // by then the future's one store read (PENDING) is done
+    assertThatThrownBy(() -> h.await(Duration.ofMillis(500)))
+        .isInstanceOf(TaskTimeoutException.class);
+    Warren worker = newWarren(prefix + ".other-events");
+    worker.tasks().register("unheard", queue, String.class, s -> s + "!");
+    await().atMost(20, SECONDS).until(() -> h.status().state() == TaskState.SUCCESS);
+
+    Thread.sleep(1000);
+
+    assertThat(f).isNotDone();
+    // while a handle made now reads the store once, and completes, and so does the first one
+    assertThat(client.tasks().task(h.id(), String.class).future().get(10, SECONDS)).isEqualTo("x!");
+    assertThat(f.get(10, SECONDS)).isEqualTo("x!");
+  }
+
+  @Test
+  void closingTheInstanceFailsPendingFuturesAndLaterCalls() {
+    Warren w = newWarren();
+    Tasks tasks = w.tasks();
+    TaskHandle<String> h = tasks.submit("nobody.runs.this", null, String.class, on().build());
+    CompletableFuture<String> f = h.future();
+
+    w.close();
+
+    assertThatThrownBy(() -> f.get(10, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(WarrenClosedException.class);
+    assertThat(h.future()).isSameAs(f);
+    assertThatThrownBy(() -> tasks.submit("late", null, on().build()))
+        .isInstanceOf(WarrenClosedException.class);
+    assertThatThrownBy(() -> tasks.register("late", queue, ctx -> null))
+        .isInstanceOf(WarrenClosedException.class);
+    assertThatThrownBy(() -> tasks.task(h.id(), String.class))
+        .isInstanceOf(WarrenClosedException.class);
+    assertThatThrownBy(() -> h.await(Duration.ofSeconds(1)))
+        .isInstanceOf(WarrenClosedException.class);
+    assertThatThrownBy(h::revoke).isInstanceOf(WarrenClosedException.class);
+    assertThatThrownBy(() -> tasks.task("another", String.class).future())
+        .isInstanceOf(WarrenClosedException.class);
+  }
+
+  @Test
+  void argumentsThatCannotBeDecodedFailATypedTaskAtOnceWithoutRetry() {
+    Warren w = newWarren();
+    AtomicInteger calls = new AtomicInteger();
+    w.tasks()
+        .register(
+            "typed.strict",
+            queue,
+            Render.class,
+            r -> {
+              calls.incrementAndGet();
+              return r.path();
+            });
+
+    TaskHandle<String> h =
+        w.tasks()
+            .submit(
+                "typed.strict",
+                List.of("not", "a", "render"),
+                String.class,
+                on().maxRetries(3).build());
+
+    assertThatThrownBy(() -> h.future().get(20, SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("Render");
+    TaskStatus s = h.status();
+    assertThat(s.state()).isEqualTo(TaskState.FAILURE);
+    assertThat(s.attempt()).isEqualTo(1);
+    assertThat(calls).hasValue(0);
+    assertThat(s.error().type()).isEqualTo(InvalidInputException.class.getName());
+    assertThat(s.error().message()).contains("arguments").contains("Render");
+    assertThat(states(s)).doesNotContain(TaskState.RETRY);
+  }
+
+  @Test
+  @Timeout(value = 180, unit = SECONDS)
+  void aThousandFuturesCompleteWithTheirResults() throws Exception {
+    Warren w = newWarren();
+    // why: four workers, so the slowest store (one worker does ~30 tasks/s on PostgreSQL here)
+    // finishes well within the timeout; the client only submits and follows
+    for (int i = 0; i < 4; i++) {
+      newWarren().tasks().register("double", queue, Integer.class, x -> x * 2);
+    }
+    int n = 1000;
+    List<CompletableFuture<Integer>> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      // future() asked for on the thread that completes the submit: often a transport thread
+      results.add(
+          w.tasks()
+              .submitAsync("double", i, on().build())
+              .thenCompose(h -> w.tasks().task(h.id(), Integer.class).future()));
+    }
+
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).get(150, SECONDS);
+
+    for (int i = 0; i < n; i++) {
+      assertThat(results.get(i).join()).isEqualTo(i * 2);
+    }
   }
 
   @Test
   void twoWorkersShareAQueueOneTaskAtATime() {
     List<String> by = new CopyOnWriteArrayList<>();
-    WarrenEngine client = newWarren();
+    Warren client = newWarren();
     for (int i = 0; i < 2; i++) {
-      WarrenEngine worker = newWarren();
+      Warren worker = newWarren();
       worker
           .tasks()
           .register(
@@ -588,7 +828,7 @@ public abstract class TaskQueueContractTest {
 
   @Test
   void noOpThroughput() {
-    WarrenEngine w = newWarren();
+    Warren w = newWarren();
     w.tasks().register("noop", queue, ctx -> null);
     int n = Integer.getInteger("warren.test.tasks", 500);
     // warm up

@@ -1,5 +1,6 @@
 package dev.warren.internal.tasks;
 
+import dev.warren.InvalidInputException;
 import dev.warren.tasks.TaskCancelledException;
 import dev.warren.tasks.TaskContext;
 import dev.warren.tasks.TaskHandler;
@@ -12,6 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * One attempt of a task: the {@link TaskContext} its handler sees, and the status it updates. Once
  * the supervisor has settled the outcome (or abandoned the attempt), late progress reports from the
  * handler are ignored, so an abandoned thread cannot overwrite a final state.
+ *
+ * <p>It remembers the error of arguments that could not be decoded: when that error ends the
+ * attempt (typed tasks let it through by design), the task fails at once, as arguments never change
+ * between attempts.
  */
 final class RunningTask implements TaskContext {
   private final TaskQueue tasks;
@@ -20,6 +25,7 @@ final class RunningTask implements TaskContext {
   private TaskStatus status;
   private boolean settled;
   private volatile String cancelled;
+  private volatile InvalidInputException unreadableArgs;
 
   RunningTask(TaskQueue tasks, TaskMessage message, TaskStatus started) {
     this.tasks = tasks;
@@ -77,7 +83,30 @@ final class RunningTask implements TaskContext {
 
   @Override
   public <T> T args(Class<T> type) {
-    return TaskQueue.decode(message.args(), type, "the arguments of task " + message.id());
+    try {
+      return tasks.decode(message.args(), type, "the arguments of task " + message.id());
+    } catch (InvalidInputException e) {
+      unreadableArgs = e;
+      throw e;
+    }
+  }
+
+  /**
+   * @param failure what ended the attempt
+   * @return whether it is (or was caused by) this attempt's failure to decode its arguments, which
+   *     no retry can mend
+   */
+  boolean failedOnArguments(Throwable failure) {
+    InvalidInputException e = unreadableArgs;
+    for (Throwable t = failure; e != null && t != null; t = t.getCause()) {
+      if (t == e) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -85,7 +114,7 @@ final class RunningTask implements TaskContext {
     if (!(fraction >= 0 && fraction <= 1)) {
       throw new IllegalArgumentException("progress must be within [0, 1], not " + fraction);
     }
-    String json = TaskQueue.encode(meta, "the progress of task " + message.id());
+    String json = tasks.encode(meta, "the progress of task " + message.id());
     TaskStatus next;
     synchronized (this) {
       if (settled) {

@@ -1,7 +1,6 @@
 package dev.warren.internal.tasks;
 
 import dev.warren.WarrenException;
-import dev.warren.tasks.TaskFailedException;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
@@ -9,12 +8,22 @@ import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.TaskTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** A handle that reads the task store; waiting polls it with a growing interval up to 100 ms. */
+/**
+ * A handle on a task. Waiting follows the task's terminal event ({@link TaskQueue#outcome}), never
+ * a polling loop: {@link #future()} completes from it, and {@link #await} waits for it with a
+ * timeout, then reads the store once for the full status.
+ */
 final class TaskHandleImpl<R> implements TaskHandle<R> {
   private final TaskQueue queue;
   private final String id;
   private final Class<R> resultType;
+  private volatile CompletableFuture<R> future;
 
   TaskHandleImpl(TaskQueue queue, String id, Class<R> resultType) {
     this.queue = queue;
@@ -23,8 +32,42 @@ final class TaskHandleImpl<R> implements TaskHandle<R> {
   }
 
   @Override
-  public java.util.concurrent.CompletableFuture<R> future() {
-    throw new UnsupportedOperationException("being implemented for " + resultType);
+  public CompletableFuture<R> future() {
+    CompletableFuture<R> f = future;
+    if (f == null) {
+      synchronized (this) {
+        f = future;
+        if (f == null) {
+          f = typed(queue.outcome(id));
+          future = f;
+        }
+      }
+    }
+    return f;
+  }
+
+  /**
+   * A future of its own per handle, completed explicitly (not {@code thenApply}), so callers see
+   * {@link dev.warren.tasks.TaskFailedException} itself rather than wrapped in a {@link
+   * CompletionException}, and completing it by hand cannot disturb other handles.
+   */
+  private CompletableFuture<R> typed(CompletableFuture<TaskOutcome> outcome) {
+    CompletableFuture<R> f = new CompletableFuture<>();
+    outcome.whenComplete(
+        (o, error) -> {
+          if (error != null) {
+            f.completeExceptionally(unwrap(error));
+          } else if (o.state() == TaskState.SUCCESS) {
+            try {
+              f.complete(queue.decode(o.result(), resultType, "the result of task " + id));
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          } else {
+            f.completeExceptionally(o.failure());
+          }
+        });
+    return f;
   }
 
   @Override
@@ -34,6 +77,7 @@ final class TaskHandleImpl<R> implements TaskHandle<R> {
 
   @Override
   public TaskStatus status() {
+    queue.checkOpen();
     return queue
         .store()
         .get(id)
@@ -41,37 +85,35 @@ final class TaskHandleImpl<R> implements TaskHandle<R> {
             () -> new TaskStoreException("task " + id + " is unknown, or its result expired"));
   }
 
+  /**
+   * Waits for the outcome with a timeout, then reads the status once. On timeout the store is read
+   * once more, so a task whose event was lost (its publish failed) is still seen final.
+   */
   @Override
   public TaskStatus await(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long pause = 2;
-    TaskStatus last = null;
-    while (true) {
-      Optional<TaskStatus> s = queue.store().get(id);
-      if (s.isPresent()) {
-        last = s.get();
-        if (last.isFinal()) {
-          return last;
-        }
+    queue.checkOpen();
+    CompletableFuture<TaskOutcome> outcome = queue.outcome(id);
+    try {
+      outcome.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      return status();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (TimeoutException e) {
+      Optional<TaskStatus> last = queue.store().get(id);
+      if (last.isPresent() && last.get().isFinal()) {
+        return last.get();
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new TaskTimeoutException(
-            "task "
-                + id
-                + " is not finished after "
-                + timeout.toMillis()
-                + " ms (state "
-                + (last == null ? "unknown" : last.state())
-                + ")");
-      }
-      try {
-        Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new WarrenException("interrupted while waiting for task " + id, e);
-      }
-      pause = Math.min(100, pause * 2);
+      throw new TaskTimeoutException(
+          "task "
+              + id
+              + " is not finished after "
+              + timeout.toMillis()
+              + " ms (state "
+              + last.map(s -> s.state().name()).orElse("unknown")
+              + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WarrenException("interrupted while waiting for task " + id, e);
     }
   }
 
@@ -79,15 +121,26 @@ final class TaskHandleImpl<R> implements TaskHandle<R> {
   public <T> T result(Class<T> type, Duration timeout) {
     TaskStatus s = await(timeout);
     if (s.state() == TaskState.SUCCESS) {
-      return TaskQueue.decode(s.result(), type, "the result of task " + id);
+      return queue.decode(s.result(), type, "the result of task " + id);
     }
-    String why = s.error() == null ? "" : ": " + s.error().type() + ": " + s.error().message();
-    throw new TaskFailedException("task " + s.name() + " " + id + " ended " + s.state() + why);
+    throw TaskOutcome.of(s).failure();
   }
 
   @Override
   public boolean revoke() {
     return queue.revoke(id);
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  private RuntimeException rethrow(Throwable cause) {
+    Throwable t = unwrap(cause);
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    return new WarrenException("waiting for task " + id + " failed: " + t, t);
   }
 
   @Override

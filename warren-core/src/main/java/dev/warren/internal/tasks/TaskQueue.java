@@ -1,12 +1,16 @@
 package dev.warren.internal.tasks;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.Topics;
 import dev.warren.Warren;
+import dev.warren.WarrenClosedException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.delay.DelayQueues;
+import dev.warren.spi.DataCodec;
 import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskHandler;
@@ -20,10 +24,11 @@ import dev.warren.transport.Transport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -37,8 +42,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link Tasks} of one Warren instance: submits tasks (store first, then the broker), and runs
- * a {@link TaskWorker} per task queue that has a registered handler.
+ * The {@link Tasks} of one Warren instance: submits tasks (store first, then the broker), runs a
+ * {@link TaskWorker} per task queue that has a registered handler, and follows tasks for their
+ * handles' futures with one {@link TaskOutcomes} listener, started on first use.
+ *
+ * <p>Arguments, results and progress metadata are encoded with the instance's codec ({@link
+ * WarrenOptions#codec()}, Warren's JSON codec by default), so an application's {@code ObjectMapper}
+ * shapes them. Stores keep them as JSON text, so a codec that does not write JSON is not used for
+ * tasks: they fall back to Warren's JSON codec.
  */
 public final class TaskQueue implements Tasks, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
@@ -52,15 +63,27 @@ public final class TaskQueue implements Tasks, AutoCloseable {
 
   private static final int MAX_STACK_CHARS = 4000;
 
+  /**
+   * The largest result (in characters of JSON) a terminal event carries; a larger one is left out
+   * ({@value TaskOutcome#RESULT_IN_STORE}) and read from the store by whoever needs it. why: the
+   * event fans out to every instance following tasks and every subscriber of {@code task.#}, while
+   * the store holds the result once; results this size or smaller cost less in the event than a
+   * store read per waiting instance.
+   */
+  static final int MAX_EVENT_RESULT_CHARS = 64 * 1024;
+
   private final Warren bus;
   private final Transport transport;
   private final WarrenOptions options;
   private final TaskStore store;
   private final boolean ownsStore;
   private final DelayQueues waits;
+  private final DataCodec codec;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
+  private final Object outcomesLock = new Object();
+  private TaskOutcomes outcomes;
   private volatile boolean closed;
 
   /**
@@ -78,6 +101,23 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.store = store;
     this.ownsStore = ownsStore;
     this.waits = new DelayQueues(transport);
+    this.codec = taskCodec(options.codec());
+  }
+
+  /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
+  private static DataCodec taskCodec(DataCodec configured) {
+    if (configured == null) {
+      return JsonDataCodec.defaults();
+    }
+    String type = configured.contentType();
+    if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
+      log.warn(
+          "the codec {} writes {}, not JSON: task arguments and results use Warren's JSON codec",
+          configured.getClass().getName(),
+          type);
+      return JsonDataCodec.defaults();
+    }
+    return configured;
   }
 
   /**
@@ -121,12 +161,12 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   public void register(String name, String queue, TaskHandler handler) {
     checkOpen();
     checkName(name);
-    String q = TaskOptions.builder().queue(queue).build().queue();
+    String q = checkQueue(queue);
     if (handler == null) {
-      throw new IllegalArgumentException("task '" + name + "' has no handler");
+      throw new InvalidInputException("task '" + name + "' has no handler");
     }
     if (handlers.putIfAbsent(name, handler) != null) {
-      throw new IllegalArgumentException("task '" + name + "' is already registered");
+      throw new InvalidInputException("task '" + name + "' is already registered");
     }
     declare(q);
     workers.computeIfAbsent(
@@ -152,6 +192,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     checkName(name);
     TaskOptions o = taskOptions == null ? TaskOptions.defaults() : taskOptions;
     String json = encode(args, "the arguments of task '" + name + "'");
+    declare(o.queue());
     String id = UUID.randomUUID().toString();
     Instant now = Instant.now();
     Instant eta = o.dueAt(now);
@@ -163,7 +204,6 @@ public final class TaskQueue implements Tasks, AutoCloseable {
                 worker(), List.of())
             .to(state, now, worker(), scheduled ? "due " + eta : null);
     store.put(status);
-    declare(o.queue());
     TaskMessage message = TaskMessage.of(id, name, json, o, now, eta);
     CompletableFuture<Void> sent;
     try {
@@ -204,20 +244,21 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   @Override
   public <R> TaskHandle<R> submit(
       String name, Object args, Class<R> resultType, TaskOptions taskOptions) {
-    return task(submit(name, args, taskOptions).id(), resultType);
+    checkResultType(resultType);
+    return new TaskHandleImpl<>(this, submit(name, args, taskOptions).id(), resultType);
   }
 
   @Override
   public <R> TaskHandle<R> task(String id, Class<R> resultType) {
+    checkOpen();
+    checkId(id);
+    checkResultType(resultType);
     return new TaskHandleImpl<>(this, id, resultType);
   }
 
   @Override
   public TaskHandle<Object> task(String id) {
-    if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException("a task id is required");
-    }
-    return new TaskHandleImpl<>(this, id, Object.class);
+    return task(id, Object.class);
   }
 
   @Override
@@ -225,8 +266,39 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return store.describe();
   }
 
+  /**
+   * Follows a task until it is final, from its terminal event (see {@link TaskOutcomes}).
+   *
+   * @param id the task id
+   * @return its outcome, shared by every caller for this task; failed with {@link
+   *     WarrenClosedException} when this instance is closed
+   */
+  CompletableFuture<TaskOutcome> outcome(String id) {
+    TaskOutcomes o;
+    synchronized (outcomesLock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(closedException("follow task " + id));
+      }
+      if (outcomes == null) {
+        outcomes = new TaskOutcomes(this, transport, options.exchange(), worker());
+      }
+      o = outcomes;
+    }
+    return o.watch(id);
+  }
+
+  /**
+   * @return the listener, or {@code null} before the first future, for tests
+   */
+  TaskOutcomes outcomes() {
+    synchronized (outcomesLock) {
+      return outcomes;
+    }
+  }
+
   /** Records a revoke; tasks that are not running are marked revoked right away. */
   boolean revoke(String id) {
+    checkOpen();
     Instant now = Instant.now();
     TaskStatus status = store.get(id).orElse(null);
     if (status != null && status.isFinal()) {
@@ -260,26 +332,11 @@ public final class TaskQueue implements Tasks, AutoCloseable {
    * @param status the status after the change
    */
   void event(String kind, TaskStatus status) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("id", status.id());
-    data.put("name", status.name());
-    data.put("queue", status.queue());
-    data.put("state", status.state().name());
-    data.put("attempt", status.attempt());
-    data.put("worker", status.worker());
-    data.put("at", status.updatedAt().toString());
-    if (status.progress() != null) {
-      data.put("progress", status.progress());
-    }
-    putJson(data, "meta", status.progressMeta());
-    putJson(data, "result", status.result());
-    if (status.error() != null) {
-      data.put("errorType", status.error().type());
-      data.put("errorMessage", status.error().message());
-    }
     String type = "task." + status.name() + "." + kind;
     try {
-      bus.publish(type, data)
+      // why: Warren's own JSON whatever the application's codec, so every instance can read the
+      // outcome of a task (TaskOutcomes) without knowing how the publisher was configured
+      bus.publish(Event.builder(type).jsonData(eventData(status).toString()).build())
           .whenComplete(
               (ok, e) -> {
                 if (e != null) {
@@ -291,12 +348,42 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
   }
 
-  private static void putJson(Map<String, Object> data, String key, String json) {
+  /**
+   * The data of a {@code task.<name>.<kind>} event: id, name, queue, state, attempt, worker, at,
+   * and when set progress, meta, result (or {@value TaskOutcome#RESULT_IN_STORE} when it is larger
+   * than {@value #MAX_EVENT_RESULT_CHARS} characters), errorType and errorMessage.
+   */
+  static ObjectNode eventData(TaskStatus status) {
+    ObjectNode data = JsonDataCodec.MAPPER.createObjectNode();
+    data.put("id", status.id());
+    data.put("name", status.name());
+    data.put("queue", status.queue());
+    data.put("state", status.state().name());
+    data.put("attempt", status.attempt());
+    data.put("worker", status.worker());
+    data.put("at", status.updatedAt().toString());
+    if (status.progress() != null) {
+      data.put("progress", status.progress());
+    }
+    putJson(data, "meta", status.progressMeta());
+    if (status.result() != null && status.result().length() > MAX_EVENT_RESULT_CHARS) {
+      data.put(TaskOutcome.RESULT_IN_STORE, true);
+    } else {
+      putJson(data, "result", status.result());
+    }
+    if (status.error() != null) {
+      data.put("errorType", status.error().type());
+      data.put("errorMessage", status.error().message());
+    }
+    return data;
+  }
+
+  private static void putJson(ObjectNode data, String key, String json) {
     if (json == null) {
       return;
     }
     try {
-      data.put(key, JsonDataCodec.MAPPER.readTree(json));
+      data.set(key, JsonDataCodec.MAPPER.readTree(json));
     } catch (IOException e) {
       data.put(key, json);
     }
@@ -313,27 +400,57 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
   }
 
-  static String encode(Object value, String what) {
+  /**
+   * @param value arguments, a result or progress metadata; {@code null} for none
+   * @param what what it is, for the error message
+   * @return its JSON text with this instance's codec, or {@code null}
+   * @throws InvalidInputException when it cannot be encoded
+   */
+  String encode(Object value, String what) {
     if (value == null) {
       return null;
     }
     try {
-      return JsonDataCodec.MAPPER.writeValueAsString(value);
-    } catch (IOException e) {
-      throw new InvalidInputException("cannot encode " + what + " as JSON: " + e.getMessage(), e);
+      if (value instanceof byte[]) {
+        // why: JSON codecs hand bytes over as they are; stores keep JSON, so bytes go as base64
+        return JsonDataCodec.MAPPER.writeValueAsString(value);
+      }
+      return new String(codec.encode(value), StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidInputException("cannot encode " + what + " as JSON: " + reason(e), e);
     }
   }
 
-  static <T> T decode(String json, Class<T> type, String what) {
+  /**
+   * @param json JSON text, or {@code null}
+   * @param type what to read it as
+   * @param what what it is, for the error message
+   * @param <T> the type
+   * @return the value, decoded with this instance's codec; {@code null} for {@code null}
+   * @throws InvalidInputException when it cannot be read as that type
+   */
+  <T> T decode(String json, Class<T> type, String what) {
     if (json == null) {
       return null;
     }
     try {
-      return JsonDataCodec.MAPPER.readValue(json, type);
-    } catch (IOException e) {
+      if (type == byte[].class) {
+        return JsonDataCodec.MAPPER.readValue(json, type);
+      }
+      return codec.decode(json.getBytes(StandardCharsets.UTF_8), type);
+    } catch (IOException | RuntimeException e) {
       throw new InvalidInputException(
-          "cannot read " + what + " as " + type.getSimpleName() + ": " + e.getMessage(), e);
+          "cannot read " + what + " as " + type.getSimpleName() + ": " + reason(e), e);
     }
+  }
+
+  /** The underlying reason, without the codec's own wording around it. */
+  private static String reason(Exception e) {
+    Throwable t = e instanceof InvalidInputException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+      return j.getOriginalMessage();
+    }
+    return String.valueOf(t.getMessage());
   }
 
   static TaskError error(Throwable t) {
@@ -372,7 +489,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
         || name.length() > 100
         || !NAME.matcher(name).matches()
         || Topics.typeProblem("task." + name + ".started") != null) {
-      throw new IllegalArgumentException(
+      throw new InvalidInputException(
           "task name '"
               + name
               + "' is invalid: use letters, digits, '-' and '_', in dot-separated words (at most"
@@ -380,23 +497,61 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw new WarrenException("this Warren instance is closed");
+  private static String checkQueue(String queue) {
+    try {
+      return TaskOptions.builder().queue(queue).build().queue();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(e.getMessage(), e);
     }
   }
 
-  /** Stops the workers (running tasks get the shutdown timeout, then go back to their queue). */
+  private static void checkId(String id) {
+    if (id == null || id.isBlank()) {
+      throw new InvalidInputException("a task id is required, not '" + id + "'");
+    }
+  }
+
+  private static void checkResultType(Class<?> resultType) {
+    if (resultType == null) {
+      throw new InvalidInputException("a result type is required (Object.class for JSON values)");
+    }
+  }
+
+  /**
+   * @throws WarrenClosedException when this instance is closed
+   */
+  void checkOpen() {
+    if (closed) {
+      throw closedException("use its tasks");
+    }
+  }
+
+  private static WarrenClosedException closedException(String what) {
+    return new WarrenClosedException("this Warren instance is closed: cannot " + what);
+  }
+
+  /**
+   * Stops the workers (running tasks get the shutdown timeout, then go back to their queue), then
+   * fails the futures still pending with {@link WarrenClosedException}: the workers' last outcomes
+   * can still complete them.
+   */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    TaskOutcomes o;
+    synchronized (outcomesLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      o = outcomes;
     }
-    closed = true;
     for (TaskWorker w : List.copyOf(workers.values())) {
       w.close();
     }
     workers.clear();
+    if (o != null) {
+      o.close();
+    }
     if (ownsStore) {
       store.close();
     }

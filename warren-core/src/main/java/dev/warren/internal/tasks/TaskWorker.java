@@ -1,5 +1,6 @@
 package dev.warren.internal.tasks;
 
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.tasks.TaskCancelledException;
@@ -289,7 +290,15 @@ final class TaskWorker {
   }
 
   private void succeeded(RunningTask running, TaskMessage m, Object result) {
-    String json = TaskQueue.encode(result, "the result of task " + m.id());
+    String json;
+    try {
+      json = tasks.encode(result, "the result of task " + m.id());
+    } catch (InvalidInputException e) {
+      // why: the same result would fail to encode on every retry; before, the worker returned the
+      // message to the queue and met it again forever
+      failed(running, m, new NonRetryableException(e.getMessage(), e), false);
+      return;
+    }
     Instant now = Instant.now();
     TaskStatus s =
         running.finish().withOutcome(json, null).to(TaskState.SUCCESS, now, tasks.worker(), null);
@@ -299,16 +308,20 @@ final class TaskWorker {
   private void failed(RunningTask running, TaskMessage m, Throwable cause, boolean softFired) {
     Instant now = Instant.now();
     TaskStatus s = running.finish().withOutcome(null, TaskQueue.error(cause));
+    boolean badArguments = running.failedOnArguments(cause);
     boolean retryable =
         !(cause instanceof NonRetryableException)
             && !(cause instanceof TaskCancelledException)
+            && !badArguments
             && !softFired
             && m.retries() < m.maxRetries();
     if (!retryable) {
       String why =
-          m.retries() >= m.maxRetries() && m.maxRetries() > 0
-              ? "failed after " + m.maxRetries() + " retries"
-              : null;
+          badArguments
+              ? "its arguments cannot be decoded; not retried"
+              : m.retries() >= m.maxRetries() && m.maxRetries() > 0
+                  ? "failed after " + m.maxRetries() + " retries"
+                  : null;
       finish(s.to(TaskState.FAILURE, now, tasks.worker(), why), m, "failed");
       return;
     }

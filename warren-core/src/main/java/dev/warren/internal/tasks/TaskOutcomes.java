@@ -1,0 +1,295 @@
+package dev.warren.internal.tasks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warren.WarrenClosedException;
+import dev.warren.codec.JsonDataCodec;
+import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.TaskStoreException;
+import dev.warren.transport.ConsumerHandle;
+import dev.warren.transport.Delivery;
+import dev.warren.transport.QueueSpec;
+import dev.warren.transport.Transport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes the futures of one instance's task handles from the tasks' terminal events on the bus
+ * ({@code task.<name>.succeeded|failed|revoked}), never by polling the store.
+ *
+ * <p>One listener per {@link TaskQueue}, started by the first {@link #watch}: a private queue
+ * {@code warren.task-outcomes.<instance>.<random>} bound to the instance's exchange with the three
+ * terminal patterns, consumed by this process only, and deleted on {@link #close()}. Pending
+ * futures are kept by task id, so any number of handles cost one queue and one consumer; events of
+ * tasks nobody here waits for are acknowledged and dropped.
+ *
+ * <p>The race with a task that ends before anyone listens is closed by order: a watch is recorded,
+ * then the queue is bound (once), then the store is read once. A task that ended before the binding
+ * was final in the store before its event was published (workers write the store first), so the
+ * read sees it; a task that ends after the binding completes the watch through its event.
+ *
+ * <p>why a queue that expires rather than an exclusive or auto-delete one: those disappear with the
+ * connection, and the terminal events published while it is down with them, so a future would wait
+ * forever. This queue outlives a reconnect by {@link #QUEUE_EXPIRY} and is redeclared with the
+ * transport's topology; a process that dies leaves it to the broker to remove. It is not durable:
+ * its messages matter only to this process, and a durable queue would write every task's terminal
+ * event to disk once per listening instance.
+ *
+ * <p>Futures are completed on this class's own threads, never on a transport thread, so the
+ * consumer keeps flowing whatever the dependants do; the setup (declare, bind, consume) and the
+ * store reads run there too, because {@code future()} is often called from a transport thread (the
+ * completion of {@code submitAsync}).
+ */
+final class TaskOutcomes implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskOutcomes.class);
+
+  /** The kinds of task event that end a task. */
+  static final List<String> TERMINAL = List.of("succeeded", "failed", "revoked");
+
+  /** How long the private queue outlives a lost connection or a dead process. */
+  static final Duration QUEUE_EXPIRY = Duration.ofMinutes(1);
+
+  private static final int PREFETCH = 256;
+  private static final int THREADS = 4;
+
+  private final TaskQueue tasks;
+  private final Transport transport;
+  private final String exchange;
+  private final String queue;
+  private final ThreadPoolExecutor executor;
+  private final Map<String, CompletableFuture<TaskOutcome>> pending = new ConcurrentHashMap<>();
+  private final Object lock = new Object();
+  private CompletableFuture<Void> listening;
+  private volatile ConsumerHandle consumer;
+  private boolean closed;
+
+  TaskOutcomes(TaskQueue tasks, Transport transport, String exchange, String instanceId) {
+    this.tasks = tasks;
+    this.transport = transport;
+    this.exchange = exchange;
+    this.queue =
+        "warren.task-outcomes." + instanceId + "." + UUID.randomUUID().toString().substring(0, 8);
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "warren-task-outcomes-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    executor.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * @return the private queue's name
+   */
+  String queue() {
+    return queue;
+  }
+
+  /**
+   * @return how many tasks are waited for
+   */
+  int pending() {
+    return pending.size();
+  }
+
+  /**
+   * Follows a task until it is final. All callers for one task share one future; each call that
+   * finds it pending reads the store once (after the listener is bound), so a caller that comes
+   * late is not left waiting for an event that an earlier caller missed.
+   *
+   * @param id the task id
+   * @return completes with the outcome; fails with {@link TaskStoreException} when the store does
+   *     not know the task (or forgot it), with {@link WarrenClosedException} when the instance
+   *     closes first, or with the error that kept the listener from starting
+   */
+  CompletableFuture<TaskOutcome> watch(String id) {
+    CompletableFuture<TaskOutcome> created = new CompletableFuture<>();
+    CompletableFuture<TaskOutcome> f = pending.putIfAbsent(id, created);
+    if (f == null) {
+      f = created;
+      created.whenComplete((o, e) -> pending.remove(id, created));
+    } else if (f.isDone()) {
+      return f;
+    }
+    CompletableFuture<Void> ready;
+    synchronized (lock) {
+      if (closed) {
+        f.completeExceptionally(closedBefore(id));
+        return f;
+      }
+      ready = listening();
+    }
+    CompletableFuture<TaskOutcome> watched = f;
+    ready.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            watched.completeExceptionally(unwrap(error));
+          } else {
+            run(() -> readOnce(id, watched), watched);
+          }
+        });
+    return f;
+  }
+
+  /** Starts the listener once; again after a failed start. Called under the lock. */
+  private CompletableFuture<Void> listening() {
+    if (listening == null || listening.isCompletedExceptionally()) {
+      listening = CompletableFuture.runAsync(this::listen, executor);
+    }
+    return listening;
+  }
+
+  private void listen() {
+    transport.declareQueue(
+        new QueueSpec(queue, false, false, false, Map.of())
+            .withArgument(QueueSpec.EXPIRES, QUEUE_EXPIRY.toMillis()));
+    for (String kind : TERMINAL) {
+      transport.bind(queue, exchange, "task.#." + kind);
+    }
+    ConsumerHandle c = transport.consume(queue, PREFETCH, this::onDelivery);
+    boolean stop;
+    synchronized (lock) {
+      consumer = c;
+      stop = closed;
+    }
+    if (stop) {
+      stop(c);
+    }
+    log.debug("following task outcomes on {}", queue);
+  }
+
+  /** The once-per-watch store read: completes the watch if the task is final already. */
+  private void readOnce(String id, CompletableFuture<TaskOutcome> f) {
+    if (f.isDone()) {
+      return;
+    }
+    Optional<TaskStatus> status = tasks.store().get(id);
+    if (status.isEmpty()) {
+      f.completeExceptionally(
+          new TaskStoreException("task " + id + " is unknown, or its result expired"));
+    } else if (status.get().isFinal()) {
+      f.complete(TaskOutcome.of(status.get()));
+    }
+  }
+
+  private void onDelivery(Delivery delivery) {
+    // why: the queue is this process's alone; an outcome lost with the process has nobody to tell
+    delivery.ack();
+    TaskOutcome outcome;
+    try {
+      JsonNode data = JsonDataCodec.MAPPER.readTree(delivery.message().body());
+      outcome = data == null ? null : TaskOutcome.fromEvent(data);
+    } catch (IOException e) {
+      log.debug("ignoring a task event that is not JSON on {}: {}", queue, e.toString());
+      return;
+    }
+    if (outcome == null) {
+      return;
+    }
+    CompletableFuture<TaskOutcome> f = pending.get(outcome.id());
+    if (f == null) {
+      return;
+    }
+    if (outcome.resultInStore()) {
+      // why: the event left a large result out; the store has it, final before the event was sent
+      run(() -> fromStore(outcome, f), f);
+    } else {
+      run(() -> f.complete(outcome), f);
+    }
+  }
+
+  private void fromStore(TaskOutcome outcome, CompletableFuture<TaskOutcome> f) {
+    TaskStatus s =
+        tasks
+            .store()
+            .get(outcome.id())
+            .orElseThrow(
+                () ->
+                    new TaskStoreException(
+                        "task "
+                            + outcome.id()
+                            + " ended, but its result expired before it was read"));
+    f.complete(TaskOutcome.of(s));
+  }
+
+  /** Runs on this class's threads; a failure fails the future instead of vanishing. */
+  private void run(Runnable step, CompletableFuture<TaskOutcome> f) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              step.run();
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(closedBefore(null));
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  private static WarrenClosedException closedBefore(String id) {
+    return new WarrenClosedException(
+        "this Warren instance was closed before "
+            + (id == null ? "the task" : "task " + id)
+            + " finished");
+  }
+
+  private void stop(ConsumerHandle c) {
+    try {
+      c.cancel();
+    } catch (RuntimeException e) {
+      log.debug("cancelling the consumer of {}: {}", queue, e.toString());
+    }
+    try {
+      transport.deleteQueue(queue);
+    } catch (RuntimeException e) {
+      // why: the broker removes it after QUEUE_EXPIRY anyway
+      log.debug("deleting {}: {}", queue, e.toString());
+    }
+  }
+
+  /** Fails every pending future with {@link WarrenClosedException} and removes the queue. */
+  @Override
+  public void close() {
+    ConsumerHandle c;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = consumer;
+    }
+    for (Map.Entry<String, CompletableFuture<TaskOutcome>> e : List.copyOf(pending.entrySet())) {
+      e.getValue().completeExceptionally(closedBefore(e.getKey()));
+    }
+    if (c != null) {
+      stop(c);
+    }
+    executor.shutdown();
+  }
+}
