@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,7 +49,11 @@ final class DemoCommand implements Callable<Integer> {
   /** How long an example waits for any one expected outcome before it fails. */
   static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(30);
 
-  @ParentCommand WarrenCli cli;
+  /**
+   * The in-memory broker the examples' instances share, unless {@code WARREN_MEMORY_BROKER} names
+   * one: an example runs several instances in this process, which must meet.
+   */
+  static final String MEMORY_BROKER = "warren-demo";
 
   @Spec CommandSpec spec;
 
@@ -72,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    CliContext ctx = CliContext.of(spec);
+    PrintWriter out = ctx.out();
     List<Example> all = Examples.all();
     if (list) {
       TextTable table = TextTable.of("name", "what it shows");
@@ -85,8 +89,11 @@ final class DemoCommand implements Callable<Integer> {
     if (chosen.isEmpty()) {
       throw new WarrenException("no examples on the class path: is warren-examples missing?");
     }
-    WarrenOptions options = cli.options();
-    ExampleContext context = new ExampleContext(options, System.getenv(), out, OUTCOME_TIMEOUT);
+    WarrenOptions options = ctx.options();
+    if (options.memoryBroker() == null) {
+      options = options.toBuilder().memoryBroker(MEMORY_BROKER).build();
+    }
+    ExampleContext context = new ExampleContext(options, ctx.environment(), out, OUTCOME_TIMEOUT);
     List<Outcome> outcomes = new ArrayList<>();
     for (Example example : chosen) {
       outcomes.add(run(example, context, out));
@@ -94,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     summarise(outcomes, out);
     List<String> failed = outcomes.stream().filter(o -> !o.ok()).map(Outcome::example).toList();
     if (!failed.isEmpty()) {
-      PrintWriter err = spec.commandLine().getErr();
+      PrintWriter err = ctx.err();
       err.println(
           "warren: demo: "
               + failed.size()

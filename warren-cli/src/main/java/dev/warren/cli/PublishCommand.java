@@ -1,8 +1,10 @@
 package dev.warren.cli;
 
 import dev.warren.Event;
+import dev.warren.InvalidInputException;
 import dev.warren.Topics;
 import dev.warren.Warren;
+import dev.warren.codec.CloudEventsJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,8 +41,6 @@ import picocli.CommandLine.Spec;
     })
 final class PublishCommand implements Callable<Integer> {
   private static final int MAX_COUNT = 1_000_000;
-
-  @ParentCommand WarrenCli cli;
 
   @Spec CommandSpec spec;
 
@@ -107,26 +106,30 @@ final class PublishCommand implements Callable<Integer> {
     if (count < 1 || count > MAX_COUNT) {
       throw new UsageException("--count " + count + " is not between 1 and " + MAX_COUNT);
     }
-    byte[] body = readData();
+    CliContext ctx = CliContext.of(spec);
+    byte[] body = readData(ctx);
     if (body != null) {
-      StructuredJson.parse(body, dataOrigin());
+      try {
+        CloudEventsJson.parse(body);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(dataOrigin() + " is " + e.getMessage(), e.getCause());
+      }
     }
     // why: building the first event checks every attribute before anything is sent
     Event first = event(body);
-    PrintWriter out = spec.commandLine().getOut();
-    try (Warren warren = cli.connect()) {
-      List<CompletableFuture<Event>> confirms = new ArrayList<>(count);
-      confirms.add(warren.publish(first));
-      for (int i = 1; i < count; i++) {
-        confirms.add(warren.publish(event(body)));
-      }
-      // why: print in publication order, each id only after its confirm, so every printed id is
-      // an event the broker holds even when a later one fails
-      for (CompletableFuture<Event> confirm : confirms) {
-        out.println(confirm.join().id());
-      }
-      out.flush();
+    PrintWriter out = ctx.out();
+    Warren warren = ctx.warren();
+    List<CompletableFuture<Event>> confirms = new ArrayList<>(count);
+    confirms.add(warren.publish(first));
+    for (int i = 1; i < count; i++) {
+      confirms.add(warren.publish(event(body)));
     }
+    // why: print in publication order, each id only after its confirm, so every printed id is an
+    // event the broker holds even when a later one fails
+    for (CompletableFuture<Event> confirm : confirms) {
+      out.println(confirm.join().id());
+    }
+    out.flush();
     return WarrenCli.EXIT_OK;
   }
 
@@ -144,7 +147,7 @@ final class PublishCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private byte[] readData() {
+  private byte[] readData(CliContext ctx) {
     boolean fromStdin = "-".equals(dataFile) || stdinMarker != null;
     if (stdinMarker != null && !stdinMarker.equals("-")) {
       throw new UsageException(
@@ -159,7 +162,7 @@ final class PublishCommand implements Callable<Integer> {
     }
     if (fromStdin) {
       try {
-        return cli.stdin().readAllBytes();
+        return ctx.stdin().readAllBytes();
       } catch (IOException e) {
         throw new UsageException("cannot read the data from standard input: " + e.getMessage(), e);
       }

@@ -5,6 +5,7 @@ import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
+import dev.warren.codec.CloudEventsJson;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.UUID;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,8 +40,6 @@ import picocli.CommandLine.Spec;
       "      (joins the image-generation workers and takes a share of their events)"
     })
 final class TailCommand implements Callable<Integer> {
-  @ParentCommand WarrenCli cli;
-
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "<pattern>", description = "Topic pattern to receive.")
@@ -70,44 +68,46 @@ final class TailCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw new UsageException("--count " + count + " must be at least 1");
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    CliContext ctx = CliContext.of(spec);
+    PrintWriter out = ctx.out();
+    PrintWriter err = ctx.err();
     boolean interrupted = false;
-    WarrenOptions options = cli.options();
-    try (Warren warren = Warren.create(options)) {
-      Printer printer = new Printer(out, count, subscription.mode());
-      SubscriptionHandle handle = warren.subscribe(subscription, printer::handle);
-      printer.handle = handle;
+    WarrenOptions options = ctx.options();
+    Warren warren = ctx.warren();
+    Printer printer = new Printer(out, count, subscription.mode());
+    SubscriptionHandle handle = warren.subscribe(subscription, printer::handle);
+    printer.handle = handle;
+    err.println(
+        "Tailing '"
+            + pattern
+            + "' ("
+            + subscription.mode().name().toLowerCase(Locale.ROOT)
+            + " subscription "
+            + subscription.name()
+            + ")"
+            + (count == null ? "; Ctrl-C to stop." : " for " + count + " event(s)."));
+    if (options.effectiveTransport() == WarrenOptions.TransportKind.MEMORY) {
+      // why: a tail that silently never prints anything is the worst way to learn this
       err.println(
-          "Tailing '"
-              + pattern
-              + "' ("
-              + subscription.mode().name().toLowerCase(Locale.ROOT)
-              + " subscription "
-              + subscription.name()
-              + ")"
-              + (count == null ? "; Ctrl-C to stop." : " for " + count + " event(s)."));
-      if (options.effectiveTransport() == WarrenOptions.TransportKind.MEMORY) {
-        // why: a tail that silently never prints anything is the worst way to learn this
-        err.println(
-            "Note: the in-memory transport is private to this process; set WARREN_RABBITMQ_URL"
-                + " to see events published elsewhere.");
-      }
-      err.flush();
-      // why: on Ctrl-C the JVM runs this hook; closing lets an in-flight event finish or go back
-      Thread onInterrupt = new Thread(() -> stop(printer, handle, warren), "warren-tail-stop");
-      Runtime.getRuntime().addShutdownHook(onInterrupt);
-      try {
-        printer.awaitEnd();
-      } catch (InterruptedException e) {
-        // why: the interrupt status is restored only after closing, which must not be cut short
-        interrupted = true;
-      } finally {
-        printer.stop();
-        handle.close();
-        removeHook(onInterrupt);
-      }
+          "Note: the in-memory transport is private to this process; set WARREN_RABBITMQ_URL"
+              + " to see events published elsewhere.");
     }
+    err.flush();
+    // why: on Ctrl-C the JVM runs this hook; closing lets an in-flight event finish or go back
+    Thread onInterrupt = new Thread(() -> stop(printer, handle, warren), "warren-tail-stop");
+    Runtime.getRuntime().addShutdownHook(onInterrupt);
+    try {
+      printer.awaitEnd();
+    } catch (InterruptedException e) {
+      // why: the interrupt status is restored only after closing, which must not be cut short
+      interrupted = true;
+    } finally {
+      printer.stop();
+      handle.close();
+      removeHook(onInterrupt);
+    }
+    // why: closed here, before the interrupt status is restored, so closing is not cut short
+    warren.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
       return WarrenCli.EXIT_INTERRUPTED;
@@ -170,7 +170,7 @@ final class TailCommand implements Callable<Integer> {
       if (stopped || (limit != null && printed >= limit)) {
         return false;
       }
-      out.println(StructuredJson.write(event));
+      out.println(CloudEventsJson.write(event));
       out.flush();
       if (out.checkError()) {
         // why: the reader went away (e.g. "| head -1"); stop like other Unix tools do

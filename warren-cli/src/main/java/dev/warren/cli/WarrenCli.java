@@ -1,9 +1,7 @@
 package dev.warren.cli;
 
 import dev.warren.InvalidInputException;
-import dev.warren.Warren;
 import dev.warren.WarrenException;
-import dev.warren.WarrenOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -75,7 +73,7 @@ public final class WarrenCli implements Callable<Integer> {
   private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
   private final Map<String, String> env;
-  private final InputStream stdin;
+  private final CliContext context;
   private boolean debug;
 
   @Spec CommandSpec spec;
@@ -86,7 +84,7 @@ public final class WarrenCli implements Callable<Integer> {
    */
   public WarrenCli(Map<String, String> env, InputStream stdin) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
-    this.stdin = Objects.requireNonNull(stdin, "stdin");
+    this.context = new CliContext(this.env, Objects.requireNonNull(stdin, "stdin"));
   }
 
   /**
@@ -113,8 +111,8 @@ public final class WarrenCli implements Callable<Integer> {
             PublishCommand.class,
             TailCommand.class,
             DemoCommand.class,
-            dev.warren.server.ServerCommand.class,
-            dev.warren.server.QueuesCommand.class,
+            ServerCommand.class,
+            dev.warren.cli.queues.QueuesCommand.class,
             dev.warren.cli.tasks.TasksCommand.class,
             dev.warren.cli.trace.TraceCommand.class,
             dev.warren.cli.worker.WorkerCommand.class,
@@ -160,6 +158,16 @@ public final class WarrenCli implements Callable<Integer> {
     }
     commandLine.setExecutionExceptionHandler(this::onExecutionException);
     commandLine.setParameterExceptionHandler(this::onParameterException);
+    // why: whatever a command created through the context is closed when it ends, however it ends
+    commandLine.setExecutionStrategy(
+        parsed -> {
+          try {
+            return new CommandLine.RunLast().execute(parsed);
+          } finally {
+            context.close();
+          }
+        });
+    context.attach(commandLine);
     return commandLine;
   }
 
@@ -179,36 +187,11 @@ public final class WarrenCli implements Callable<Integer> {
   }
 
   /**
-   * For subcommands: the options of the environment this command line was given.
-   *
-   * @return the options the environment describes
-   * @throws UsageException when a {@code WARREN_*} variable is invalid (exit code 2)
+   * @return what every subcommand runs with: the environment this command line was given, its
+   *     options, the Warren instance and the output streams
    */
-  public WarrenOptions options() {
-    try {
-      return WarrenOptions.fromEnvironment(env);
-    } catch (WarrenException e) {
-      throw new UsageException(e.getMessage(), e);
-    }
-  }
-
-  /**
-   * For subcommands: connects as the environment this command line was given says, so tests can
-   * inject it.
-   *
-   * @return a started instance configured by the environment
-   * @throws UsageException when a {@code WARREN_*} variable is invalid (exit code 2)
-   * @throws dev.warren.BrokerUnavailableException when the broker cannot be reached (exit code 1)
-   */
-  public Warren connect() {
-    return Warren.create(options());
-  }
-
-  /**
-   * @return standard input, for data given as {@code -}
-   */
-  public InputStream stdin() {
-    return stdin;
+  public CliContext context() {
+    return context;
   }
 
   private static boolean isDebug(Map<String, String> env) {

@@ -11,8 +11,12 @@ import picocli.CommandLine;
 
 /** Runs {@code warren} commands in-process on the in-memory transport, capturing their output. */
 final class Cli {
-  /** The environment of every test run: the process-wide in-memory broker. */
-  static final Map<String, String> MEMORY = Map.of("WARREN_TRANSPORT", "memory");
+  /**
+   * The environment of every test run: the in-memory broker the CLI tests share by name, so that a
+   * test's own instance meets the command's.
+   */
+  static final Map<String, String> MEMORY =
+      Map.of("WARREN_TRANSPORT", "memory", "WARREN_MEMORY_BROKER", "warren-cli-tests");
 
   private final Map<String, String> env = new HashMap<>(MEMORY);
   private String stdin = "";

@@ -10,6 +10,7 @@ import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
+import dev.warren.codec.CloudEventsJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -83,7 +84,7 @@ class TailCommandTest {
 
     // every line reads back as the event that was sent
     for (int i = 0; i < 3; i++) {
-      assertThat(StructuredJson.read(lines.get(i))).isEqualTo(sent.get(i));
+      assertThat(CloudEventsJson.read(lines.get(i))).isEqualTo(sent.get(i));
     }
   }
 

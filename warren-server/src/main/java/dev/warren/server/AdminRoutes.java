@@ -10,28 +10,36 @@ import dev.warren.InvalidInputException;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Topics;
+import dev.warren.admin.MessageRates;
+import dev.warren.admin.QueueDeclared;
+import dev.warren.admin.QueueDefinition;
+import dev.warren.admin.QueueInfo;
+import dev.warren.admin.QueuedMessage;
+import dev.warren.admin.SubscriptionInfo;
+import dev.warren.admin.WarrenAdmin;
+import dev.warren.codec.CloudEventsJson;
 import dev.warren.codec.JsonDataCodec;
-import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.server.WarrenServer.Access;
-import dev.warren.transport.Delivery;
-import dev.warren.transport.QueueInfo;
-import dev.warren.transport.QueueSpec;
-import dev.warren.transport.Transport;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Queues, subscriptions and dead letters: the {@code admin} scope's routes. */
+/**
+ * Queues, subscriptions and dead letters: the {@code admin} scope's routes, over the instance's
+ * {@link WarrenAdmin}.
+ */
 final class AdminRoutes {
   private static final Logger audit = LoggerFactory.getLogger("dev.warren.audit");
   private static final Set<String> QUEUE_FIELDS =
@@ -39,11 +47,11 @@ final class AdminRoutes {
   private static final int MAX_LIMIT = 1000;
 
   private final WarrenServer server;
-  private final Transport transport;
+  private final WarrenAdmin admin;
 
   AdminRoutes(WarrenServer server) {
     this.server = server;
-    this.transport = server.warren().transport();
+    this.admin = server.warren().admin();
   }
 
   void register(JavalinDefaultRoutingApi r) {
@@ -71,7 +79,7 @@ final class AdminRoutes {
 
   private void listQueues(Context ctx) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (QueueInfo q : transport.listQueues()) {
+    for (QueueInfo q : admin.queues()) {
       out.add(queueJson(q));
     }
     ctx.json(Map.of("queues", out));
@@ -83,9 +91,6 @@ final class AdminRoutes {
 
   private void declareQueue(Context ctx) {
     String name = queueName(ctx);
-    if (name.startsWith("amq.")) {
-      throw Problem.badRequest("invalid queue name '" + name + "': 'amq.' names are reserved");
-    }
     byte[] body = EventRoutes.Bodies.read(ctx, server.options().maxEventBytes());
     JsonNode node =
         body.length == 0
@@ -106,20 +111,34 @@ final class AdminRoutes {
                 + String.join(", ", QUEUE_FIELDS));
       }
     }
-    Map<String, Object> args = new LinkedHashMap<>();
+    QueueDefinition.Builder b =
+        bool(o, "durable", true)
+            ? QueueDefinition.durable(name)
+            : QueueDefinition.transientQueue(name);
+    // why: an exclusive or auto-deleted queue would belong to the server's own connection and
+    // consumers, which no HTTP caller controls; the fields stay accepted with their defaults
+    for (String unsupported : List.of("exclusive", "autoDelete")) {
+      if (bool(o, unsupported, false)) {
+        throw Problem.badRequest(
+            "'"
+                + unsupported
+                + "' true is not supported: a queue declared over HTTP outlives the request and"
+                + " its consumers; use \"durable\": false for one that does not survive a"
+                + " broker restart");
+      }
+    }
     if (o.has("ttl")) {
-      args.put(QueueSpec.MESSAGE_TTL, positiveLong(o, "ttl"));
+      b.messageTtl(Duration.ofMillis(positiveLong(o, "ttl")));
     }
     if (o.has("maxLength")) {
-      args.put(QueueSpec.MAX_LENGTH, positiveLong(o, "maxLength"));
+      b.maxLength(positiveLong(o, "maxLength"));
     }
     if (o.has("deadLetter")) {
       JsonNode dl = o.get("deadLetter");
       if (!dl.isTextual() || dl.asText().isBlank()) {
         throw Problem.badRequest("'deadLetter' must be a queue name, got " + dl);
       }
-      args.put(QueueSpec.DEAD_LETTER_EXCHANGE, "");
-      args.put(QueueSpec.DEAD_LETTER_ROUTING_KEY, dl.asText());
+      b.deadLetterQueue(dl.asText());
     }
     List<String> bindings = new ArrayList<>();
     if (o.has("bindings")) {
@@ -127,38 +146,28 @@ final class AdminRoutes {
         throw Problem.badRequest(
             "'bindings' must be an array of patterns, got " + o.get("bindings"));
       }
-      for (JsonNode b : array) {
-        String problem = b.isTextual() ? Topics.patternProblem(b.asText()) : "not a string";
+      for (JsonNode p : array) {
+        String problem = p.isTextual() ? Topics.patternProblem(p.asText()) : "not a string";
         if (problem != null) {
           throw Problem.badRequest(
-              "invalid binding pattern '" + b.asText(b.toString()) + "': " + problem);
+              "invalid binding pattern '" + p.asText(p.toString()) + "': " + problem);
         }
-        bindings.add(b.asText());
+        bindings.add(p.asText());
+        b.binding(p.asText());
       }
     }
-    QueueSpec spec =
-        new QueueSpec(
-            name,
-            bool(o, "durable", true),
-            bool(o, "exclusive", false),
-            bool(o, "autoDelete", false),
-            args);
-    boolean existed = transport.queueInfo(name).isPresent();
-    transport.declareQueue(spec);
-    for (String pattern : bindings) {
-      transport.bind(name, server.warren().options().exchange(), pattern);
-    }
+    QueueDeclared declared = admin.declareQueue(b.build());
     audit.info(
         "key={} action=queue.declare target={} bindings={}",
         WarrenServer.keyName(ctx),
         name,
         bindings);
-    ctx.status(existed ? 200 : 201).json(queueJson(transport.queueInfo(name).orElseThrow()));
+    ctx.status(declared.created() ? 201 : 200).json(queueJson(declared.queue()));
   }
 
   private void deleteQueue(Context ctx) {
     QueueInfo q = existing(ctx);
-    transport.deleteQueue(q.name());
+    admin.deleteQueue(q.name());
     audit.info(
         "key={} action=queue.delete target={} messages={}",
         WarrenServer.keyName(ctx),
@@ -169,7 +178,7 @@ final class AdminRoutes {
 
   private void purgeQueue(Context ctx) {
     QueueInfo q = existing(ctx);
-    long purged = transport.purgeQueue(q.name());
+    long purged = admin.purgeQueue(q.name());
     audit.info(
         "key={} action=queue.purge target={} purged={}",
         WarrenServer.keyName(ctx),
@@ -189,8 +198,7 @@ final class AdminRoutes {
     Event event;
     if (mediaType.equals(CloudEventsHttp.STRUCTURED)) {
       event =
-          CloudEventsHttp.structured(
-              CloudEventsHttp.parseJson(body, "the request body"), source, "the event");
+          CloudEventsHttp.structured(CloudEventsHttp.parseJson(body, "the request body"), source);
     } else if (ctx.header("ce-specversion") != null || ctx.header("ce-type") != null) {
       event =
           CloudEventsHttp.binary(
@@ -204,62 +212,59 @@ final class AdminRoutes {
               + CloudEventsHttp.STRUCTURED
               + " or in binary mode (ce-* headers)");
     }
-    server
-        .warren()
-        .transport()
-        .publish("", q.name(), AmqpBinding.toMessage(event, Map.of()))
-        .join();
-    ctx.status(202).json(Map.of("ids", List.of(event.id())));
+    Event sent = admin.send(q.name(), event).join();
+    ctx.status(202).json(Map.of("ids", List.of(sent.id())));
   }
 
   private void peekQueue(Context ctx) {
     QueueInfo q = existing(ctx);
-    int limit = limit(ctx);
-    List<Delivery> taken = new ArrayList<>();
     List<ObjectNode> out = new ArrayList<>();
-    try {
-      while (taken.size() < limit) {
-        Optional<Delivery> d = transport.get(q.name());
-        if (d.isEmpty()) {
-          break;
-        }
-        taken.add(d.get());
-        out.add(messageJson(d.get()));
-      }
-    } finally {
-      // why: requeued messages go back to the head; the last first keeps the original order
-      for (int i = taken.size() - 1; i >= 0; i--) {
-        taken.get(i).reject(true);
-      }
+    for (QueuedMessage m : admin.peek(q.name(), limit(ctx))) {
+      out.add(messageJson(m));
     }
     ctx.json(Map.of("messages", out));
   }
 
-  private static ObjectNode messageJson(Delivery d) {
-    try {
-      ObjectNode n = CloudEventsHttp.toJson(AmqpBinding.toEvent(d.message(), d.routingKey(), null));
-      n.put("redelivered", d.redelivered());
-      return n;
-    } catch (InvalidInputException e) {
-      // why: a queue may hold messages that are no CloudEvent at all; show them raw
-      ObjectNode n = JsonDataCodec.MAPPER.createObjectNode();
-      n.put("routingKey", d.routingKey());
-      n.put("body", new String(d.message().body(), StandardCharsets.UTF_8));
+  private static ObjectNode messageJson(QueuedMessage m) {
+    if (m.event() != null) {
+      ObjectNode n = CloudEventsJson.toJson(m.event());
+      n.put("redelivered", m.redelivered());
       return n;
     }
+    // why: a queue may hold messages that are no CloudEvent at all; show them raw
+    ObjectNode n = JsonDataCodec.MAPPER.createObjectNode();
+    n.put("routingKey", m.routingKey());
+    n.put("body", new String(m.body(), StandardCharsets.UTF_8));
+    return n;
   }
 
   // --- subscriptions and dead letters
 
   private void listSubscriptions(Context ctx) {
-    List<Map<String, Object>> out = new ArrayList<>();
+    Map<String, SubscriptionHandle> running = new HashMap<>();
     for (SubscriptionHandle h : server.warren().subscriptions()) {
+      running.put(h.subscription().name(), h);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (SubscriptionInfo s : admin.subscriptions()) {
+      SubscriptionHandle h = running.get(s.name());
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", h.subscription().name());
-      m.put("patterns", h.subscription().patterns());
-      m.put("mode", h.subscription().mode().name().toLowerCase(java.util.Locale.ROOT));
-      m.put("queue", h.queue());
-      m.put("active", h.isActive());
+      m.put("name", s.name());
+      m.put("patterns", h != null ? h.subscription().patterns() : s.patterns());
+      Subscription.Mode mode = h != null ? h.subscription().mode() : s.mode();
+      m.put("mode", mode == null ? null : mode.name().toLowerCase(Locale.ROOT));
+      m.put("queue", h != null ? h.queue() : s.queues().isEmpty() ? null : s.queues().get(0));
+      m.put("queues", s.queues());
+      m.put("active", h != null && h.isActive());
+      m.put("runningHere", s.runningHere());
+      m.put("ready", s.ready());
+      m.put("unacknowledged", s.unacknowledged());
+      m.put("consumers", s.consumers());
+      m.put("deadLetters", s.deadLetters());
+      m.put("waiting", s.waiting());
+      if (s.rates().known()) {
+        m.put("rates", ratesJson(s.rates()));
+      }
       out.add(m);
     }
     ctx.json(Map.of("subscriptions", out));
@@ -278,7 +283,7 @@ final class AdminRoutes {
       m.put("firstFailure", d.firstFailure() == null ? null : d.firstFailure().toString());
       m.put("lastFailure", d.lastFailure() == null ? null : d.lastFailure().toString());
       m.put("replays", d.replays());
-      m.put("event", CloudEventsHttp.toJson(d.event()));
+      m.put("event", d.event() == null ? null : CloudEventsJson.toJson(d.event()));
       out.add(m);
     }
     ctx.json(Map.of("count", dlq.count(), "deadLetters", out));
@@ -347,25 +352,18 @@ final class AdminRoutes {
 
   private QueueInfo existing(Context ctx) {
     String name = queueName(ctx);
-    return transport
-        .queueInfo(name)
-        .orElseThrow(() -> Problem.notFound("no queue named '" + name + "'"));
+    return admin.queue(name).orElseThrow(() -> Problem.notFound("no queue named '" + name + "'"));
   }
 
   private static String queueName(Context ctx) {
     String name = ctx.pathParam("name");
-    if (name.isBlank()) {
-      throw Problem.badRequest("invalid queue name '" + name + "': it is blank");
-    }
     if (name.getBytes(StandardCharsets.UTF_8).length > 255) {
       throw Problem.badRequest(
           "invalid queue name '" + CloudEventsHttp.shorten(name) + "': longer than 255 bytes");
     }
-    for (int i = 0; i < name.length(); i++) {
-      if (Character.isISOControl(name.charAt(i))) {
-        throw Problem.badRequest("invalid queue name: control character at position " + i);
-      }
-    }
+    // why: the admin API's rules (not blank, no control character, no 'amq.' prefix), checked
+    // before anything else is read; a failure is an InvalidInputException, a 400
+    QueueDefinition.checkName("queue", name);
     return name;
   }
 
@@ -409,9 +407,21 @@ final class AdminRoutes {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", q.name());
     m.put("messages", q.messages());
+    m.put("unacknowledged", q.unacknowledged());
     m.put("consumers", q.consumers());
     m.put("durable", q.durable());
     m.put("arguments", q.arguments());
+    if (q.rates().known()) {
+      m.put("rates", ratesJson(q.rates()));
+    }
+    return m;
+  }
+
+  private static Map<String, Object> ratesJson(MessageRates r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("published", Double.isNaN(r.published()) ? null : r.published());
+    m.put("delivered", Double.isNaN(r.delivered()) ? null : r.delivered());
+    m.put("acknowledged", Double.isNaN(r.acknowledged()) ? null : r.acknowledged());
     return m;
   }
 }

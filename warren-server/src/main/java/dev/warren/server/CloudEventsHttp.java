@@ -3,34 +3,30 @@ package dev.warren.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.Topics;
-import dev.warren.codec.JsonDataCodec;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.warren.codec.CloudEventsJson;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The CloudEvents HTTP binding, both ways: structured ({@code application/cloudevents+json}),
- * batched ({@code application/cloudevents-batch+json}) and binary ({@code ce-*} headers) requests
- * become {@link Event}s; events become structured JSON for responses and Server-Sent Events.
+ * The CloudEvents HTTP binding: structured ({@code application/cloudevents+json}), batched ({@code
+ * application/cloudevents-batch+json}) and binary ({@code ce-*} headers) requests become {@link
+ * Event}s. The JSON format itself, both ways, is {@link CloudEventsJson}'s, the same as {@code
+ * warren tail} writes.
  *
  * <p>Every failure is a {@link Problem} naming the attribute and, for batches, the event index.
  */
 final class CloudEventsHttp {
-  static final String STRUCTURED = "application/cloudevents+json";
-  static final String BATCH = "application/cloudevents-batch+json";
+  static final String STRUCTURED = CloudEventsJson.MEDIA_TYPE;
+  static final String BATCH = CloudEventsJson.BATCH_MEDIA_TYPE;
 
   private static final Set<String> CONTEXT =
       Set.of(
@@ -50,80 +46,22 @@ final class CloudEventsHttp {
   /**
    * @param body the request body
    * @param what what the body is, for messages ("the request body", "event 3")
-   * @return the parsed JSON
+   * @return the parsed JSON, numbers exact
    */
   static JsonNode parseJson(byte[] body, String what) {
     try {
-      JsonNode node = JsonDataCodec.MAPPER.readTree(body);
-      if (node == null || node.isMissingNode()) {
-        throw Problem.badRequest(what + " is empty: expected JSON");
+      return CloudEventsJson.parse(body);
+    } catch (InvalidInputException e) {
+      if (e.getCause() instanceof JsonProcessingException j) {
+        throw Problem.badRequest("malformed JSON in " + what + ": " + j.getOriginalMessage());
       }
-      return node;
-    } catch (JsonProcessingException e) {
-      throw Problem.badRequest("malformed JSON in " + what + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw Problem.badRequest("cannot read " + what + ": " + e.getMessage());
+      throw Problem.badRequest(what + " is empty: expected JSON");
     }
   }
 
   /** A structured-mode event, with the source to use when it names none. */
-  static Event structured(JsonNode node, String defaultSource, String what) {
-    if (!(node instanceof ObjectNode object)) {
-      throw Problem.badRequest(what + " must be a JSON object, got " + node.getNodeType());
-    }
-    String specversion = text(object, "specversion", what, true);
-    requireSpecVersion(specversion, what);
-    String type = text(object, "type", what, true);
-    Event.Builder b = Event.builder(requireType(type, what));
-    String id = text(object, "id", what, false);
-    if (id != null) {
-      b.id(requireNonBlank(id, "id", what));
-    }
-    String source = text(object, "source", what, false);
-    b.source(source != null ? requireNonBlank(source, "source", what) : defaultSource);
-    String time = text(object, "time", what, false);
-    if (time != null) {
-      b.time(parseTime(time, "time", what));
-    }
-    b.subject(text(object, "subject", what, false));
-    String contentType = text(object, "datacontenttype", what, false);
-    JsonNode data = object.get("data");
-    JsonNode base64 = object.get("data_base64");
-    if (data != null && base64 != null) {
-      throw Problem.badRequest(what + " has both 'data' and 'data_base64': send one");
-    }
-    if (base64 != null && !base64.isNull()) {
-      if (!base64.isTextual()) {
-        throw Problem.badRequest(what + ": 'data_base64' must be a string");
-      }
-      try {
-        b.data(
-            Base64.getDecoder().decode(base64.asText()),
-            contentType == null ? "application/octet-stream" : contentType);
-      } catch (IllegalArgumentException e) {
-        throw Problem.badRequest(
-            what + ": 'data_base64' is not valid base64 ('" + shorten(base64.asText()) + "')");
-      }
-    } else if (data != null && !data.isNull()) {
-      if (data.isTextual() && contentType != null && !isJson(contentType)) {
-        b.data(data.asText().getBytes(StandardCharsets.UTF_8), contentType);
-      } else {
-        b.data(json(data), contentType == null ? Event.JSON : contentType);
-      }
-    } else if (contentType != null) {
-      b.data(new byte[0], contentType);
-    }
-    for (Map.Entry<String, JsonNode> f : object.properties()) {
-      if (CONTEXT.contains(f.getKey()) || f.getValue().isNull()) {
-        continue;
-      }
-      if (f.getValue().isContainerNode()) {
-        throw Problem.badRequest(
-            what + ": extension '" + f.getKey() + "' must be a string, number or boolean");
-      }
-      b.extension(f.getKey(), f.getValue().asText());
-    }
-    return build(b, what);
+  static Event structured(JsonNode node, String defaultSource) {
+    return CloudEventsJson.fromJsonWithDefaults(node, defaultSource);
   }
 
   /** Every event of a batch, validated before any is published. */
@@ -137,7 +75,11 @@ final class CloudEventsHttp {
     }
     List<Event> events = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
-      events.add(structured(array.get(i), defaultSource, "batch event " + i));
+      try {
+        events.add(structured(array.get(i), defaultSource));
+      } catch (InvalidInputException e) {
+        throw Problem.badRequest("batch event " + i + ": " + e.getMessage());
+      }
     }
     return events;
   }
@@ -190,37 +132,8 @@ final class CloudEventsHttp {
     return build(b, what);
   }
 
-  /** An event as structured-mode JSON. */
-  static ObjectNode toJson(Event event) {
-    ObjectNode node = JsonDataCodec.MAPPER.createObjectNode();
-    node.put("specversion", Event.SPEC_VERSION);
-    node.put("id", event.id());
-    node.put("source", event.source());
-    node.put("type", event.type());
-    node.put("time", event.time().toString());
-    event.subject().ifPresent(s -> node.put("subject", s));
-    node.put("datacontenttype", event.dataContentType());
-    event.extensions().forEach(node::put);
-    byte[] data = event.data();
-    if (data.length > 0) {
-      if (isJson(event.dataContentType())) {
-        try {
-          node.set("data", JsonDataCodec.MAPPER.readTree(data));
-        } catch (IOException e) {
-          node.put("data_base64", Base64.getEncoder().encodeToString(data));
-        }
-      } else if (event.dataContentType().startsWith("text/")) {
-        node.put("data", event.dataAsString());
-      } else {
-        node.put("data_base64", Base64.getEncoder().encodeToString(data));
-      }
-    }
-    return node;
-  }
-
   static boolean isJson(String contentType) {
-    String base = mediaType(contentType);
-    return base.equals("application/json") || base.endsWith("+json");
+    return CloudEventsJson.isJson(contentType);
   }
 
   /** The media type without parameters, lower case; empty for none. */
@@ -254,14 +167,6 @@ final class CloudEventsHttp {
     }
   }
 
-  private static byte[] json(JsonNode data) {
-    try {
-      return JsonDataCodec.MAPPER.writeValueAsBytes(data);
-    } catch (JsonProcessingException e) {
-      throw Problem.badRequest("cannot encode data: " + e.getOriginalMessage());
-    }
-  }
-
   private static void requireSpecVersion(String specversion, String what) {
     if (!Event.SPEC_VERSION.equals(specversion)) {
       throw Problem.badRequest(
@@ -274,21 +179,6 @@ final class CloudEventsHttp {
       throw Problem.badRequest(what + ": '" + attribute + "' is blank");
     }
     return value;
-  }
-
-  private static String text(ObjectNode object, String name, String what, boolean required) {
-    JsonNode v = object.get(name);
-    if (v == null || v.isNull()) {
-      if (required) {
-        throw Problem.badRequest(what + " is missing the required attribute '" + name + "'");
-      }
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw Problem.badRequest(
-          what + ": attribute '" + name + "' must be a string, got " + v.getNodeType() + " " + v);
-    }
-    return v.asText();
   }
 
   private static Instant parseTime(String time, String attribute, String what) {

@@ -4,6 +4,7 @@ import dev.warren.Event;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Topics;
+import dev.warren.codec.CloudEventsJson;
 import dev.warren.server.ApiKeys.ApiKey;
 import dev.warren.server.WarrenServer.Access;
 import io.javalin.http.Context;
@@ -79,7 +80,7 @@ final class EventRoutes {
       events =
           List.of(
               CloudEventsHttp.structured(
-                  CloudEventsHttp.parseJson(body, "the request body"), source, "the event"));
+                  CloudEventsHttp.parseJson(body, "the request body"), source));
     } else if (mediaType.equals(CloudEventsHttp.BATCH)) {
       byte[] body = Bodies.read(ctx, server.options().maxEventBytes());
       events = CloudEventsHttp.batch(CloudEventsHttp.parseJson(body, "the request body"), source);
@@ -237,8 +238,7 @@ final class EventRoutes {
                 event -> {
                   synchronized (client) {
                     if (!client.terminated()) {
-                      client.sendEvent(
-                          "message", CloudEventsHttp.toJson(event).toString(), event.id());
+                      client.sendEvent("message", CloudEventsJson.write(event), event.id());
                     }
                   }
                 });
@@ -248,8 +248,8 @@ final class EventRoutes {
           clients.remove(client);
           handle.close();
           // why: the queue would expire by itself, but a stream's queue is nobody else's business
-          server.warren().transport().deleteQueue(handle.queue());
-          server.warren().transport().deleteQueue(subscription.deadLetterQueue());
+          server.warren().admin().deleteQueue(handle.queue());
+          server.warren().admin().deleteQueue(subscription.deadLetterQueue());
         });
     client.sendComment("subscribed " + pattern);
     client.keepAlive();

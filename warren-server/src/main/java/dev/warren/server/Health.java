@@ -1,11 +1,12 @@
 package dev.warren.server;
 
 import dev.warren.SubscriptionHandle;
-import dev.warren.internal.engine.WarrenEngine;
+import dev.warren.Warren;
 import io.javalin.http.Handler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,20 +18,20 @@ final class Health {
 
   private Health() {}
 
-  static Handler live(WarrenEngine warren) {
+  static Handler live(Warren warren) {
     return ctx -> {
       Map<String, Object> memory = memory();
       ctx.json(body(List.of(memory)));
     };
   }
 
-  static Handler ready(WarrenEngine warren) {
+  static Handler ready(Warren warren) {
     return ctx -> {
       List<Map<String, Object>> checks = new ArrayList<>();
       boolean connected = warren.isConnected();
       checks.add(
           check(
-              warren.transport().name(),
+              warren.options().effectiveTransport().name().toLowerCase(Locale.ROOT),
               connected ? "Healthy" : "Unhealthy",
               connected ? warren.describe() : "broker unreachable: " + warren.describe()));
       List<String> inactive = new ArrayList<>();

@@ -18,22 +18,28 @@ import java.util.concurrent.CompletionException;
  * WarrenServer#start} before its routes and Javalin. On 2 CPUs that takes it off the path to ready
  * (docs/server-startup.md).
  *
+ * <p>An embedding application or a launcher begins it as early as it can and hands it to {@link
+ * WarrenServer#start(ServerOptions, dev.warren.Warren, ServerWarmup)}; the server closes it when it
+ * stops. A warm-up that is never handed to a server costs a daemon thread's work and nothing else.
+ *
  * <p>The work, in the order the server needs it: the Prometheus registry (the server's constructor
  * waits for it); the JDK's list of available locales, which Jetty's {@code MimeTypes} asks for in
  * its static initializer (tens of milliseconds of locale data, the largest single step of starting
  * Jetty); the JVM and system meter binders (the first use of the registry from a request, {@link
  * #metrics()}, waits for them, so no two threads initialise Micrometer's classes at once).
  */
-final class ServerWarmup {
+public final class ServerWarmup {
   private final CompletableFuture<PrometheusMeterRegistry> registry = new CompletableFuture<>();
   private final CompletableFuture<JvmGcMetrics> bound = new CompletableFuture<>();
 
   private ServerWarmup() {}
 
   /**
+   * Begins the warm-up on a daemon thread of its own.
+   *
    * @return the warm-up, already running
    */
-  static ServerWarmup begin() {
+  public static ServerWarmup begin() {
     ServerWarmup warmup = new ServerWarmup();
     Thread.ofPlatform().daemon().name("warren-server-warmup").start(warmup::run);
     return warmup;

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.warren.InvalidInputException;
 import dev.warren.Warren;
+import dev.warren.WarrenOptions;
+import dev.warren.admin.TaskQuery;
 import dev.warren.codec.JsonDataCodec;
-import dev.warren.internal.tasks.TaskQueue;
 import dev.warren.server.ApiKeys.ApiKey;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskOptions;
@@ -15,7 +17,7 @@ import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.TaskTransition;
-import dev.warren.tasks.spi.TaskStore;
+import dev.warren.tasks.Tasks;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The task endpoints, independent of the HTTP framework: each method takes the request's raw parts
@@ -76,7 +76,6 @@ public final class TaskEndpoints {
           "scheduled", EnumSet.of(TaskState.SCHEDULED, TaskState.RETRY),
           "recent", EnumSet.of(TaskState.SUCCESS, TaskState.FAILURE, TaskState.REVOKED));
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)?");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Warren warren;
@@ -91,17 +90,11 @@ public final class TaskEndpoints {
   public record Reply(int status, JsonNode body, String location) {}
 
   /**
-   * @param warren the instance tasks are submitted through and read from; warren-core's
-   *     implementation, as its task store is read directly
-   * @throws IllegalArgumentException when {@code warren} is not warren-core's implementation
+   * @param warren the instance tasks are submitted through, and whose task store is read (through
+   *     {@link Warren#admin()})
    */
   public TaskEndpoints(Warren warren) {
-    if (!(warren.tasks() instanceof TaskQueue)) {
-      throw new IllegalArgumentException(
-          "the task endpoints need warren-core's implementation (Warren.create), got "
-              + warren.tasks().getClass().getName());
-    }
-    this.warren = warren;
+    this.warren = java.util.Objects.requireNonNull(warren, "warren");
   }
 
   /**
@@ -140,7 +133,7 @@ public final class TaskEndpoints {
     TaskHandle<?> handle;
     try {
       handle = tasks().submit(name, data, options);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidInputException e) {
       // why: the name is the only thing left that the task queue validates itself
       throw Problem.badRequest("name: " + e.getMessage());
     } catch (TaskStoreException e) {
@@ -200,7 +193,7 @@ public final class TaskEndpoints {
     int n = limit(limit);
     List<TaskStatus> found;
     try {
-      found = store().list(states, name, n);
+      found = warren.admin().tasks(new TaskQuery(states, name, n));
     } catch (UnsupportedOperationException e) {
       throw new Problem(501, e.getMessage());
     } catch (TaskStoreException e) {
@@ -276,7 +269,7 @@ public final class TaskEndpoints {
     apply("resultTtl", () -> b.resultTtl(resultTtl), resultTtl != null);
     try {
       return b.build();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidInputException e) {
       throw Problem.badRequest("softTimeLimit: " + e.getMessage());
     }
   }
@@ -287,7 +280,7 @@ public final class TaskEndpoints {
     }
     try {
       setter.run();
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidInputException e) {
       throw Problem.badRequest(field + ": " + e.getMessage());
     }
   }
@@ -347,43 +340,25 @@ public final class TaskEndpoints {
     return d;
   }
 
+  /** The one duration grammar ({@link WarrenOptions#parseDuration}), never negative. */
   private static Duration parseDuration(String field, String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    if (t.startsWith("-")) {
+    if (text.strip().startsWith("-")) {
       throw Problem.badRequest(field + ": must be zero or more, not '" + text + "'");
     }
+    Duration d;
     try {
-      if (t.startsWith("p")) {
-        Duration d = Duration.parse(t.toUpperCase(Locale.ROOT));
-        if (d.isNegative()) {
-          throw Problem.badRequest(field + ": must be zero or more, not '" + text + "'");
-        }
-        return d;
-      }
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw badDuration(field, text);
+      d = WarrenOptions.parseDuration(field, text);
+    } catch (InvalidInputException | ArithmeticException e) {
+      throw Problem.badRequest(
+          field
+              + ": '"
+              + text
+              + "' is not a duration: use seconds (a number), or 500ms, 30s, 5m, 2h, 1d or PT30S");
     }
-    Matcher m = DURATION.matcher(t);
-    if (!m.matches()) {
-      throw badDuration(field, text);
+    if (d.isNegative()) {
+      throw Problem.badRequest(field + ": must be zero or more, not '" + text + "'");
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofSeconds(n);
-    };
-  }
-
-  private static Problem badDuration(String field, String text) {
-    return Problem.badRequest(
-        field
-            + ": '"
-            + text
-            + "' is not a duration: use seconds (a number), or 500ms, 30s, 5m, 2h, 1d or PT30S");
+    return d;
   }
 
   private static Set<TaskState> states(String state) {
@@ -429,12 +404,8 @@ public final class TaskEndpoints {
 
   // --- the task store
 
-  private TaskQueue tasks() {
-    return (TaskQueue) warren.tasks();
-  }
-
-  private TaskStore store() {
-    return tasks().store();
+  private Tasks tasks() {
+    return warren.tasks();
   }
 
   private TaskStatus find(String id) {
@@ -443,7 +414,7 @@ public final class TaskEndpoints {
     }
     Optional<TaskStatus> s;
     try {
-      s = store().get(id);
+      s = warren.admin().task(id);
     } catch (TaskStoreException e) {
       throw unavailable(e);
     }

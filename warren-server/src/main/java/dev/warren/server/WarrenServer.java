@@ -7,8 +7,8 @@ import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
+import dev.warren.admin.QueueNotFoundException;
 import dev.warren.codec.JsonDataCodec;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.server.ApiKeys.ApiKey;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,15 +61,14 @@ public final class WarrenServer {
   }
 
   private final ServerOptions options;
-  private final WarrenEngine warren;
+  private final Warren warren;
   private final ApiKeys keys;
   private final ServerWarmup warmup;
   private final List<Route> routes = new ArrayList<>();
   private final EventRoutes events;
   private Javalin app;
 
-  private WarrenServer(
-      ServerOptions options, WarrenEngine warren, ApiKeys keys, ServerWarmup warmup) {
+  private WarrenServer(ServerOptions options, Warren warren, ApiKeys keys, ServerWarmup warmup) {
     this.options = options;
     this.warren = warren;
     this.keys = keys;
@@ -85,7 +85,6 @@ public final class WarrenServer {
    * @return the running server
    * @throws InvalidInputException when the keys file is not valid, or a non-loopback host has no
    *     keys and {@link ServerOptions#insecure()} is not set
-   * @throws IllegalArgumentException when {@code warren} is not Warren's own implementation
    */
   public static WarrenServer start(ServerOptions options, Warren warren) {
     return start(options, warren, null);
@@ -93,16 +92,26 @@ public final class WarrenServer {
 
   /**
    * {@link #start(ServerOptions, Warren)}, with the part of the start-up that needs no Warren
-   * instance begun earlier by the caller.
+   * instance begun earlier by the caller, so that it overlaps creating the instance:
    *
-   * @param warmup from {@link ServerWarmup#begin()}, or {@code null} to begin it here
+   * <pre>{@code
+   * ServerWarmup warmup = ServerWarmup.begin();
+   * try (Warren warren = Warren.create(options)) {
+   *   WarrenServer server = WarrenServer.start(serverOptions, warren, warmup);
+   * }
+   * }</pre>
+   *
+   * @param options where to listen and what to accept
+   * @param warren the instance to publish through; stays owned by the caller
+   * @param warmup from {@link ServerWarmup#begin()}, or {@code null} to begin it here; a server
+   *     takes one warm-up, and closes it when it stops
+   * @return the running server
+   * @throws InvalidInputException when the keys file is not valid, or a non-loopback host has no
+   *     keys and {@link ServerOptions#insecure()} is not set
    */
-  static WarrenServer start(ServerOptions options, Warren warren, ServerWarmup warmup) {
-    if (!(warren instanceof WarrenEngine engine)) {
-      throw new IllegalArgumentException(
-          "the server needs warren-core's implementation (Warren.create), got "
-              + warren.getClass().getName());
-    }
+  public static WarrenServer start(ServerOptions options, Warren warren, ServerWarmup warmup) {
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(warren, "warren");
     ApiKeys keys =
         options.apiKeysFile() == null ? ApiKeys.none() : ApiKeys.load(options.apiKeysFile());
     if (keys.isEmpty()) {
@@ -123,7 +132,7 @@ public final class WarrenServer {
       }
     }
     WarrenServer server =
-        new WarrenServer(options, engine, keys, warmup != null ? warmup : ServerWarmup.begin());
+        new WarrenServer(options, warren, keys, warmup != null ? warmup : ServerWarmup.begin());
     try {
       server.startJavalin();
     } catch (RuntimeException e) {
@@ -279,7 +288,7 @@ public final class WarrenServer {
     return options;
   }
 
-  WarrenEngine warren() {
+  Warren warren() {
     return warren;
   }
 
@@ -349,6 +358,8 @@ public final class WarrenServer {
       ctx.header("Retry-After", "5");
     } else if (t instanceof PublishRejectedException) {
       problem = new Problem(502, "the broker rejected the message: " + t.getMessage());
+    } else if (t instanceof QueueNotFoundException) {
+      problem = Problem.notFound(t.getMessage());
     } else if (t instanceof TopologyMismatchException) {
       problem = new Problem(409, t.getMessage());
     } else if (t instanceof InvalidInputException) {

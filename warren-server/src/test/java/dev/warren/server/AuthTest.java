@@ -59,7 +59,8 @@ class AuthTest {
   @BeforeAll
   static void start() throws Exception {
     Path keys = Files.writeString(dir.resolve("keys"), KEYS);
-    warren = Warren.create(WarrenOptions.builder().build());
+    // why: a broker of this class's own, so the spy sees no other test class's events
+    warren = Warren.create(WarrenOptions.builder().memoryBroker("server-auth-test").build());
     warren.subscribe(Subscription.named("spy").pattern("#"), seen::add);
     server = WarrenServer.start(ServerOptions.builder().port(0).apiKeysFile(keys).build(), warren);
     http = new Http(server.port());

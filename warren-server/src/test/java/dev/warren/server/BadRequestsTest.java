@@ -328,7 +328,9 @@ class BadRequestsTest {
 
   @BeforeAll
   static void start() {
-    warren = Warren.create(WarrenOptions.builder().build());
+    // why: a broker of this class's own, so the spy sees no other test class's events
+    warren =
+        Warren.create(WarrenOptions.builder().memoryBroker("server-bad-requests-test").build());
     warren.subscribe(Subscription.named("spy").pattern("#"), seen::add);
     server =
         WarrenServer.start(ServerOptions.builder().port(0).maxEventBytes(4096).build(), warren);

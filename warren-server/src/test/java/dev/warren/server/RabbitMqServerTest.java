@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.BrokerUnavailableException;
+import dev.warren.Subscription;
+import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.rabbitmq.RabbitMqTransport;
+import dev.warren.admin.QueueDefinition;
+import dev.warren.admin.QueuedMessage;
 import dev.warren.testkit.TestBroker;
-import dev.warren.transport.ConsumerHandle;
-import dev.warren.transport.Delivery;
-import dev.warren.transport.QueueSpec;
-import dev.warren.transport.Transport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The server as a gateway to a real RabbitMQ (127.0.0.1:5672, management on 15672). */
@@ -26,22 +24,18 @@ class RabbitMqServerTest {
   void publishesToTheExchangeAndListsQueues() throws Exception {
     try (TestBroker broker = TestBroker.create();
         Warren warren = Warren.create(broker.options().source("gateway").build());
-        Transport raw = RabbitMqTransport.connect(broker.options().build())) {
+        Warren observer = Warren.create(broker.options().build())) {
       WarrenServer server = WarrenServer.start(ServerOptions.builder().port(0).build(), warren);
       try {
         Http http = new Http(server.port());
+        // why: a plain queue bound to the exchange shows the messages as they are on the wire
         String queue = "raw-observer";
-        raw.declareQueue(new QueueSpec(queue, false, false, false, Map.of()));
-        raw.bind(queue, WarrenOptions.builder().build().exchange(), "gw.#");
-        List<Delivery> received = new CopyOnWriteArrayList<>();
-        ConsumerHandle consumer =
-            raw.consume(
-                queue,
-                10,
-                d -> {
-                  received.add(d);
-                  d.ack();
-                });
+        observer
+            .admin()
+            .declareQueue(QueueDefinition.transientQueue(queue).binding("gw.#").build());
+        // a consumer on a queue of its own, for the consumer count the management API reports
+        SubscriptionHandle watching =
+            observer.subscribe(Subscription.named("gw-watch").pattern("gw.#"), e -> {});
 
         var ready = http.get("/health/ready");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
@@ -65,30 +59,37 @@ class RabbitMqServerTest {
         assertThat(ServerEndpointsTest.json(batch).get("ids").toString())
             .isEqualTo("[\"g2\",\"g3\"]");
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 3);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> observer.admin().queue(queue).orElseThrow().messages() == 3);
+        List<QueuedMessage> received = observer.admin().peek(queue, 10);
         assertThat(received)
-            .extracting(Delivery::routingKey)
+            .extracting(QueuedMessage::routingKey)
             .containsExactly("gw.one", "gw.two", "gw.three");
-        Map<String, Object> headers = received.get(0).message().headers();
+        Map<String, Object> headers = received.get(0).headers();
         assertThat(String.valueOf(headers.get("cloudEvents_specversion"))).isEqualTo("1.0");
         assertThat(String.valueOf(headers.get("cloudEvents_id"))).isEqualTo("g1");
         assertThat(String.valueOf(headers.get("cloudEvents_type"))).isEqualTo("gw.one");
         assertThat(String.valueOf(headers.get("cloudEvents_source"))).isEqualTo("gateway");
-        assertThat(
-                new String(
-                    received.get(0).message().body(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(received.get(0).body(), java.nio.charset.StandardCharsets.UTF_8))
             .isEqualTo("{\"n\":1}");
-        assertThat(String.valueOf(received.get(2).message().headers().get("cloudEvents_subject")))
+        assertThat(String.valueOf(received.get(2).headers().get("cloudEvents_subject")))
             .isEqualTo("s");
 
         // why: the queue list comes from the management API (port 15672), not AMQP
         var queues = http.get("/queues");
         assertThat(queues.statusCode()).as(queues.body()).isEqualTo(200);
         assertThat(queues.body()).contains("\"" + queue + "\"");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    ServerEndpointsTest.json(http.get("/queues/gw-watch")).get("consumers").asInt(),
+                consumers -> consumers == 1);
         var info = http.get("/queues/" + queue);
         assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
-        assertThat(ServerEndpointsTest.json(info).get("consumers").asInt()).isEqualTo(1);
-        consumer.close();
+        assertThat(ServerEndpointsTest.json(info).get("messages").asLong()).isEqualTo(3);
+        watching.close();
       } finally {
         server.stop();
       }

@@ -34,7 +34,13 @@ class ServerEndpointsTest {
 
   @BeforeAll
   static void start() {
-    warren = Warren.create(WarrenOptions.builder().source("test-server").build());
+    // why: a broker of this class's own, so the spy sees no other test class's events
+    warren =
+        Warren.create(
+            WarrenOptions.builder()
+                .source("test-server")
+                .memoryBroker("server-endpoints-test")
+                .build());
     warren.subscribe(Subscription.named("spy").pattern("#"), seen::add);
     long t0 = System.nanoTime();
     server =

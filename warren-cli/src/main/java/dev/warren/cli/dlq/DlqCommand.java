@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.warren.DeadLetter;
 import dev.warren.DeadLetters;
-import dev.warren.Warren;
-import dev.warren.WarrenException;
-import dev.warren.WarrenOptions;
-import dev.warren.cli.StructuredJson;
-import dev.warren.cli.WarrenCli;
+import dev.warren.cli.CliContext;
+import dev.warren.codec.CloudEventsJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,8 +13,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -26,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -51,27 +45,10 @@ import picocli.CommandLine.Spec;
 public final class DlqCommand implements Callable<Integer> {
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final Map<String, String> env;
-
   @Spec CommandSpec spec;
 
-  /** Set when this runs as {@code warren dlq}: its environment wins over {@link #env}. */
-  @ParentCommand WarrenCli cli;
-
-  /**
-   * Dead letters of the broker the environment of the parent {@code warren} command configures, or
-   * the process environment when it runs on its own.
-   */
-  public DlqCommand() {
-    this(System.getenv());
-  }
-
-  /**
-   * @param env the environment to read {@code WARREN_*} settings from
-   */
-  public DlqCommand(Map<String, String> env) {
-    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
-  }
+  /** Dead letters of the broker the context of the {@code warren} command configures. */
+  public DlqCommand() {}
 
   @Override
   public Integer call() {
@@ -81,18 +58,10 @@ public final class DlqCommand implements Callable<Integer> {
   }
 
   /** Connects, opens the subscription's dead letters and runs {@code action} on them. */
-  private <T> T withDeadLetters(
-      CommandLine caller, String subscription, Function<DeadLetters, T> action) {
-    WarrenOptions options;
-    try {
-      options = cli != null ? cli.options() : WarrenOptions.fromEnvironment(env);
-    } catch (WarrenException e) {
-      throw new CommandLine.ParameterException(caller, e.getMessage());
-    }
-    try (Warren warren = Warren.create(options)) {
-      // throws InvalidInputException (exit code 2) when the subscription has no dead-letter queue
-      return action.apply(warren.deadLetters(subscription));
-    }
+  private static <T> T withDeadLetters(
+      CommandSpec caller, String subscription, Function<DeadLetters, T> action) {
+    // throws InvalidInputException (exit code 2) when the subscription has no dead-letter queue
+    return action.apply(CliContext.of(caller).warren().deadLetters(subscription));
   }
 
   /** {@code warren dlq list <subscription>}. */
@@ -104,7 +73,6 @@ public final class DlqCommand implements Callable<Integer> {
       },
       mixinStandardHelpOptions = true)
   static final class ListCommand implements Callable<Integer> {
-    @ParentCommand DlqCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<subscription>", description = "Subscription name.")
@@ -131,8 +99,8 @@ public final class DlqCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      parent.withDeadLetters(
-          spec.commandLine(),
+      withDeadLetters(
+          spec,
           subscription,
           dlq -> {
             long total = dlq.count();
@@ -190,7 +158,7 @@ public final class DlqCommand implements Callable<Integer> {
         if (d.event() == null) {
           g.writeNull();
         } else {
-          g.writeRawValue(StructuredJson.write(d.event()));
+          g.writeRawValue(CloudEventsJson.write(d.event()));
         }
         g.writeEndObject();
       } catch (IOException e) {
@@ -217,7 +185,6 @@ public final class DlqCommand implements Callable<Integer> {
       },
       mixinStandardHelpOptions = true)
   static final class Replay implements Callable<Integer> {
-    @ParentCommand DlqCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<subscription>", description = "Subscription name.")
@@ -233,10 +200,8 @@ public final class DlqCommand implements Callable<Integer> {
     public Integer call() {
       Set<String> wanted = ids == null ? null : new LinkedHashSet<>(ids);
       long replayed =
-          parent.withDeadLetters(
-              spec.commandLine(),
-              subscription,
-              dlq -> wanted == null ? dlq.replay() : dlq.replay(wanted));
+          withDeadLetters(
+              spec, subscription, dlq -> wanted == null ? dlq.replay() : dlq.replay(wanted));
       PrintWriter out = spec.commandLine().getOut();
       out.println("replayed " + replayed + " dead letter(s) to " + subscription);
       out.flush();
@@ -263,7 +228,6 @@ public final class DlqCommand implements Callable<Integer> {
       description = {"Delete every dead letter of the subscription.", "Prints how many."},
       mixinStandardHelpOptions = true)
   static final class Purge implements Callable<Integer> {
-    @ParentCommand DlqCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<subscription>", description = "Subscription name.")
@@ -271,7 +235,7 @@ public final class DlqCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      long purged = parent.withDeadLetters(spec.commandLine(), subscription, DeadLetters::purge);
+      long purged = withDeadLetters(spec, subscription, DeadLetters::purge);
       PrintWriter out = spec.commandLine().getOut();
       out.println("purged " + purged + " dead letter(s) of " + subscription);
       out.flush();

@@ -2,48 +2,34 @@ package dev.warren.cli.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
 import dev.warren.Warren;
-import dev.warren.WarrenException;
+import dev.warren.cli.CliContext;
+import dev.warren.cli.UsageException;
+import dev.warren.cli.targets.ExecTarget;
+import dev.warren.cli.targets.HttpTarget;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.tasks.TaskContext;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskOptions;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -80,11 +66,8 @@ import picocli.CommandLine.Spec;
       "  warren tasks worker --task report.build --forward http://localhost:8080/build"
     })
 public final class TaskWorkerCommand implements Callable<Integer> {
-  /** How much of a command's standard error, or of a failed answer's body, an error keeps. */
-  static final int TAIL_CHARS = 500;
-
-  /** How often a running command or request checks whether its task was revoked. */
-  private static final long CANCEL_POLL_MS = 50;
+  /** How long connecting to a {@code --forward} endpoint may take. */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Pattern PROGRESS = Pattern.compile("progress\\s+(\\S+)(?:\\s+(.*))?");
 
@@ -93,7 +76,6 @@ public final class TaskWorkerCommand implements Callable<Integer> {
   private final AtomicLong succeeded = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final List<Warren> instances = new ArrayList<>();
-  private Supplier<Warren> connector = Warren::fromEnvironment;
   private boolean stopRequested;
   private boolean summarized;
 
@@ -138,39 +120,32 @@ public final class TaskWorkerCommand implements Callable<Integer> {
       description = "No line per task on standard error, only the summary.")
   boolean quiet;
 
-  /**
-   * @param connector how to connect to the broker, once per worker; for tests and embedding
-   * @return this command
-   */
-  public TaskWorkerCommand using(Supplier<Warren> connector) {
-    this.connector = connector;
-    return this;
-  }
-
   @Override
   public Integer call() throws InterruptedException {
     // why: everything is checked before connecting, so bad input consumes no task
     TaskHandler target = target();
     if (workers < 1 || workers > 256) {
-      throw usage("--workers " + workers + " is not between 1 and 256");
+      throw new UsageException("--workers " + workers + " is not between 1 and 256");
     }
     try {
       TaskOptions.builder().queue(queue);
-    } catch (IllegalArgumentException e) {
-      throw usage("--queue: " + e.getMessage());
+    } catch (IllegalArgumentException | InvalidInputException e) {
+      throw new UsageException("--queue: " + e.getMessage(), e);
     }
-    PrintWriter err = spec.commandLine().getErr();
+    CliContext cli = CliContext.of(spec);
+    PrintWriter err = cli.err();
     Thread hook = new Thread(this::stop, "warren-task-worker-stop");
     try {
       for (int i = 0; i < workers; i++) {
-        Warren w = connector.get();
+        // why: an instance per worker, each a connection of its own running one task at a time
+        Warren w = cli.connect(cli.options());
         synchronized (this) {
           instances.add(w);
         }
         try {
           w.tasks().register(task, queue, ctx -> run(target, ctx, err));
-        } catch (IllegalArgumentException e) {
-          throw usage("--task: " + e.getMessage());
+        } catch (IllegalArgumentException | InvalidInputException e) {
+          throw new UsageException("--task: " + e.getMessage(), e);
         }
       }
       err.println(
@@ -270,34 +245,20 @@ public final class TaskWorkerCommand implements Callable<Integer> {
   }
 
   private String describe() {
-    return exec != null ? "command '" + exec + "'" : "POST " + forward;
+    return exec != null ? new ExecTarget(exec).describe() : "POST " + forward;
   }
 
   private TaskHandler target() {
     if ((exec == null) == (forward == null)) {
-      throw usage("give exactly one of --exec CMD or --forward URL");
+      throw new UsageException("give exactly one of --exec CMD or --forward URL");
     }
     if (exec != null) {
       if (exec.isBlank()) {
-        throw usage("--exec needs a command");
+        throw new UsageException("--exec needs a command");
       }
-      return new Exec(exec);
+      return new Exec(new ExecTarget(exec));
     }
-    URI url;
-    try {
-      url = new URI(forward);
-    } catch (URISyntaxException e) {
-      throw usage("--forward '" + forward + "' is not a URL: " + e.getMessage());
-    }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-      throw usage("--forward '" + forward + "' is not an http:// or https:// URL");
-    }
-    return new Forward(url);
-  }
-
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
+    return new Forward(new HttpTarget(HttpTarget.url("--forward", forward), CONNECT_TIMEOUT));
   }
 
   private static void removeHook(Thread hook) {
@@ -325,113 +286,32 @@ public final class TaskWorkerCommand implements Callable<Integer> {
     }
   }
 
-  static String excerpt(String text) {
-    String t = text.strip().replaceAll("\\s*\\n\\s*", " | ");
-    if (t.isEmpty()) {
-      return "";
-    }
-    return ": " + (t.length() > TAIL_CHARS ? "…" + t.substring(t.length() - TAIL_CHARS) : t);
-  }
-
   private static String args(TaskContext ctx) {
     return ctx.argsJson() == null ? "null" : ctx.argsJson();
   }
 
-  /** Runs {@code /bin/sh -c CMD} per task. */
+  /**
+   * Runs the command per task: the arguments as one line of JSON on its standard input, its
+   * standard output the result; {@code progress <fraction> [<json>]} lines on its standard error
+   * report progress. No timeout of its own: the task's time limits interrupt it.
+   */
   static final class Exec implements TaskHandler {
-    private final String command;
+    private final ExecTarget command;
 
-    Exec(String command) {
+    Exec(ExecTarget command) {
       this.command = command;
     }
 
     @Override
     public Object handle(TaskContext ctx) throws Exception {
-      Process process;
-      try {
-        process = new ProcessBuilder("/bin/sh", "-c", command).start();
-      } catch (IOException e) {
-        throw new WarrenException("cannot start command '" + command + "': " + e.getMessage(), e);
-      }
       byte[] input = (args(ctx) + "\n").getBytes(StandardCharsets.UTF_8);
-      // why: input, output and error are pumped at once, so no full pipe stalls the command
-      CompletableFuture<Void> writing =
-          CompletableFuture.runAsync(
-              () -> write(process.getOutputStream(), input), Thread::startVirtualThread);
-      CompletableFuture<String> stdout = readAll(process.getInputStream());
-      CompletableFuture<String> stderr =
-          CompletableFuture.supplyAsync(
-              () -> readErrors(process.getErrorStream(), ctx), Thread::startVirtualThread);
-      try {
-        while (!process.waitFor(CANCEL_POLL_MS, TimeUnit.MILLISECONDS)) {
-          if (ctx.isCancelled()) {
-            kill(process);
-            ctx.checkCancelled();
-          }
-        }
-      } catch (InterruptedException e) {
-        // why: the hard time limit or shutdown interrupts the handler; the command goes with it
-        kill(process);
-        throw e;
+      ExecTarget.Result r = command.run(input, null, ctx::isCancelled, line -> progress(line, ctx));
+      if (r.cancelled()) {
+        ctx.checkCancelled();
+        throw new IllegalStateException("task " + ctx.id() + " was cancelled");
       }
-      int exit = process.exitValue();
-      writing.join();
-      // why: wait for standard error too, so every progress line is reported before the result
-      String errors = drain(stderr);
-      String output = drain(stdout);
-      if (exit != 0) {
-        kill(process);
-        throw new WarrenException(
-            "command '" + command + "' exited with code " + exit + excerpt(errors));
-      }
-      return result(output);
-    }
-
-    private static void write(OutputStream in, byte[] input) {
-      try (in) {
-        in.write(input);
-      } catch (IOException e) {
-        // the command exited or closed its input without reading it all: its own business
-      }
-    }
-
-    private static CompletableFuture<String> readAll(InputStream stream) {
-      return CompletableFuture.supplyAsync(
-          () -> {
-            try (stream) {
-              return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-              return "";
-            }
-          },
-          Thread::startVirtualThread);
-    }
-
-    /**
-     * Reports {@code progress <fraction> [<json>]} lines and keeps the tail of the others.
-     *
-     * @return the last lines that were not progress reports
-     */
-    private static String readErrors(InputStream stream, TaskContext ctx) {
-      Deque<String> tail = new ArrayDeque<>();
-      int chars = 0;
-      try (BufferedReader r =
-          new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (progress(line, ctx)) {
-            continue;
-          }
-          tail.addLast(line);
-          chars += line.length() + 1;
-          while (chars > TAIL_CHARS * 2 && tail.size() > 1) {
-            chars -= tail.removeFirst().length() + 1;
-          }
-        }
-      } catch (IOException e) {
-        // the command is gone; what was read is the tail
-      }
-      return String.join("\n", tail);
+      r.requireSuccess();
+      return result(r.output());
     }
 
     private static boolean progress(String line, TaskContext ctx) {
@@ -446,93 +326,50 @@ public final class TaskWorkerCommand implements Callable<Integer> {
         return true;
       } catch (NumberFormatException | JsonProcessingException e) {
         return false;
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | InvalidInputException e) {
         // why: a fraction outside [0, 1] is the command's mistake; keep the line for the error
         return false;
       }
     }
-
-    private static String drain(CompletableFuture<String> output) throws InterruptedException {
-      try {
-        return output.get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        // why: a child of the shell may hold the pipe open after the shell exited
-        return "";
-      }
-    }
-
-    private static void kill(Process process) {
-      // why: sh -c may have started children that hold the pipes open after the shell is gone
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-    }
   }
 
-  /** POSTs each task's arguments to a URL. */
+  /**
+   * POSTs each task's arguments as JSON, with its id, name and attempt in headers; a 2xx answer's
+   * body is the result. A 4xx answer other than 408 and 429 fails the task without retries: the
+   * endpoint refused the arguments, and sending them again cannot help.
+   */
   static final class Forward implements TaskHandler {
-    private final URI url;
-    private final HttpClient client;
-    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpTarget endpoint;
 
-    Forward(URI url) {
-      this.url = url;
-      this.client =
-          HttpClient.newBuilder()
-              .connectTimeout(Duration.ofSeconds(10))
-              // why: a local plain-HTTP endpoint is spoken to without an h2c upgrade attempt
-              .version(HttpClient.Version.HTTP_1_1)
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .build();
+    Forward(HttpTarget endpoint) {
+      this.endpoint = endpoint;
     }
 
     @Override
     public Object handle(TaskContext ctx) throws Exception {
-      HttpRequest request =
-          HttpRequest.newBuilder(url)
-              .header("Content-Type", "application/json")
-              .header("Accept", "application/json")
-              .header("Warren-Task-Id", ctx.id())
-              .header("Warren-Task-Name", ctx.name())
-              .header("Warren-Task-Attempt", Integer.toString(ctx.attempt()))
-              .POST(HttpRequest.BodyPublishers.ofString(args(ctx), StandardCharsets.UTF_8))
-              .build();
-      // why: the blocking send on a thread of its own, not sendAsync: sendAsync completes its
-      // future through the common pool, which a busy process (or a two-core machine, where it has
-      // one thread) may never free; cancelling the future interrupts the call
-      Future<HttpResponse<String>> sent =
-          calls.submit(
-              () ->
-                  client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
-      HttpResponse<String> response;
-      try {
-        while (true) {
-          try {
-            response = sent.get(CANCEL_POLL_MS, TimeUnit.MILLISECONDS);
-            break;
-          } catch (TimeoutException e) {
-            if (ctx.isCancelled()) {
-              sent.cancel(true);
-              ctx.checkCancelled();
-            }
-          }
-        }
-      } catch (InterruptedException e) {
-        sent.cancel(true);
-        throw e;
-      } catch (ExecutionException e) {
-        throw new WarrenException("POST " + url + " failed: " + e.getCause(), e.getCause());
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Content-Type", "application/json");
+      headers.put("Accept", "application/json");
+      headers.put("Warren-Task-Id", ctx.id());
+      headers.put("Warren-Task-Name", ctx.name());
+      headers.put("Warren-Task-Attempt", Integer.toString(ctx.attempt()));
+      HttpResponse<byte[]> response =
+          endpoint.post(
+              headers, args(ctx).getBytes(StandardCharsets.UTF_8), null, ctx::isCancelled);
+      if (response == null) {
+        ctx.checkCancelled();
+        throw new IllegalStateException("task " + ctx.id() + " was cancelled");
       }
       int status = response.statusCode();
-      String body = response.body() == null ? "" : response.body();
+      byte[] body = response.body() == null ? new byte[0] : response.body();
       if (status >= 200 && status <= 299) {
-        return result(body);
+        return result(new String(body, StandardCharsets.UTF_8));
       }
-      String message = "POST " + url + " answered " + status + excerpt(body);
+      RuntimeException failure = endpoint.answered(status, body);
       if (status >= 400 && status <= 499 && status != 408 && status != 429) {
-        // why: the endpoint refused the arguments; sending them again cannot help
-        throw new NonRetryableException(message);
+        throw new NonRetryableException(failure.getMessage());
       }
-      throw new WarrenException(message);
+      throw failure;
     }
   }
 }

@@ -1,35 +1,36 @@
 package dev.warren.cli.tasks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.warren.InvalidInputException;
 import dev.warren.Warren;
-import dev.warren.internal.tasks.TaskStatusJson;
-import dev.warren.internal.tasks.TaskStoreConfig;
-import dev.warren.internal.tasks.TaskStores;
+import dev.warren.cli.CliContext;
+import dev.warren.cli.UsageException;
+import dev.warren.codec.CloudEventsJson;
+import dev.warren.codec.TaskStatusJson;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskTransition;
-import dev.warren.tasks.spi.TaskStore;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code warren tasks submit|status|revoke}. {@code status} reads the task store of {@code
- * WARREN_STORE_URL} only (no broker needed); {@code submit} and {@code revoke} connect to the
- * broker too, as the task's message and its events go through it.
+ * {@code warren tasks submit|status|revoke|worker}. {@code status} reads the task store of {@code
+ * WARREN_STORE_URL} only, through {@link CliContext#storeReader()} (no broker needed); {@code
+ * submit} and {@code revoke} connect to the broker too, as the task's message and its events go
+ * through it.
  */
 @Command(
     name = "tasks",
@@ -58,48 +59,10 @@ public final class TasksCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private Supplier<Warren> connector = Warren::fromEnvironment;
-  private Supplier<TaskStore> storeOpener =
-      () -> TaskStores.open(TaskStoreConfig.fromEnvironment());
-
-  /**
-   * @param connector how to connect to the broker, for tests and embedding
-   * @param storeOpener how to open the task store
-   * @return this command
-   */
-  public TasksCommand using(Supplier<Warren> connector, Supplier<TaskStore> storeOpener) {
-    this.connector = connector;
-    this.storeOpener = storeOpener;
-    return this;
-  }
-
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getErr());
     return 2;
-  }
-
-  static Duration duration(CommandLine cl, String what, String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    try {
-      if (t.startsWith("p")) {
-        return Duration.parse(t.toUpperCase(Locale.ROOT));
-      }
-      long n = Long.parseLong(t.replaceAll("(ms|s|m|h)$", ""));
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(n);
-      }
-      if (t.endsWith("m")) {
-        return Duration.ofMinutes(n);
-      }
-      if (t.endsWith("h")) {
-        return Duration.ofHours(n);
-      }
-      return Duration.ofSeconds(n);
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new CommandLine.ParameterException(
-          cl, what + " '" + text + "' is not a duration: use 500ms, 10s, 5m, 2h or PT10S");
-    }
   }
 
   static void print(PrintWriter out, TaskStatus s) {
@@ -135,7 +98,6 @@ public final class TasksCommand implements Callable<Integer> {
       description = "Submit a task; prints its id.",
       mixinStandardHelpOptions = true)
   static final class Submit implements Callable<Integer> {
-    @ParentCommand TasksCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The task name.")
@@ -176,13 +138,14 @@ public final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      CommandLine cl = spec.commandLine();
+      CliContext ctx = CliContext.of(spec);
+      // why: everything is checked before connecting, so bad input submits nothing
       TaskOptions.Builder b = TaskOptions.builder();
-      Object data;
+      JsonNode data;
       try {
         b.queue(queue);
         if (countdown != null) {
-          b.countdown(duration(cl, "--countdown", countdown));
+          b.countdown(CliContext.duration("--countdown", countdown));
         }
         if (eta != null) {
           b.eta(Instant.parse(eta));
@@ -191,28 +154,30 @@ public final class TasksCommand implements Callable<Integer> {
           b.maxRetries(maxRetries);
         }
         if (timeLimit != null) {
-          b.timeLimit(duration(cl, "--time-limit", timeLimit));
+          b.timeLimit(CliContext.positiveDuration("--time-limit", timeLimit));
         }
-        data = args == null ? null : dev.warren.codec.JsonDataCodec.MAPPER.readTree(args);
-      } catch (IllegalArgumentException | DateTimeParseException e) {
-        throw new CommandLine.ParameterException(cl, e.getMessage());
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new CommandLine.ParameterException(
-            cl, "--args is not valid JSON: " + e.getOriginalMessage());
+      } catch (IllegalArgumentException | InvalidInputException e) {
+        throw new UsageException(e.getMessage(), e);
+      } catch (DateTimeParseException e) {
+        throw new UsageException("--eta '" + eta + "' is not an ISO-8601 instant", e);
       }
+      try {
+        data = args == null ? null : CloudEventsJson.parse(args.getBytes(StandardCharsets.UTF_8));
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException("--args is " + e.getMessage(), e.getCause());
+      }
+      Duration waitFor = wait == null ? null : CliContext.positiveDuration("--wait", wait);
       TaskOptions options = b.build();
-      PrintWriter out = cl.getOut();
-      try (Warren warren = parent.connector.get()) {
-        TaskHandle<?> h = warren.tasks().submit(name, data, options);
-        if (wait == null) {
-          out.println(h.id());
-          out.flush();
-          return 0;
-        }
-        TaskStatus s = h.await(duration(cl, "--wait", wait));
-        print(out, s);
-        return s.state() == TaskState.SUCCESS ? 0 : EXIT_TASK_FAILED;
+      PrintWriter out = ctx.out();
+      TaskHandle<?> h = ctx.warren().tasks().submit(name, data, options);
+      if (waitFor == null) {
+        out.println(h.id());
+        out.flush();
+        return 0;
       }
+      TaskStatus s = h.await(waitFor);
+      print(out, s);
+      return s.state() == TaskState.SUCCESS ? 0 : EXIT_TASK_FAILED;
     }
   }
 
@@ -222,7 +187,6 @@ public final class TasksCommand implements Callable<Integer> {
       description = "Show a task's state and history.",
       mixinStandardHelpOptions = true)
   static final class Status implements Callable<Integer> {
-    @ParentCommand TasksCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<id>", description = "The task id.")
@@ -233,28 +197,28 @@ public final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (TaskStore store = parent.storeOpener.get()) {
-        Optional<TaskStatus> s = store.get(id);
-        if (s.isEmpty()) {
-          spec.commandLine()
-              .getErr()
-              .println(
-                  "No task "
-                      + id
-                      + " in "
-                      + store.describe()
-                      + " (unknown, or its result expired)");
-          return EXIT_TASK_FAILED;
-        }
-        if (json) {
-          out.println(TaskStatusJson.write(s.get()));
-          out.flush();
-        } else {
-          print(out, s.get());
-        }
-        return 0;
+      CliContext ctx = CliContext.of(spec);
+      PrintWriter out = ctx.out();
+      Warren store = ctx.storeReader();
+      Optional<TaskStatus> s = store.admin().task(id);
+      if (s.isEmpty()) {
+        ctx.err()
+            .println(
+                "No task "
+                    + id
+                    + " in "
+                    + store.tasks().describeStore()
+                    + " (unknown, or its result expired)");
+        ctx.err().flush();
+        return EXIT_TASK_FAILED;
       }
+      if (json) {
+        out.println(TaskStatusJson.write(s.get()));
+        out.flush();
+      } else {
+        print(out, s.get());
+      }
+      return 0;
     }
   }
 
@@ -264,7 +228,6 @@ public final class TasksCommand implements Callable<Integer> {
       description = "Revoke a task, durably.",
       mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
-    @ParentCommand TasksCommand parent;
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<id>", description = "The task id.")
@@ -272,13 +235,12 @@ public final class TasksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try (Warren warren = parent.connector.get()) {
-        boolean revoked = warren.tasks().task(id).revoke();
-        out.println(revoked ? "revoked " + id : id + " had already finished; nothing to revoke");
-        out.flush();
-        return 0;
-      }
+      CliContext ctx = CliContext.of(spec);
+      boolean revoked = ctx.warren().tasks().task(id).revoke();
+      ctx.out()
+          .println(revoked ? "revoked " + id : id + " had already finished; nothing to revoke");
+      ctx.out().flush();
+      return 0;
     }
   }
 }

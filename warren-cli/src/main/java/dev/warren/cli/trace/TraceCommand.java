@@ -1,13 +1,11 @@
 package dev.warren.cli.trace;
 
 import dev.warren.WarrenException;
-import dev.warren.internal.lineage.LineageQueries;
-import dev.warren.internal.lineage.LineageStores;
-import dev.warren.internal.tasks.TaskStoreConfig;
+import dev.warren.WarrenOptions;
+import dev.warren.cli.CliContext;
 import dev.warren.lineage.EventRecord;
 import dev.warren.lineage.Lineage;
 import dev.warren.lineage.LineageTree;
-import dev.warren.lineage.spi.LineageStore;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +17,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code warren trace <event-id>}: reads the lineage store of {@code WARREN_STORE_URL} directly (no
- * broker needed) and draws the event's family as a tree, with every subscription's outcome.
+ * {@code warren trace <event-id>}: reads the lineage store of {@code WARREN_STORE_URL} through an
+ * instance that needs no broker ({@link CliContext#storeReader()}) and draws the event's family as
+ * a tree, with every subscription's outcome.
  */
 @Command(
     name = "trace",
@@ -60,22 +59,23 @@ public final class TraceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    TaskStoreConfig config = TaskStoreConfig.fromEnvironment();
+    CliContext ctx = CliContext.of(spec);
+    PrintWriter out = ctx.out();
+    PrintWriter err = ctx.err();
+    WarrenOptions options = ctx.options();
     TraceRenderer renderer = new TraceRenderer(steps);
-    try (LineageStore store = LineageStores.open(config.url(), config.urlForDisplay())) {
-      Lineage lineage = LineageQueries.on(store);
+    try {
+      Lineage lineage = ctx.storeReader().lineage();
       if (correlation) {
         List<EventRecord> events = lineage.correlation(id);
         if (events.isEmpty()) {
-          return notFound(err, "correlation", config);
+          return notFound(err, "correlation", options);
         }
         out.print(renderer.correlation(id, events));
       } else {
         Optional<LineageTree> tree = lineage.tree(id);
         if (tree.isEmpty()) {
-          return notFound(err, "event", config);
+          return notFound(err, "event", options);
         }
         out.print(renderer.tree(tree.get()));
       }
@@ -88,9 +88,10 @@ public final class TraceCommand implements Callable<Integer> {
     }
   }
 
-  private int notFound(PrintWriter err, String what, TaskStoreConfig config) {
-    err.println("No lineage recorded for " + what + " " + id + " in " + config.urlForDisplay());
-    if (config.url().startsWith(TaskStoreConfig.MEMORY)) {
+  private int notFound(PrintWriter err, String what, WarrenOptions options) {
+    err.println(
+        "No lineage recorded for " + what + " " + id + " in " + options.storeUrlForDisplay());
+    if (options.storeUrl().startsWith("memory:")) {
       // why: an empty answer from a fresh process's memory store says nothing about the system
       err.println(
           "The memory: store lives inside each process; set WARREN_STORE_URL to the PostgreSQL"

@@ -1,22 +1,19 @@
 package dev.warren.cli.worker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.warren.Event;
+import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
-import dev.warren.WarrenException;
-import dev.warren.cli.StructuredJson;
+import dev.warren.codec.CloudEventsJson;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Reads replies written as structured CloudEvents JSON. A reply may leave out {@code id} and {@code
- * source}: a new id and the worker's source are filled in, so a script can answer with just {@code
- * {"specversion":"1.0","type":"thumbnail.done","data":{...}}}.
+ * Reads replies written as structured CloudEvents JSON ({@link CloudEventsJson}). A reply may leave
+ * out {@code id} and {@code source}: a new id and the worker's source are filled in, so a script
+ * can answer with just {@code {"specversion":"1.0","type":"thumbnail.done","data":{...}}}.
  */
 final class Replies {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private final String source;
 
   /**
@@ -40,14 +37,14 @@ final class Replies {
     }
     JsonNode tree;
     try {
-      tree = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
+      tree = CloudEventsJson.parse(line.getBytes(StandardCharsets.UTF_8));
+    } catch (InvalidInputException e) {
       return Optional.empty();
     }
-    if (tree == null || !tree.isObject() || !tree.has("specversion")) {
+    if (!tree.isObject() || !tree.has("specversion")) {
       return Optional.empty();
     }
-    return Optional.of(read(line, tree));
+    return Optional.of(read(tree));
   }
 
   /**
@@ -58,40 +55,18 @@ final class Replies {
   Event fromStructured(String json) {
     JsonNode tree;
     try {
-      tree = MAPPER.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new NonRetryableException("the reply is not valid JSON: " + e.getOriginalMessage(), e);
+      tree = CloudEventsJson.parse(json.getBytes(StandardCharsets.UTF_8));
+    } catch (InvalidInputException e) {
+      throw new NonRetryableException("the reply is " + e.getMessage(), e);
     }
-    if (tree == null || !tree.isObject()) {
-      throw new NonRetryableException("the reply is not a JSON object");
-    }
-    return read(json.strip(), tree);
+    return read(tree);
   }
 
-  private Event read(String json, JsonNode tree) {
-    // why: the text is completed rather than re-written, so numbers in the data keep their exact
-    // text (StructuredJson reads them losslessly; a round trip through a tree might not)
-    StringBuilder missing = new StringBuilder();
-    if (!tree.hasNonNull("id")) {
-      missing.append("\"id\":\"").append(Event.newId()).append("\",");
-    }
-    if (!tree.hasNonNull("source")) {
-      missing.append("\"source\":").append(quote(source)).append(',');
-    }
-    String complete =
-        missing.isEmpty() || tree.isEmpty() ? json : "{" + missing + json.substring(1);
+  private Event read(JsonNode tree) {
     try {
-      return StructuredJson.read(complete);
-    } catch (WarrenException e) {
+      return CloudEventsJson.fromJsonWithDefaults(tree, source);
+    } catch (InvalidInputException e) {
       throw new NonRetryableException("invalid reply: " + e.getMessage(), e);
-    }
-  }
-
-  private static String quote(String s) {
-    try {
-      return MAPPER.writeValueAsString(s);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -10,7 +10,8 @@ interface Target {
    *
    * @param event the event being handled
    * @return the replies the target answered with, to publish as caused by {@code event}
-   * @throws TargetFailedException when the target reports a failure (status, exit code, timeout)
+   * @throws dev.warren.cli.targets.TargetFailedException when the target reports a failure (status,
+   *     exit code, timeout)
    * @throws InterruptedException when the worker stops while waiting
    */
   List<Event> send(Event event) throws InterruptedException;

@@ -4,19 +4,16 @@ import dev.warren.Event;
 import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.Warren;
-import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
-import dev.warren.cli.WarrenCli;
+import dev.warren.cli.CliContext;
+import dev.warren.cli.UsageException;
+import dev.warren.cli.targets.ExecTarget;
+import dev.warren.cli.targets.HttpTarget;
+import dev.warren.cli.targets.TargetFailedException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -25,8 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -74,7 +69,6 @@ public final class WorkerCommand implements Callable<Integer> {
   private static final List<Duration> DEFAULT_BACKOFF =
       List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30));
 
-  private final Map<String, String> env;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong handled = new AtomicLong();
@@ -85,9 +79,6 @@ public final class WorkerCommand implements Callable<Integer> {
   private boolean summarized;
 
   @Spec CommandSpec spec;
-
-  /** Set when this runs as {@code warren worker}: its environment wins over {@link #env}. */
-  @ParentCommand WarrenCli cli;
 
   @Option(
       names = "--subscription",
@@ -162,32 +153,22 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "No line per event on standard error, only the summary.")
   boolean quiet;
 
-  /**
-   * A worker configured by the environment of its parent {@code warren} command, or by the process
-   * environment when it runs on its own.
-   */
-  public WorkerCommand() {
-    this(System.getenv());
-  }
-
-  /**
-   * @param env the environment to read {@code WARREN_*} settings from
-   */
-  public WorkerCommand(Map<String, String> env) {
-    this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
-  }
+  /** A worker configured by the context of the {@code warren} command it runs under. */
+  public WorkerCommand() {}
 
   @Override
   public Integer call() throws InterruptedException {
     // why: everything is checked before connecting, so bad input consumes nothing
-    Duration limit = duration("--timeout", timeout);
+    CliContext ctx = CliContext.of(spec);
+    Duration limit = CliContext.positiveDuration("--timeout", timeout);
     Subscription s = subscription();
-    WarrenOptions options = options();
+    WarrenOptions options = ctx.options();
     Replies parser = new Replies(options.source());
     Target target = target(limit, parser);
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = ctx.err();
     Thread hook = new Thread(this::stop, "warren-worker-stop");
-    try (Warren w = Warren.create(options)) {
+    try {
+      Warren w = ctx.warren();
       warren = w;
       // why: registered before consuming, so a signal at any later point closes gracefully
       Runtime.getRuntime().addShutdownHook(hook);
@@ -328,7 +309,7 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     List<Duration> delays = new ArrayList<>();
     for (String d : backoff) {
-      delays.add(duration("--backoff", d));
+      delays.add(CliContext.positiveDuration("--backoff", d));
     }
     return delays;
   }
@@ -369,30 +350,10 @@ public final class WorkerCommand implements Callable<Integer> {
       if (exec.isBlank()) {
         throw usage("--exec needs a command");
       }
-      return new ExecTarget(exec, limit, parser);
+      return EventTargets.exec(new ExecTarget(exec), limit, parser);
     }
-    URI url;
-    try {
-      url = new URI(forward);
-    } catch (URISyntaxException e) {
-      throw usage("--forward '" + forward + "' is not a URL: " + e.getMessage());
-    }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-      throw usage("--forward '" + forward + "' is not an http:// or https:// URL");
-    }
-    return new HttpTarget(url, limit, parser);
-  }
-
-  private WarrenOptions options() {
-    if (cli != null) {
-      return cli.options();
-    }
-    try {
-      return WarrenOptions.fromEnvironment(env);
-    } catch (WarrenException e) {
-      throw usage(e.getMessage());
-    }
+    return EventTargets.forward(
+        new HttpTarget(HttpTarget.url("--forward", forward), limit), limit, parser);
   }
 
   private static String describe(Subscription s) {
@@ -403,39 +364,8 @@ public final class WorkerCommand implements Callable<Integer> {
     return how + ", at most " + s.retry().maxAttempts() + " attempt(s)";
   }
 
-  /**
-   * @param what the option, for the message
-   * @param text a duration: {@code 250ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601
-   * @return the duration, positive
-   */
-  Duration duration(String what, String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    Duration d;
-    try {
-      if (t.startsWith("p")) {
-        d = Duration.parse(t.toUpperCase(Locale.ROOT));
-      } else if (t.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      } else if (t.endsWith("s")) {
-        d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("m")) {
-        d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else if (t.endsWith("h")) {
-        d = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      } else {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw usage(what + " '" + text + "' is not a duration: use 250ms, 10s, 5m, 1h or PT10S");
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw usage(what + " '" + text + "' must be positive");
-    }
-    return d;
-  }
-
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
+  private static UsageException usage(String message) {
+    return new UsageException(message);
   }
 
   private static String oneLine(String message) {

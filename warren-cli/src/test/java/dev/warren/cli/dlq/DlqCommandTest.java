@@ -27,7 +27,8 @@ import picocli.CommandLine;
 
 /** {@code warren dlq} on the in-memory transport, with dead letters made by a failing handler. */
 class DlqCommandTest {
-  private static final Map<String, String> ENV = Map.of("WARREN_TRANSPORT", "memory");
+  private static final Map<String, String> ENV =
+      Map.of("WARREN_TRANSPORT", "memory", "WARREN_MEMORY_BROKER", "warren-cli-dlq-tests");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name = "d" + UUID.randomUUID().toString().substring(0, 8);
@@ -38,7 +39,7 @@ class DlqCommandTest {
   private record Result(int exit, String out, String err) {}
 
   private static Result dlq(String... args) {
-    return dlq(ENV, new DlqCommand(ENV), args);
+    return dlq(ENV, new DlqCommand(), args);
   }
 
   /** Runs the command as {@code warren dlq …}, under WarrenCli's error handling. */

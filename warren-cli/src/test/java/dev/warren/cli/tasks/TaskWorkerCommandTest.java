@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
+import dev.warren.cli.WarrenCli;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskTransition;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
@@ -58,31 +60,47 @@ class TaskWorkerCommandTest {
     }
   }
 
-  private Warren connect() {
-    return Warren.create(
-        WarrenOptions.builder()
-            .transport(WarrenOptions.TransportKind.MEMORY)
-            .exchange(prefix + ".events")
-            .build());
+  /** The worker's instances meet the test's submitter on this broker and exchange. */
+  private Map<String, String> env() {
+    return Map.of(
+        "WARREN_TRANSPORT", "memory",
+        "WARREN_MEMORY_BROKER", "warren-cli-task-worker-tests",
+        "WARREN_EXCHANGE", prefix + ".events");
   }
 
-  private CommandLine commandLine(TaskWorkerCommand c) {
-    CommandLine cl = new CommandLine(c);
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl;
+  private Warren connect() {
+    return Warren.create(WarrenOptions.fromEnvironment(env()));
+  }
+
+  /**
+   * Runs {@code warren tasks worker …} as {@code warren} runs it, with the test's own command
+   * object (to stop it) and environment.
+   */
+  private static CommandLine commandLine(
+      Map<String, String> env, TaskWorkerCommand c, StringWriter err) {
+    CommandLine root = new WarrenCli(env, new ByteArrayInputStream(new byte[0])).commandLine();
+    CommandLine tasks = root.getSubcommands().get("tasks");
+    tasks.getCommandSpec().removeSubcommand("worker");
+    tasks.addSubcommand(c);
+    root.setOut(new PrintWriter(new StringWriter(), true));
+    root.setErr(new PrintWriter(err, true));
+    return root;
+  }
+
+  private static String[] tasksWorker(List<String> args) {
+    List<String> all = new java.util.ArrayList<>(List.of("tasks", "worker"));
+    all.addAll(args);
+    return all.toArray(String[]::new);
   }
 
   private void worker(String... args) throws InterruptedException {
-    command = new TaskWorkerCommand().using(this::connect);
-    CommandLine cl = commandLine(command);
+    command = new TaskWorkerCommand();
+    CommandLine cl = commandLine(env(), command, err);
     List<String> all = new java.util.ArrayList<>(List.of("--task", task, "--queue", queue));
     all.addAll(List.of(args));
     // why: a thread of its own; on the common pool the worker would hold one of its few threads
     exit = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> exit.complete(cl.execute(all.toArray(String[]::new))), "task-worker-command");
+    Thread t = new Thread(() -> exit.complete(cl.execute(tasksWorker(all))), "task-worker-command");
     t.setDaemon(true);
     t.start();
     assertThat(command.awaitRunning(Duration.ofSeconds(20))).as(err.toString()).isTrue();
@@ -192,6 +210,12 @@ class TaskWorkerCommandTest {
 
   @Test
   void badInputIsAUsageErrorBeforeConnecting() {
+    // why: a broker nobody listens on: connecting would fail with exit code 1, not 2
+    Map<String, String> nowhere =
+        Map.of(
+            "WARREN_TRANSPORT", "rabbitmq",
+            "WARREN_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:1",
+            "WARREN_CONNECT_TIMEOUT", "1s");
     for (String[] args :
         List.of(
             new String[] {"--task", "t"},
@@ -202,20 +226,19 @@ class TaskWorkerCommandTest {
             new String[] {"--task", "t", "--exec", "true", "--workers", "0"},
             new String[] {"--task", "t", "--exec", "true", "--queue", "no spaces"},
             new String[] {"--exec", "true"})) {
-      TaskWorkerCommand c =
-          new TaskWorkerCommand()
-              .using(
-                  () -> {
-                    throw new AssertionError("connected despite bad input " + List.of(args));
-                  });
-      assertThat(commandLine(c).execute(args)).as(List.of(args).toString()).isEqualTo(2);
+      StringWriter errors = new StringWriter();
+      CommandLine cl = commandLine(nowhere, new TaskWorkerCommand(), errors);
+      assertThat(cl.execute(tasksWorker(List.of(args))))
+          .as(List.of(args) + ": " + errors)
+          .isEqualTo(2);
     }
   }
 
   @Test
   void anInvalidTaskNameIsAUsageError() {
-    TaskWorkerCommand c = new TaskWorkerCommand().using(this::connect);
-    assertThat(commandLine(c).execute("--task", "bad name!", "--exec", "true")).isEqualTo(2);
+    CommandLine cl = commandLine(env(), new TaskWorkerCommand(), err);
+    assertThat(cl.execute(tasksWorker(List.of("--task", "bad name!", "--exec", "true"))))
+        .isEqualTo(2);
     assertThat(err.toString()).contains("--task: task name 'bad name!' is invalid");
   }
 

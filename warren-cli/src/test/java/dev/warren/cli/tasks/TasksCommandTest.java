@@ -2,15 +2,16 @@ package dev.warren.cli.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.engine.WarrenEngine;
-import dev.warren.internal.memory.InMemoryBroker;
-import dev.warren.internal.memory.InMemoryTransport;
-import dev.warren.internal.tasks.TaskStoreConfig;
-import dev.warren.internal.tasks.TaskStores;
+import dev.warren.cli.WarrenCli;
 import dev.warren.tasks.TaskState;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,23 +19,20 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class TasksCommandTest {
-  private final InMemoryBroker broker = new InMemoryBroker();
-  private WarrenEngine worker;
-  private String queue;
+  /** The command's instances meet the test's worker on this broker and exchange. */
+  private static final Map<String, String> ENV =
+      Map.of(
+          "WARREN_TRANSPORT", "memory",
+          "WARREN_MEMORY_BROKER", "warren-cli-tasks-tests",
+          "WARREN_EXCHANGE", "tasks-cli.events");
 
-  private WarrenEngine engine() {
-    WarrenOptions o =
-        WarrenOptions.builder()
-            .transport(WarrenOptions.TransportKind.MEMORY)
-            .exchange("tasks-cli.events")
-            .build();
-    return WarrenEngine.start(o, new InMemoryTransport(broker));
-  }
+  private Warren worker;
+  private String queue;
 
   @BeforeEach
   void startWorker() {
     queue = "cli-" + UUID.randomUUID().toString().substring(0, 8);
-    worker = engine();
+    worker = Warren.create(WarrenOptions.fromEnvironment(ENV));
     worker.tasks().register("echo", queue, ctx -> ctx.args(java.util.Map.class));
   }
 
@@ -45,16 +43,16 @@ class TasksCommandTest {
 
   private record Run(int exit, String out, String err) {}
 
+  /** Runs {@code warren tasks …} as {@code warren} runs it, with the test's environment. */
   private Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl =
-        new CommandLine(
-            new TasksCommand()
-                .using(this::engine, () -> TaskStores.open(new TaskStoreConfig("memory:"))));
+    CommandLine cl = new WarrenCli(ENV, new ByteArrayInputStream(new byte[0])).commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
+    List<String> all = new ArrayList<>(List.of("tasks"));
+    all.addAll(List.of(args));
+    int exit = cl.execute(all.toArray(String[]::new));
     return new Run(exit, out.toString(), err.toString());
   }
 
@@ -86,5 +84,15 @@ class TasksCommandTest {
     assertThat(run("submit", "echo", "--countdown", "soon").exit()).isEqualTo(2);
     assertThat(run("submit", "echo", "--args", "{nope").exit()).isEqualTo(2);
     assertThat(run("status", "no-such-task").exit()).isEqualTo(1);
+  }
+
+  @Test
+  void durationsTakeTheOneGrammarDaysIncluded() {
+    Run submitted = run("submit", "echo", "--queue", queue, "--countdown", "1d");
+
+    assertThat(submitted.exit()).as(submitted.err()).isZero();
+    assertThat(run("status", submitted.out().strip()).out()).contains("SCHEDULED");
+    assertThat(run("submit", "echo", "--countdown", "soon").err())
+        .contains("--countdown 'soon' is not a duration");
   }
 }

@@ -2,17 +2,21 @@ package dev.warren.cli.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.warren.internal.lineage.LineageStores;
+import dev.warren.cli.WarrenCli;
 import dev.warren.lineage.DeliveryStep;
 import dev.warren.lineage.EventRecord;
 import dev.warren.lineage.Outcome;
 import dev.warren.lineage.spi.LineageStore;
+import dev.warren.lineage.spi.LineageStoreProvider;
 import dev.warren.lineage.spi.LineageWrite;
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -24,8 +28,18 @@ class TraceCommandTest {
   private final String stock = "s-" + UUID.randomUUID();
   private final Instant t0 = Instant.parse("2026-11-23T12:00:00Z");
 
+  /** The process's memory: lineage store, found as any store is, through its provider. */
+  private static LineageStore memoryStore() {
+    return ServiceLoader.load(LineageStoreProvider.class).stream()
+        .map(ServiceLoader.Provider::get)
+        .filter(p -> p.supports("memory:"))
+        .findFirst()
+        .orElseThrow()
+        .create("memory:");
+  }
+
   private void record() {
-    LineageStore store = LineageStores.open("memory:", "memory:");
+    LineageStore store = memoryStore();
     store.write(
         List.of(
             seen(root, 0, List.of()),
@@ -62,10 +76,15 @@ class TraceCommandTest {
   private String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new TraceCommand());
+    CommandLine cli =
+        new WarrenCli(Map.of("WARREN_STORE_URL", "memory:"), new ByteArrayInputStream(new byte[0]))
+            .commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    int code = cli.execute(args);
+    String[] all = new String[args.length + 1];
+    all[0] = "trace";
+    System.arraycopy(args, 0, all, 1, args.length);
+    int code = cli.execute(all);
     return new String[] {String.valueOf(code), out.toString(), err.toString()};
   }
 

@@ -33,7 +33,8 @@ import picocli.CommandLine;
  * with its own.
  */
 class WorkerCommandTest {
-  private static final Map<String, String> ENV = Map.of("WARREN_TRANSPORT", "memory");
+  private static final Map<String, String> ENV =
+      Map.of("WARREN_TRANSPORT", "memory", "WARREN_MEMORY_BROKER", "warren-cli-worker-tests");
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final String name = "w" + UUID.randomUUID().toString().substring(0, 8);
@@ -351,7 +352,7 @@ class WorkerCommandTest {
 
   @Test
   void maxAttemptsAndBackoffMakeTheRetryPolicy() {
-    WorkerCommand command = new WorkerCommand(ENV);
+    WorkerCommand command = new WorkerCommand();
     new CommandLine(command);
     Duration s1 = Duration.ofSeconds(1);
     Duration s5 = Duration.ofSeconds(5);

@@ -24,7 +24,7 @@ final class WorkerRun implements AutoCloseable {
   private volatile int exit = -1;
 
   private WorkerRun(Map<String, String> env, String... args) {
-    command = new WorkerCommand(env);
+    command = new WorkerCommand();
     CommandLine cli = root(env);
     // why: a command object the test keeps; WarrenCli registers its own "worker" already
     cli.getCommandSpec().removeSubcommand("worker");
@@ -83,12 +83,12 @@ final class WorkerRun implements AutoCloseable {
 
   /** Runs {@code warren worker …} (expected to end, e.g. on bad input). */
   static Result worker(Map<String, String> env, String... args) {
-    return run(env, new WorkerCommand(env), "worker", args);
+    return run(env, new WorkerCommand(), "worker", args);
   }
 
   /** Runs {@code warren dlq …}. */
   static Result dlq(Map<String, String> env, String... args) {
-    return run(env, new DlqCommand(env), "dlq", args);
+    return run(env, new DlqCommand(), "dlq", args);
   }
 
   private static Result run(Map<String, String> env, Object command, String name, String[] args) {

@@ -3,19 +3,18 @@ package dev.warren.cli.worker;
 import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
+import dev.warren.cli.targets.ExecTarget;
+import dev.warren.cli.targets.HttpTarget;
+import dev.warren.codec.CloudEventsJson;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,80 +23,79 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * POSTs each event to a URL in CloudEvents HTTP binary mode: the attributes as {@code ce-*}
- * headers, {@code Content-Type} from {@code datacontenttype}, the data as the body. A 2xx answer is
- * success; anything else, or no answer within the timeout, is a failure.
+ * The two ways {@code warren worker} hands an event over, on the shared {@link ExecTarget} and
+ * {@link HttpTarget}.
  *
- * <p>A 2xx answer that is itself a CloudEvent, in binary mode ({@code ce-specversion} and {@code
- * ce-type} headers) or structured mode ({@code Content-Type: application/cloudevents+json}), is a
- * reply. Batches ({@code application/cloudevents-batch+json}) are not read.
+ * <ul>
+ *   <li>A command gets the event as one line of structured CloudEvents JSON on its standard input.
+ *       Exit code 0 is success; lines of its standard output that are structured CloudEvents are
+ *       replies, other lines are ignored.
+ *   <li>An endpoint gets the event in CloudEvents HTTP binary mode: the attributes as {@code ce-*}
+ *       headers, {@code Content-Type} from {@code datacontenttype}, the data as the body. A 2xx
+ *       answer is success; one that is itself a CloudEvent, in binary mode ({@code ce-specversion}
+ *       and {@code ce-type} headers) or structured mode ({@code Content-Type:
+ *       application/cloudevents+json}), is a reply. Batches are not read.
+ * </ul>
  */
-final class HttpTarget implements Target {
-  /** How much of a failed answer's body goes into the error message. */
-  static final int BODY_EXCERPT = 200;
-
+final class EventTargets {
   private static final String PREFIX = "ce-";
-  private static final String STRUCTURED = "application/cloudevents+json";
   private static final Set<String> ATTRIBUTES =
       Set.of("id", "source", "type", "specversion", "time", "subject", "dataschema");
 
-  private final URI url;
-  private final Duration timeout;
-  private final HttpClient client;
-  private final Replies replies;
+  private EventTargets() {}
 
-  HttpTarget(URI url, Duration timeout, Replies replies) {
-    this.url = url;
-    this.timeout = timeout;
-    this.replies = replies;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(timeout)
-            // why: plain-HTTP endpoints (the usual local webhook) are spoken to without an h2c
-            // upgrade attempt, which some servers answer badly when the request has a body
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+  /**
+   * @param command runs the command
+   * @param timeout how long one event may take
+   * @param replies reads the replies it prints
+   * @return the target
+   */
+  static Target exec(ExecTarget command, Duration timeout, Replies replies) {
+    return new Target() {
+      @Override
+      public List<Event> send(Event event) throws InterruptedException {
+        byte[] input = (CloudEventsJson.write(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        ExecTarget.Result r = command.run(input, timeout, () -> false, line -> false);
+        r.requireSuccess();
+        List<Event> found = new ArrayList<>();
+        for (String line : r.output().split("\n")) {
+          replies.fromLine(line).ifPresent(found::add);
+        }
+        return found;
+      }
+
+      @Override
+      public String describe() {
+        return command.describe();
+      }
+    };
   }
 
-  @Override
-  public String describe() {
-    return "POST " + url;
-  }
+  /**
+   * @param endpoint POSTs to the endpoint
+   * @param timeout how long one event may take
+   * @param replies reads a structured reply
+   * @return the target
+   */
+  static Target forward(HttpTarget endpoint, Duration timeout, Replies replies) {
+    return new Target() {
+      @Override
+      public List<Event> send(Event event) throws InterruptedException {
+        HttpResponse<byte[]> response =
+            endpoint.post(headers(event), event.data(), timeout, () -> false);
+        byte[] body = response.body() == null ? new byte[0] : response.body();
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+          throw endpoint.answered(status, body);
+        }
+        return reply(response.headers(), body, replies).map(List::of).orElse(List.of());
+      }
 
-  @Override
-  public List<Event> send(Event event) throws InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(url)
-            .timeout(timeout)
-            .POST(
-                event.data().length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(event.data()));
-    headers(event).forEach(request::header);
-    HttpResponse<byte[]> response;
-    try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
-      throw new TargetFailedException(
-          describe() + " timed out after " + timeout.toMillis() + " ms", e);
-    } catch (IOException e) {
-      throw new TargetFailedException(describe() + " failed: " + e, e);
-    }
-    byte[] body = response.body() == null ? new byte[0] : response.body();
-    int status = response.statusCode();
-    if (status < 200 || status > 299) {
-      throw new TargetFailedException(describe() + " answered " + status + excerpt(body));
-    }
-    return reply(response.headers(), body).map(List::of).orElse(List.of());
-  }
-
-  private static String excerpt(byte[] body) {
-    if (body.length == 0) {
-      return "";
-    }
-    String text = new String(body, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
-    return ": " + (text.length() > BODY_EXCERPT ? text.substring(0, BODY_EXCERPT) + "…" : text);
+      @Override
+      public String describe() {
+        return endpoint.describe();
+      }
+    };
   }
 
   /**
@@ -119,10 +117,14 @@ final class HttpTarget implements Target {
     return h;
   }
 
-  private Optional<Event> reply(HttpHeaders headers, byte[] body) {
+  private static Optional<Event> reply(HttpHeaders headers, byte[] body, Replies replies) {
     String contentType = headers.firstValue("content-type").orElse(null);
     if (contentType != null
-        && contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals(STRUCTURED)) {
+        && contentType
+            .split(";", 2)[0]
+            .strip()
+            .toLowerCase(Locale.ROOT)
+            .equals(CloudEventsJson.MEDIA_TYPE)) {
       return Optional.of(replies.fromStructured(new String(body, StandardCharsets.UTF_8)));
     }
     if (headers.firstValue("ce-specversion").isEmpty() || headers.firstValue("ce-type").isEmpty()) {
@@ -138,11 +140,11 @@ final class HttpTarget implements Target {
           "the reply's ce-specversion '" + specVersion + "' is not 1.0");
     }
     Event.Builder b = Event.builder(decode(headers.firstValue("ce-type").orElseThrow()));
-    b.id(headers.firstValue("ce-id").map(HttpTarget::decode).orElse(null));
+    b.id(headers.firstValue("ce-id").map(EventTargets::decode).orElse(null));
     // why: no ce-source leaves it to the worker's own source, filled in on publish
-    b.source(headers.firstValue("ce-source").map(HttpTarget::decode).orElse(null));
-    b.subject(headers.firstValue("ce-subject").map(HttpTarget::decode).orElse(null));
-    Optional<String> time = headers.firstValue("ce-time").map(HttpTarget::decode);
+    b.source(headers.firstValue("ce-source").map(EventTargets::decode).orElse(null));
+    b.subject(headers.firstValue("ce-subject").map(EventTargets::decode).orElse(null));
+    Optional<String> time = headers.firstValue("ce-time").map(EventTargets::decode);
     if (time.isPresent()) {
       b.time(parseTime(time.get()));
     }
