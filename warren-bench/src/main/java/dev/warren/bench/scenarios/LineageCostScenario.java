@@ -55,7 +55,7 @@ public final class LineageCostScenario implements Scenario {
     return shape
         + " Both contenders are Warren, with lineage recording on (the default: every publish and"
         + " delivery recorded in the in-memory lineage store) and off (WARREN_LINEAGE=off, here"
-        + " the system property warren.lineage); the target is on the cost, 1 - on / off.";
+        + " WarrenOptions.lineage(false)); the target is on the cost, 1 - on / off.";
   }
 
   @Override

@@ -122,8 +122,6 @@ public final class TasksScenario implements Scenario {
 
   /** Warren's task queue, through the public API. */
   private static final class WarrenTasks implements Contender {
-    private static final String STORE = "warren.store.url";
-    private static final Object PROPERTIES = new Object();
     private Warren warren;
     private Tasks tasks;
 
@@ -134,28 +132,17 @@ public final class TasksScenario implements Scenario {
 
     @Override
     public void open() {
-      // why: the store comes from WARREN_STORE_URL, which may name PostgreSQL where this runs;
-      // the system property wins over it, and is read when the task queue is first used
-      synchronized (PROPERTIES) {
-        String before = System.getProperty(STORE);
-        System.setProperty(STORE, "memory:");
-        try {
-          warren =
-              Warren.create(
-                  WarrenOptions.builder()
-                      .transport(WarrenOptions.TransportKind.MEMORY)
-                      .source("/warren-bench")
-                      .build());
-          tasks = warren.tasks();
-          tasks.register(TASK, ctx -> null);
-        } finally {
-          if (before == null) {
-            System.clearProperty(STORE);
-          } else {
-            System.setProperty(STORE, before);
-          }
-        }
-      }
+      // why: the in-memory store whatever WARREN_STORE_URL says where this runs, so the round
+      // trip measures the task queue rather than a database
+      warren =
+          Warren.create(
+              WarrenOptions.builder()
+                  .transport(WarrenOptions.TransportKind.MEMORY)
+                  .storeUrl("memory:")
+                  .source("/warren-bench")
+                  .build());
+      tasks = warren.tasks();
+      tasks.register(TASK, ctx -> null);
     }
 
     @Override
