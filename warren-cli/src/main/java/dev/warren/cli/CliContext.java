@@ -118,14 +118,18 @@ public final class CliContext implements AutoCloseable {
    * an in-memory broker of its own, so it needs no broker and touches none; closed when the command
    * ends.
    *
-   * @return the instance; its {@link Warren#admin()} and {@link Warren#lineage()} read the store
+   * @param lineage whether its {@link Warren#lineage()} is wanted (opened even when {@code
+   *     WARREN_LINEAGE=off} switches recording off, since reading what others recorded is the
+   *     point); without it the lineage store is not opened at all
+   * @return the instance; its {@link Warren#admin()} reads tasks, its {@link Warren#lineage()}
+   *     lineage
    */
-  public Warren storeReader() {
+  public Warren storeReader(boolean lineage) {
     return connect(
         options().toBuilder()
             .transport(WarrenOptions.TransportKind.MEMORY)
             .memoryBroker(null)
-            .lineage(true)
+            .lineage(lineage)
             .build());
   }
 

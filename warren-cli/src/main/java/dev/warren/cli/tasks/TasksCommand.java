@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code warren tasks submit|status|revoke|worker}. {@code status} reads the task store of {@code
- * WARREN_STORE_URL} only, through {@link CliContext#storeReader()} (no broker needed); {@code
- * submit} and {@code revoke} connect to the broker too, as the task's message and its events go
- * through it.
+ * WARREN_STORE_URL} only, through {@link CliContext#storeReader(boolean)} (no broker needed);
+ * {@code submit} and {@code revoke} connect to the broker too, as the task's message and its events
+ * go through it.
  */
 @Command(
     name = "tasks",
@@ -199,7 +199,7 @@ public final class TasksCommand implements Callable<Integer> {
     public Integer call() {
       CliContext ctx = CliContext.of(spec);
       PrintWriter out = ctx.out();
-      Warren store = ctx.storeReader();
+      Warren store = ctx.storeReader(false);
       Optional<TaskStatus> s = store.admin().task(id);
       if (s.isEmpty()) {
         ctx.err()

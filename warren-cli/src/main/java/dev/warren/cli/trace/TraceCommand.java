@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code warren trace <event-id>}: reads the lineage store of {@code WARREN_STORE_URL} through an
- * instance that needs no broker ({@link CliContext#storeReader()}) and draws the event's family as
- * a tree, with every subscription's outcome.
+ * instance that needs no broker ({@link CliContext#storeReader(boolean)}) and draws the event's
+ * family as a tree, with every subscription's outcome.
  */
 @Command(
     name = "trace",
@@ -65,7 +65,7 @@ public final class TraceCommand implements Callable<Integer> {
     WarrenOptions options = ctx.options();
     TraceRenderer renderer = new TraceRenderer(steps);
     try {
-      Lineage lineage = ctx.storeReader().lineage();
+      Lineage lineage = ctx.storeReader(true).lineage();
       if (correlation) {
         List<EventRecord> events = lineage.correlation(id);
         if (events.isEmpty()) {
