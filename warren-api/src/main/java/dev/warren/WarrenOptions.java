@@ -224,25 +224,31 @@ public final class WarrenOptions {
    * @throws InvalidInputException naming the value when it is not a duration
    */
   public static Duration parseDuration(String name, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.startsWith("pt") || v.startsWith("p")) {
-        return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+      Duration d;
+      if (v.startsWith("p")) {
+        d = Duration.parse(v.toUpperCase(Locale.ROOT));
+      } else if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else {
+        long n = Long.parseLong(v.replaceAll("[smhd]$", ""));
+        d =
+            switch (v.charAt(v.length() - 1)) {
+              case 'm' -> Duration.ofMinutes(n);
+              case 'h' -> Duration.ofHours(n);
+              case 'd' -> Duration.ofDays(n);
+              default -> Duration.ofSeconds(n);
+            };
       }
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      if (d.isNegative()) {
+        throw new InvalidInputException(name + "='" + value + "' is negative");
       }
-      long n = Long.parseLong(v.replaceAll("[smhd]$", ""));
-      if (n < 0) {
-        throw new NumberFormatException("negative");
-      }
-      return switch (v.charAt(v.length() - 1)) {
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        case 'd' -> Duration.ofDays(n);
-        default -> Duration.ofSeconds(n);
-      };
-    } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      return d;
+    } catch (NumberFormatException
+        | DateTimeParseException
+        | ArithmeticException
+        | IndexOutOfBoundsException e) {
       throw new InvalidInputException(
           name + "='" + value + "' is not a duration (examples: 500ms, 30s, 5m, 1h, 1d, PT30S)");
     }

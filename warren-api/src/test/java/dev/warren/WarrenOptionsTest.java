@@ -75,4 +75,49 @@ class WarrenOptionsTest {
     assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_TRANSPORT", "rabbitmq")))
         .hasMessageContaining("needs a broker");
   }
+
+  @Test
+  void oneDurationGrammar() {
+    assertThat(WarrenOptions.parseDuration("d", "500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(WarrenOptions.parseDuration("d", "30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(WarrenOptions.parseDuration("d", "45")).isEqualTo(Duration.ofSeconds(45));
+    assertThat(WarrenOptions.parseDuration("d", "5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(WarrenOptions.parseDuration("d", "1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(WarrenOptions.parseDuration("d", "7d")).isEqualTo(Duration.ofDays(7));
+    assertThat(WarrenOptions.parseDuration("d", "PT30S")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(WarrenOptions.parseDuration("d", " p1d ")).isEqualTo(Duration.ofDays(1));
+    for (String bad :
+        new String[] {"", "soon", "5x", "-5s", "-5ms", "PT-1S", "99999999999999999d"}) {
+      assertThatThrownBy(() -> WarrenOptions.parseDuration("--ttl", bad))
+          .as(bad)
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("--ttl='" + bad + "' is");
+    }
+  }
+
+  @Test
+  void storeLineageManagementAndMemoryBrokerComeFromTheOptions() {
+    WarrenOptions o =
+        WarrenOptions.fromEnvironment(
+            Map.of(
+                "WARREN_STORE_URL", "redis://127.0.0.1:6379",
+                "WARREN_LINEAGE", "off",
+                "WARREN_RABBITMQ_MANAGEMENT_URL", "http://127.0.0.1:15672/",
+                "WARREN_MEMORY_BROKER", "demo"));
+    assertThat(o.storeUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(o.lineage()).isFalse();
+    assertThat(o.managementUrl()).isEqualTo("http://127.0.0.1:15672");
+    assertThat(o.memoryBroker()).isEqualTo("demo");
+    WarrenOptions defaults = WarrenOptions.builder().build();
+    assertThat(defaults.storeUrl()).isEqualTo("memory:");
+    assertThat(defaults.lineage()).isTrue();
+    assertThat(defaults.memoryBroker()).isNull();
+    assertThat(defaults.codec()).isNull();
+    assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_LINEAGE", "maybe")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("WARREN_LINEAGE='maybe' is not on or off");
+    assertThatThrownBy(() -> WarrenOptions.builder().storeUrl("mysql://x:secret@h/db"))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("mysql://x:***@h/db");
+  }
 }
