@@ -26,17 +26,6 @@ public record TaskStoreConfig(String url) {
   }
 
   /**
-   * The store named by {@code WARREN_STORE_URL}, read through {@link
-   * WarrenOptions#fromEnvironment()}. why: kept for the CLI's commands until they take their store
-   * from the instance's options; nothing in core calls it.
-   *
-   * @return the store of the process environment's options
-   */
-  public static TaskStoreConfig fromEnvironment() {
-    return of(WarrenOptions.fromEnvironment());
-  }
-
-  /**
    * @return the URL without its password, for logs
    */
   public String urlForDisplay() {
