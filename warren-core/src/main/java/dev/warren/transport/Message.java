@@ -14,6 +14,8 @@ import java.util.Map;
  * @param type the {@code type} property
  * @param contentType the {@code content_type} property
  * @param correlationId the {@code correlation_id} property
+ * @param replyTo the {@code reply_to} property: where a reply to this message goes (a {@linkplain
+ *     ReplyChannel reply address}), or {@code null}
  * @param appId the {@code app_id} property
  * @param timestamp the {@code timestamp} property (seconds resolution on the wire)
  * @param expiration per-message time-to-live in milliseconds, or {@code null}
@@ -30,6 +32,7 @@ public record Message(
     String type,
     String contentType,
     String correlationId,
+    String replyTo,
     String appId,
     Instant timestamp,
     Long expiration,
@@ -87,6 +90,7 @@ public record Message(
         type,
         contentType,
         correlationId,
+        null,
         appId,
         timestamp,
         expiration,
@@ -94,6 +98,48 @@ public record Message(
         headers,
         body,
         null);
+  }
+
+  /**
+   * A message without a reply address.
+   *
+   * @param messageId the {@code message_id} property
+   * @param type the {@code type} property
+   * @param contentType the {@code content_type} property
+   * @param correlationId the {@code correlation_id} property
+   * @param appId the {@code app_id} property
+   * @param timestamp the {@code timestamp} property
+   * @param expiration per-message time-to-live in milliseconds, or {@code null}
+   * @param persistent whether the broker writes it to disk
+   * @param headers header table
+   * @param body the body
+   * @param origin the event it was encoded from, or {@code null}
+   */
+  public Message(
+      String messageId,
+      String type,
+      String contentType,
+      String correlationId,
+      String appId,
+      Instant timestamp,
+      Long expiration,
+      boolean persistent,
+      Map<String, Object> headers,
+      byte[] body,
+      Event origin) {
+    this(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        null,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body,
+        origin);
   }
 
   /**
@@ -115,12 +161,14 @@ public record Message(
         type,
         contentType,
         correlationId,
+        replyTo,
         appId,
         timestamp,
         expiration,
         persistent,
         headers,
-        body);
+        body,
+        null);
   }
 
   /**
@@ -133,6 +181,28 @@ public record Message(
         type,
         contentType,
         correlationId,
+        replyTo,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body,
+        origin);
+  }
+
+  /**
+   * @param replyTo where a reply to this message goes, or {@code null}
+   * @return a copy with that reply address (the origin event is kept: the reply address is not one
+   *     of its attributes)
+   */
+  public Message withReplyTo(String replyTo) {
+    return new Message(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        replyTo,
         appId,
         timestamp,
         expiration,

@@ -146,6 +146,21 @@ public interface Transport extends AutoCloseable {
    */
   Optional<Delivery> get(String queue);
 
+  /**
+   * Opens a channel for request/reply: requests published through it carry a reply address, and the
+   * replies sent there reach {@code receiver}, without a queue being declared (RabbitMQ's direct
+   * reply-to). One per requesting instance is enough: replies carry the request's correlation.
+   *
+   * @param receiver gets each reply, on a transport thread
+   * @return the channel, consuming replies already
+   * @throws dev.warren.WarrenException when this transport cannot carry replies, or the broker
+   *     refused
+   * @throws dev.warren.BrokerUnavailableException when the broker cannot be reached
+   */
+  default ReplyChannel replies(ReplyReceiver receiver) {
+    throw new dev.warren.WarrenException(name() + " transport cannot carry replies");
+  }
+
   /** Cancels consumers, waits briefly for outstanding confirms and disconnects. */
   @Override
   void close();

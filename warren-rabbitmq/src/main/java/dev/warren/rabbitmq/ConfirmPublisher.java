@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +74,8 @@ final class ConfirmPublisher {
   private final Semaphore window;
   private final ScheduledExecutorService tasks;
   private final BooleanSupplier topologyReady;
+  private final ChannelSetup setup;
+  private final ScheduledFuture<?> sweep;
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicInteger outstanding = new AtomicInteger();
 
@@ -90,6 +93,7 @@ final class ConfirmPublisher {
 
   private volatile int backlogSize;
   private volatile boolean closing;
+  private volatile boolean shut;
   private long waitingForTopologySince;
 
   ConfirmPublisher(
@@ -100,7 +104,24 @@ final class ConfirmPublisher {
       ScheduledExecutorService tasks,
       BooleanSupplier topologyReady)
       throws IOException {
+    this(connection, where, confirmWindow, publishTimeout, tasks, topologyReady, null);
+  }
+
+  /**
+   * @param setup prepares each channel before anything is published on it (the first one, and each
+   *     one that replaces a channel gone down), or {@code null}
+   */
+  ConfirmPublisher(
+      Connection connection,
+      String where,
+      int confirmWindow,
+      Duration publishTimeout,
+      ScheduledExecutorService tasks,
+      BooleanSupplier topologyReady,
+      ChannelSetup setup)
+      throws IOException {
     this.connection = connection;
+    this.setup = setup;
     this.where = where;
     this.timeout = publishTimeout;
     this.timeoutNanos = publishTimeout.toNanos();
@@ -115,7 +136,18 @@ final class ConfirmPublisher {
     } finally {
       lock.unlock();
     }
-    tasks.scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+    this.sweep =
+        tasks.scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Prepares a channel of this publisher, before anything is published on it. */
+  @FunctionalInterface
+  interface ChannelSetup {
+    /**
+     * @param channel a new confirm channel
+     * @throws IOException when the broker refused
+     */
+    void setUp(Channel channel) throws IOException;
   }
 
   /** One publish, from the call until its confirm. */
@@ -408,6 +440,9 @@ final class ConfirmPublisher {
   }
 
   private void reopen() {
+    if (shut) {
+      return;
+    }
     List<ConfirmChannel> old;
     lock.lock();
     try {
@@ -478,9 +513,21 @@ final class ConfirmPublisher {
       throw new IOException("the connection has no free channel number");
     }
     ConfirmChannel cc = new ConfirmChannel(ch);
-    ch.confirmSelect();
-    ch.addConfirmListener(cc);
-    ch.addShutdownListener(cc);
+    try {
+      ch.confirmSelect();
+      ch.addConfirmListener(cc);
+      ch.addShutdownListener(cc);
+      if (setup != null) {
+        setup.setUp(ch);
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.abort();
+      } catch (IOException | RuntimeException ignored) {
+        // closed either way
+      }
+      throw e;
+    }
     return cc;
   }
 
@@ -549,6 +596,53 @@ final class ConfirmPublisher {
       r.run();
     } finally {
       COMPLETING.set(outer);
+    }
+  }
+
+  /**
+   * Waits for the confirms of publishes under way, fails what is left, and closes the channel: for
+   * a publisher that stops while its connection stays (a reply channel). Idempotent.
+   *
+   * @param timeout how long to wait for confirms
+   */
+  void close(Duration timeout) {
+    if (shut) {
+      return;
+    }
+    drain(timeout);
+    shut = true;
+    sweep.cancel(false);
+    List<ConfirmChannel> channels = new ArrayList<>();
+    lock.lock();
+    try {
+      if (current != null) {
+        channels.add(current);
+        current = null;
+      }
+      channels.addAll(retired);
+      retired.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (ConfirmChannel cc : channels) {
+      try {
+        // why: abort also unregisters the channel from connection recovery
+        cc.channel.abort();
+      } catch (IOException | RuntimeException ignored) {
+        // closed either way
+      }
+    }
+  }
+
+  /**
+   * @return whether a channel is open to publish on
+   */
+  boolean hasChannel() {
+    lock.lock();
+    try {
+      return current != null && !current.dead && current.channel.isOpen();
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -14,6 +14,7 @@ import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.warren.BrokerUnavailableException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
+import dev.warren.transport.ReplyChannel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -97,7 +98,8 @@ final class Connector {
 
   /**
    * Recovers consumers only: {@link DeclaredTopology} declares exchanges, queues and bindings again
-   * itself, just before.
+   * itself, just before. Not the consumers of direct reply-to: {@link RabbitMqReplyChannel} opens a
+   * new channel for its replies.
    */
   private static final class ConsumersOnly implements TopologyRecoveryFilter {
     @Override
@@ -117,7 +119,8 @@ final class Connector {
 
     @Override
     public boolean filterConsumer(RecordedConsumer consumer) {
-      return true;
+      // why: a reply channel consumes its replies again on a new channel of its own
+      return !ReplyChannel.DIRECT_REPLY_TO.equals(consumer.getQueue());
     }
   }
 

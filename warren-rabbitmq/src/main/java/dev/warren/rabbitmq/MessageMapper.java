@@ -38,6 +38,7 @@ final class MessageMapper {
         .type(m.type())
         .contentType(m.contentType())
         .correlationId(m.correlationId())
+        .replyTo(m.replyTo())
         .appId(m.appId())
         .timestamp(m.timestamp() == null ? null : Date.from(m.timestamp()))
         .expiration(m.expiration() == null ? null : Long.toString(m.expiration()))
@@ -108,13 +109,15 @@ final class MessageMapper {
         p.getType(),
         p.getContentType(),
         p.getCorrelationId(),
+        p.getReplyTo(),
         p.getAppId(),
         p.getTimestamp() == null ? null : p.getTimestamp().toInstant(),
         expiration(p.getExpiration()),
         mode != null && mode == PERSISTENT,
         // why: the map is this method's own, so the message may keep it without a copy
         headers.isEmpty() ? headers : Collections.unmodifiableMap(headers),
-        body);
+        body,
+        null);
   }
 
   private static Long expiration(String text) {

@@ -19,6 +19,8 @@ import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
+import dev.warren.transport.ReplyChannel;
+import dev.warren.transport.ReplyReceiver;
 import dev.warren.transport.Transport;
 import java.io.IOException;
 import java.util.List;
@@ -76,6 +78,7 @@ public final class RabbitMqTransport implements Transport {
   private final DeclaredTopology topology = new DeclaredTopology();
   private final ConfirmPublisher publisher;
   private final Set<RabbitMqConsumer> consumers = ConcurrentHashMap.newKeySet();
+  private final Set<RabbitMqReplyChannel> replyChannels = ConcurrentHashMap.newKeySet();
   private final AtomicInteger consumerTags = new AtomicInteger();
   private final AtomicLong connectionLosses = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -130,6 +133,9 @@ public final class RabbitMqTransport implements Transport {
               public void handleRecovery(Recoverable recoverable) {
                 log.info("RabbitMQ at {}: publishing connection recovered", where);
                 publisher.connectionRecovered();
+                for (RabbitMqReplyChannel r : replyChannels) {
+                  r.connectionRecovered();
+                }
               }
 
               @Override
@@ -436,6 +442,38 @@ public final class RabbitMqTransport implements Transport {
     return publisher.publish(exchange, routingKey, message);
   }
 
+  // ------------------------------------------------------------------------------- replies
+
+  /**
+   * Opens a direct reply-to channel on the publishing connection: requests go out on it and their
+   * replies come back to it, as RabbitMQ requires (see {@link RabbitMqReplyChannel}).
+   */
+  @Override
+  public ReplyChannel replies(ReplyReceiver receiver) {
+    requireOpen();
+    try {
+      RabbitMqReplyChannel channel =
+          RabbitMqReplyChannel.open(
+              publishing,
+              where,
+              new RabbitMqReplyChannel.Settings(
+                  options.confirmWindow(), options.publishTimeout(), tasks, () -> topologyReady),
+              receiver,
+              replyChannels::remove);
+      replyChannels.add(channel);
+      return channel;
+    } catch (IOException | ShutdownSignalException e) {
+      throw new BrokerUnavailableException(
+          "RabbitMQ at "
+              + where
+              + " is unavailable: cannot consume replies from "
+              + ReplyChannel.DIRECT_REPLY_TO
+              + ": "
+              + BrokerErrors.reason(e),
+          e);
+    }
+  }
+
   // ------------------------------------------------------------------------------- consuming
 
   @Override
@@ -582,6 +620,9 @@ public final class RabbitMqTransport implements Transport {
     publisher.stopAccepting();
     for (RabbitMqConsumer c : List.copyOf(consumers)) {
       c.cancel();
+    }
+    for (RabbitMqReplyChannel r : List.copyOf(replyChannels)) {
+      r.close();
     }
     publisher.drain(options.shutdownTimeout());
     admin.close();

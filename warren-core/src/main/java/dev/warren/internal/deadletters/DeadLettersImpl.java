@@ -1,4 +1,4 @@
-package dev.warren.internal.engine;
+package dev.warren.internal.deadletters;
 
 import dev.warren.DeadLetter;
 import dev.warren.DeadLetters;
@@ -10,6 +10,7 @@ import dev.warren.spi.DataCodec;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.Transport;
+import dev.warren.transport.WarrenHeaders;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +30,18 @@ import org.slf4j.LoggerFactory;
  * with requeue (left in place). Messages are held unacknowledged while a call runs, so a crash in
  * the middle returns them to the queue instead of losing them.
  */
-final class DeadLettersImpl implements DeadLetters {
+public final class DeadLettersImpl implements DeadLetters {
   private static final Logger log = LoggerFactory.getLogger(DeadLettersImpl.class);
   private static final Set<String> FAILURE_HEADERS =
       Set.of(
-          Headers.ATTEMPTS,
-          Headers.RETRIES,
-          Headers.ERROR_TYPE,
-          Headers.ERROR_MESSAGE,
-          Headers.ERROR_STACK,
-          Headers.FIRST_FAILURE,
-          Headers.LAST_FAILURE,
+          WarrenHeaders.ATTEMPTS,
+          WarrenHeaders.RETRIES,
+          WarrenHeaders.RETRY_DUE,
+          WarrenHeaders.ERROR_TYPE,
+          WarrenHeaders.ERROR_MESSAGE,
+          WarrenHeaders.ERROR_STACK,
+          WarrenHeaders.FIRST_FAILURE,
+          WarrenHeaders.LAST_FAILURE,
           "x-death",
           "x-first-death-queue",
           "x-first-death-reason",
@@ -51,11 +54,21 @@ final class DeadLettersImpl implements DeadLetters {
   private final String queue;
   private final Transport transport;
   private final DataCodec codec;
-  private final EngineListener listener;
+  private final BiConsumer<String, String> onReplayed;
 
-  DeadLettersImpl(
-      String subscription, Transport transport, DataCodec codec, EngineListener listener) {
-    this.listener = listener;
+  /**
+   * @param subscription the subscription
+   * @param transport where its dead-letter queue is
+   * @param codec the codec the dead events' data is read with
+   * @param replayed told (subscription, event id) of each dead letter replayed
+   * @throws InvalidInputException when the subscription has no dead-letter queue
+   */
+  public DeadLettersImpl(
+      String subscription,
+      Transport transport,
+      DataCodec codec,
+      BiConsumer<String, String> replayed) {
+    this.onReplayed = replayed;
     this.subscription = subscription;
     this.queue = subscription + ".dlq";
     this.transport = transport;
@@ -149,7 +162,7 @@ final class DeadLettersImpl implements DeadLetters {
                     (ok, error) -> {
                       if (error == null) {
                         d.ack();
-                        listener.replayed(subscription, id);
+                        onReplayed.accept(subscription, id);
                       } else {
                         d.reject(true);
                       }
@@ -173,7 +186,7 @@ final class DeadLettersImpl implements DeadLetters {
   }
 
   private String target(Message m) {
-    String q = m.header(Headers.QUEUE);
+    String q = m.header(WarrenHeaders.QUEUE);
     if (q != null && transport.queueInfo(q).isPresent()) {
       return q;
     }
@@ -187,7 +200,7 @@ final class DeadLettersImpl implements DeadLetters {
         headers.put(e.getKey(), e.getValue());
       }
     }
-    headers.put(Headers.REPLAYS, SubscriptionRunner.count(m, Headers.REPLAYS) + 1);
+    headers.put(WarrenHeaders.REPLAYS, Failure.count(m, WarrenHeaders.REPLAYS) + 1);
     return headers;
   }
 
@@ -199,13 +212,12 @@ final class DeadLettersImpl implements DeadLetters {
   }
 
   private static String idOf(Message m) {
-    String id = m.header(AmqpBinding.PREFIX + "id");
-    return id != null ? id : m.messageId();
+    return Failure.idOf(m);
   }
 
   private DeadLetter toDeadLetter(Delivery d) {
     Message m = d.message();
-    String routingKey = m.header(Headers.ROUTING_KEY);
+    String routingKey = m.header(WarrenHeaders.ROUTING_KEY);
     Event event;
     try {
       event = AmqpBinding.toEvent(m, routingKey != null ? routingKey : d.routingKey(), codec);
@@ -215,15 +227,15 @@ final class DeadLettersImpl implements DeadLetters {
     return new DeadLetter(
         event != null ? event.id() : idOf(m),
         event,
-        Optional.ofNullable(m.header(Headers.SUBSCRIPTION)).orElse(subscription),
+        Optional.ofNullable(m.header(WarrenHeaders.SUBSCRIPTION)).orElse(subscription),
         routingKey,
-        SubscriptionRunner.count(m, Headers.ATTEMPTS),
-        m.header(Headers.ERROR_TYPE),
-        m.header(Headers.ERROR_MESSAGE),
-        m.header(Headers.ERROR_STACK),
-        time(m.header(Headers.FIRST_FAILURE)),
-        time(m.header(Headers.LAST_FAILURE)),
-        SubscriptionRunner.count(m, Headers.REPLAYS));
+        Failure.count(m, WarrenHeaders.ATTEMPTS),
+        m.header(WarrenHeaders.ERROR_TYPE),
+        m.header(WarrenHeaders.ERROR_MESSAGE),
+        m.header(WarrenHeaders.ERROR_STACK),
+        time(m.header(WarrenHeaders.FIRST_FAILURE)),
+        time(m.header(WarrenHeaders.LAST_FAILURE)),
+        Failure.count(m, WarrenHeaders.REPLAYS));
   }
 
   private static Instant time(String s) {

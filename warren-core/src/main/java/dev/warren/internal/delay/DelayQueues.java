@@ -5,9 +5,13 @@ import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Warren's one delayed-delivery mechanism: holds messages that are due later (event retry backoff,
@@ -15,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <queue>.wait.<ms>ms} without consumers, whose messages dead-letter back to their queue through
  * the default exchange when their TTL runs out. A consumer that gets a message before its due time
  * ({@link #early}) parks it again for the rest.
+ *
+ * <p>Event retries (a subscription's backoff, due time in a header) and tasks (countdowns, ETAs and
+ * retries, due time in the task) both go through here.
  *
  * <p>Each wait queue has one fixed delay, a power of two from {@value #MIN_TIER_MS} ms up, so the
  * messages in it expire in the order they were added (RabbitMQ only expires messages at the head of
@@ -35,6 +42,7 @@ public final class DelayQueues {
 
   private final Transport transport;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final Map<String, Long> expiringDeclaredAt = new ConcurrentHashMap<>();
 
   /**
    * @param transport where the wait queues live
@@ -72,6 +80,18 @@ public final class DelayQueues {
   }
 
   /**
+   * @param queue a queue
+   * @return the names of every wait queue it may have, shortest delay first
+   */
+  public static List<String> waitQueueNames(String queue) {
+    List<String> names = new ArrayList<>();
+    for (long tier = MIN_TIER_MS; tier <= MAX_TIER_MS; tier <<= 1) {
+      names.add(spec(queue, tier).name());
+    }
+    return names;
+  }
+
+  /**
    * Parks a message until (about) its due time, or the next hop towards it.
    *
    * @param queue the queue it returns to
@@ -86,6 +106,37 @@ public final class DelayQueues {
     if (!declared.contains(wait.name())) {
       transport.declareQueue(wait);
       declared.add(wait.name());
+    }
+    return transport.publish("", wait.name(), message.withExpiration(tier));
+  }
+
+  /**
+   * Parks a message for a queue that expires when unused (a broadcast subscription's queue): its
+   * wait queues expire too, {@code queueExpiry} after their longest wait, so they do not outlive
+   * it.
+   *
+   * @param queue the queue it returns to
+   * @param message the message
+   * @param eta when it is due
+   * @param queueExpiry how long the queue outlives its last consumer; {@code null} for a queue that
+   *     stays, as {@link #park(String, Message, Instant)}
+   * @return completes when the broker confirmed it in the wait queue
+   */
+  public CompletableFuture<Void> park(
+      String queue, Message message, Instant eta, Duration queueExpiry) {
+    if (queueExpiry == null) {
+      return park(queue, message, eta);
+    }
+    long tier = tier(Duration.between(Instant.now(), eta).toMillis());
+    long expires = queueExpiry.toMillis() + tier;
+    QueueSpec wait = spec(queue, tier).withArgument(QueueSpec.EXPIRES, expires);
+    // why: a queue that expires counts as unused while it only holds messages (a wait queue has no
+    // consumer), so it is declared again, which restarts its expiry, at least every half expiry
+    long now = System.nanoTime();
+    Long at = expiringDeclaredAt.get(wait.name());
+    if (at == null || now - at > TimeUnit.MILLISECONDS.toNanos(expires / 2)) {
+      transport.declareQueue(wait);
+      expiringDeclaredAt.put(wait.name(), now);
     }
     return transport.publish("", wait.name(), message.withExpiration(tier));
   }

@@ -1,39 +1,44 @@
 package dev.warren.internal.engine;
 
-/** Warren's own message headers, beside the CloudEvents ones. */
+import dev.warren.transport.WarrenHeaders;
+
+/**
+ * Warren's own message headers, as {@link WarrenHeaders} names them: kept only until the contract
+ * suite reads them from there. Nothing in the engine uses this class.
+ */
 public final class Headers {
-  /** How many times the event was handled and failed in this subscription. */
-  public static final String ATTEMPTS = "warren-attempts";
+  /** {@link WarrenHeaders#ATTEMPTS}. */
+  public static final String ATTEMPTS = WarrenHeaders.ATTEMPTS;
 
-  /** How many delayed retries (through a wait queue) it has had. */
-  public static final String RETRIES = "warren-retries";
+  /** {@link WarrenHeaders#RETRIES}. */
+  public static final String RETRIES = WarrenHeaders.RETRIES;
 
-  /** The subscription a dead letter failed in. */
-  public static final String SUBSCRIPTION = "warren-subscription";
+  /** {@link WarrenHeaders#SUBSCRIPTION}. */
+  public static final String SUBSCRIPTION = WarrenHeaders.SUBSCRIPTION;
 
-  /** The queue a dead letter came from, where a replay sends it back. */
-  public static final String QUEUE = "warren-queue";
+  /** {@link WarrenHeaders#QUEUE}. */
+  public static final String QUEUE = WarrenHeaders.QUEUE;
 
-  /** The routing key the event was first published with. */
-  public static final String ROUTING_KEY = "warren-routing-key";
+  /** {@link WarrenHeaders#ROUTING_KEY}. */
+  public static final String ROUTING_KEY = WarrenHeaders.ROUTING_KEY;
 
-  /** Class name of the last failure. */
-  public static final String ERROR_TYPE = "warren-error-type";
+  /** {@link WarrenHeaders#ERROR_TYPE}. */
+  public static final String ERROR_TYPE = WarrenHeaders.ERROR_TYPE;
 
-  /** Message of the last failure. */
-  public static final String ERROR_MESSAGE = "warren-error-message";
+  /** {@link WarrenHeaders#ERROR_MESSAGE}. */
+  public static final String ERROR_MESSAGE = WarrenHeaders.ERROR_MESSAGE;
 
-  /** Trimmed stack trace of the last failure. */
-  public static final String ERROR_STACK = "warren-error-stack";
+  /** {@link WarrenHeaders#ERROR_STACK}. */
+  public static final String ERROR_STACK = WarrenHeaders.ERROR_STACK;
 
-  /** When it first failed, ISO-8601. */
-  public static final String FIRST_FAILURE = "warren-first-failure";
+  /** {@link WarrenHeaders#FIRST_FAILURE}. */
+  public static final String FIRST_FAILURE = WarrenHeaders.FIRST_FAILURE;
 
-  /** When it last failed, ISO-8601. */
-  public static final String LAST_FAILURE = "warren-last-failure";
+  /** {@link WarrenHeaders#LAST_FAILURE}. */
+  public static final String LAST_FAILURE = WarrenHeaders.LAST_FAILURE;
 
-  /** How many times it was replayed from the dead-letter queue. */
-  public static final String REPLAYS = "warren-replays";
+  /** {@link WarrenHeaders#REPLAYS}. */
+  public static final String REPLAYS = WarrenHeaders.REPLAYS;
 
   private Headers() {}
 }

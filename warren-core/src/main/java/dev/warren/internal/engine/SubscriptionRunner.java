@@ -1,30 +1,29 @@
 package dev.warren.internal.engine;
 
 import dev.warren.Event;
-import dev.warren.EventHandler;
 import dev.warren.IdempotencyStore;
 import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
+import dev.warren.internal.deadletters.DeadLetterPublisher;
+import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.envelope.AmqpBinding;
+import dev.warren.internal.retry.DelayedRetries;
+import dev.warren.internal.retry.Retries;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
-import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.warren.transport.WarrenHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,34 +34,57 @@ import org.slf4j.LoggerFactory;
  * One subscription in one instance: a lane per queue (one for competing and broadcast, one per
  * partition for ordered), each a consumer and a pool of worker threads that run the handler.
  *
- * <p>A delivery is acknowledged only after the handler returned. A failure is retried at once up to
- * {@link RetryPolicy#immediateRetries()} times, then moved to a wait queue whose TTL brings it back
- * later (acknowledged only once the wait queue confirmed it), then dead-lettered to {@code
- * <name>.dlq} with the error. Ordered lanes retry in place instead, holding their partition.
+ * <p>A delivery is acknowledged only after the handler returned (for a responder: after its reply
+ * was handed to the broker). A failure is retried at once up to {@link
+ * RetryPolicy#immediateRetries()} times, then parked for a delayed retry ({@link DelayedRetries},
+ * acknowledged only once the park is confirmed), then dead-lettered to {@code <name>.dlq} with the
+ * error ({@link DeadLetterPublisher}); {@link Retries} decides which. Ordered lanes retry in place
+ * instead, holding their partition.
  */
 final class SubscriptionRunner implements SubscriptionHandle {
   private static final Logger log = LoggerFactory.getLogger(SubscriptionRunner.class);
-  private static final int MAX_STACK_CHARS = 4000;
 
   private final WarrenEngine engine;
   private final Transport transport;
   private final Subscription subscription;
-  private final EventHandler handler;
-  private final RetryPolicy retry;
+  private final EventFunction handler;
+  private final Responder responder;
+  private final Retries retries;
+  private final DelayedRetries delayedRetries;
+  private final DeadLetterPublisher deadLetters;
   private final IdempotencyStore dedupe;
   private final boolean ordered;
   private final EngineListener listener;
   private final List<Lane> lanes = new ArrayList<>();
-  private final Set<String> declaredWaitQueues = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
 
+  /**
+   * @param engine the instance
+   * @param subscription the subscription, its queues declared
+   * @param queues the queues this instance consumes from
+   * @param handler what runs for each event
+   * @param responder sends the handler's return value to the requester, or {@code null} for a plain
+   *     subscription
+   */
   SubscriptionRunner(
-      WarrenEngine engine, Subscription subscription, List<String> queues, EventHandler handler) {
+      WarrenEngine engine,
+      Subscription subscription,
+      List<String> queues,
+      EventFunction handler,
+      Responder responder) {
     this.engine = engine;
     this.transport = engine.transport();
     this.subscription = subscription;
     this.handler = handler;
-    this.retry = subscription.retry();
+    this.responder = responder;
+    this.retries = new Retries(subscription.retry());
+    this.delayedRetries =
+        new DelayedRetries(
+            engine.delays(),
+            subscription.mode() == Subscription.Mode.BROADCAST
+                ? Topology.BROADCAST_QUEUE_EXPIRY
+                : null);
+    this.deadLetters = new DeadLetterPublisher(transport, subscription.deadLetterQueue());
     this.dedupe = subscription.deduplication();
     this.ordered = subscription.mode() == Subscription.Mode.ORDERED;
     this.listener = engine.listeners();
@@ -141,12 +163,26 @@ final class SubscriptionRunner implements SubscriptionHandle {
   }
 
   private void handle(Lane lane, Delivery delivery) {
+    Message message = delivery.message();
+    // why: a delayed retry comes back through tiered wait queues, often before it is due; an
+    // ordered lane never parks (it retries in place), and a message that still carries its origin
+    // event was never parked
+    if (!ordered && message.origin() == null && DelayedRetries.early(message, Instant.now())) {
+      parkAgain(lane, delivery);
+      return;
+    }
+    handleDue(lane, delivery);
+  }
+
+  private void handleDue(Lane lane, Delivery delivery) {
+    Message message = delivery.message();
     Event event;
     try {
-      event = AmqpBinding.toEvent(delivery.message(), delivery.routingKey(), engine.codec());
+      event = AmqpBinding.toEvent(message, delivery.routingKey(), engine.codec());
     } catch (RuntimeException e) {
       // why: a message that is not a valid event will never become one; retrying cannot help
-      deadLetter(lane, delivery, null, e, attempts(delivery.message()) + 1);
+      giveUp(
+          new Failure(subscription.name(), lane.queue, delivery, null, e, attempts(message) + 1));
       return;
     }
     if (dedupe != null && dedupe.contains(subscription.name(), event.id())) {
@@ -156,43 +192,42 @@ final class SubscriptionRunner implements SubscriptionHandle {
     }
     // why: a message that still carries its origin event was never failed (failing rewrites the
     // headers, which drops the origin), so it has no attempt or retry counts to look up
-    boolean fresh = delivery.message().origin() != null;
-    long attempts = fresh ? 0 : attempts(delivery.message());
-    long retries = fresh ? 0 : count(delivery.message(), Headers.RETRIES);
+    boolean fresh = message.origin() != null;
+    long attempts = fresh ? 0 : attempts(message);
+    long delayed = fresh ? 0 : Failure.count(message, WarrenHeaders.RETRIES);
     while (true) {
       Throwable failure = null;
-      for (int i = 0; i <= retry.immediateRetries(); i++) {
+      for (int i = 0; i <= retries.immediateRetries(); i++) {
         long start = System.nanoTime();
-        failure = runHandler(event, delivery.message().headers());
-        if (failure == null) {
-          if (dedupe != null) {
-            dedupe.add(subscription.name(), event.id());
-          }
-          delivery.ack();
-          listener.handled(subscription.name(), event, attempts + 1, System.nanoTime() - start);
+        Result result = runHandler(event, message.headers());
+        if (result.failure() == null) {
+          succeeded(lane, delivery, event, result.value(), attempts + 1, System.nanoTime() - start);
           return;
         }
+        failure = result.failure();
         attempts++;
-        if (i < retry.immediateRetries() && retry.isRetryable(failure) && !stopping) {
+        if (retries.retryAtOnce(failure, i) && !stopping) {
           listener.retried(subscription.name(), event, attempts, failure, 0);
         }
         if (stopping && failure instanceof InterruptedException) {
           delivery.reject(true);
           return;
         }
-        if (!retry.isRetryable(failure)) {
+        if (!retries.retryable(failure)) {
           break;
         }
       }
-      if (!retry.isRetryable(failure) || retries >= retry.delays().size()) {
-        deadLetter(lane, delivery, event, failure, attempts);
+      Optional<Duration> delay = retries.delayAfter(failure, delayed);
+      Failure failed =
+          new Failure(subscription.name(), lane.queue, delivery, event, failure, attempts);
+      if (delay.isEmpty()) {
+        giveUp(failed);
         return;
       }
-      Duration delay = jittered(retry.delays().get((int) retries));
-      retries++;
-      listener.retried(subscription.name(), event, attempts, failure, delay.toMillis());
+      delayed++;
+      listener.retried(subscription.name(), event, attempts, failure, delay.get().toMillis());
       if (!ordered) {
-        scheduleRetry(lane, delivery, failure, attempts, retries, delay);
+        retryLater(failed, delayed, delay.get());
         return;
       }
       // why: an ordered lane must not let later events of the key overtake this one, so it waits
@@ -202,9 +237,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
           subscription.name(),
           event.id(),
           failure.toString(),
-          delay.toMillis());
+          delay.get().toMillis());
       try {
-        Thread.sleep(delay.toMillis());
+        Thread.sleep(delay.get().toMillis());
       } catch (InterruptedException e) {
         delivery.reject(true);
         return;
@@ -216,17 +251,19 @@ final class SubscriptionRunner implements SubscriptionHandle {
     }
   }
 
-  private Throwable runHandler(Event event, Map<String, Object> headers) {
+  /** What one run of the handler gave: its return value, or what it threw. */
+  private record Result(Object value, Throwable failure) {}
+
+  private Result runHandler(Event event, Map<String, Object> headers) {
     WarrenEngine.HANDLING.set(event);
     AutoCloseable scope = listener.beforeHandle(subscription.name(), event, headers);
     try {
-      handler.handle(event);
-      return null;
+      return new Result(handler.apply(event), null);
     } catch (Throwable t) {
       if (t instanceof InterruptedException && !stopping) {
         Thread.currentThread().interrupt();
       }
-      return t;
+      return new Result(null, t);
     } finally {
       WarrenEngine.HANDLING.remove();
       if (scope != null) {
@@ -239,154 +276,157 @@ final class SubscriptionRunner implements SubscriptionHandle {
     }
   }
 
-  private Duration jittered(Duration delay) {
-    double j = retry.jitter();
-    if (j == 0) {
-      return delay;
-    }
-    double factor = 1 + ThreadLocalRandom.current().nextDouble(-j, j);
-    return Duration.ofMillis(Math.max(1, Math.round(delay.toMillis() * factor)));
-  }
-
-  private void scheduleRetry(
-      Lane lane,
-      Delivery delivery,
-      Throwable failure,
-      long attempts,
-      long retries,
-      Duration delay) {
-    Duration nominal = retry.delays().get((int) retries - 1);
-    QueueSpec wait = Topology.waitQueueSpec(subscription, lane.queue, nominal);
-    try {
-      if (declaredWaitQueues.add(wait.name())) {
-        transport.declareQueue(wait);
-      }
-    } catch (RuntimeException e) {
-      declaredWaitQueues.remove(wait.name());
-      log.error("cannot declare wait queue {}: {}", wait.name(), e.toString());
-      deadLetter(lane, delivery, null, failure, attempts);
+  private void succeeded(
+      Lane lane, Delivery delivery, Event event, Object value, long attempts, long nanos) {
+    if (responder == null) {
+      done(delivery, event, attempts, nanos);
       return;
     }
-    Map<String, Object> headers = failureHeaders(lane, delivery, failure, attempts);
-    headers.put(Headers.RETRIES, retries);
-    Message waiting = delivery.message().withHeaders(headers).withExpiration(delay.toMillis());
+    CompletableFuture<Void> replied;
+    try {
+      replied = responder.reply(delivery.message(), event.id(), value);
+    } catch (RuntimeException e) {
+      // why: a reply that cannot be encoded will not encode next time either
+      giveUp(new Failure(subscription.name(), lane.queue, delivery, event, e, attempts));
+      return;
+    }
+    // why: the request is acknowledged only once its reply is with the broker; if the reply
+    // cannot be sent the request goes back to its queue and is answered again
+    replied.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            done(delivery, event, attempts, nanos);
+          } else {
+            log.warn(
+                "subscription {}: could not send the reply to request {} ({}); requeueing it",
+                subscription.name(),
+                event.id(),
+                error.toString());
+            delivery.reject(true);
+          }
+        });
+  }
+
+  private void done(Delivery delivery, Event event, long attempts, long nanos) {
+    if (dedupe != null) {
+      dedupe.add(subscription.name(), event.id());
+    }
+    delivery.ack();
+    listener.handled(subscription.name(), event, attempts, nanos);
+  }
+
+  /** Parks a failed event for a delayed retry; acknowledged only once the park is confirmed. */
+  private void retryLater(Failure failed, long delayed, Duration delay) {
+    Delivery delivery = failed.delivery();
+    CompletableFuture<Void> parked;
+    try {
+      parked = delayedRetries.park(failed, delayed, delay);
+    } catch (RuntimeException e) {
+      log.error(
+          "subscription {}: cannot park event {} for a retry: {}",
+          subscription.name(),
+          failed.eventId(),
+          e.toString());
+      giveUp(failed);
+      return;
+    }
     log.info(
         "subscription {}: event {} failed ({}); retry {} of {} in {} ms",
         subscription.name(),
-        delivery.message().messageId(),
-        failure.toString(),
-        retries,
-        retry.delays().size(),
+        failed.eventId(),
+        failed.error().toString(),
+        delayed,
+        retries.delayedRetries(),
         delay.toMillis());
-    transport
-        .publish("", wait.name(), waiting)
-        .whenComplete(
-            (ok, error) -> {
-              if (error == null) {
-                delivery.ack();
-              } else {
-                log.error(
-                    "could not park event {} in {}: {}; rejecting it to the dead-letter queue",
-                    delivery.message().messageId(),
-                    wait.name(),
-                    error.toString());
-                delivery.reject(false);
-              }
-            });
+    parked.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            delivery.ack();
+          } else {
+            log.error(
+                "could not park event {} for a retry: {}; rejecting it to the dead-letter queue",
+                failed.eventId(),
+                error.toString());
+            delivery.reject(false);
+          }
+        });
   }
 
-  private Map<String, Object> failureHeaders(
-      Lane lane, Delivery delivery, Throwable failure, long attempts) {
-    Message original = delivery.message();
-    Map<String, Object> headers = new LinkedHashMap<>(original.headers());
-    String now = Instant.now().toString();
-    headers.put(Headers.ATTEMPTS, attempts);
-    headers.put(Headers.ERROR_TYPE, failure.getClass().getName());
-    headers.put(Headers.ERROR_MESSAGE, trim(String.valueOf(failure.getMessage()), 1000));
-    headers.put(Headers.ERROR_STACK, stack(failure));
-    headers.putIfAbsent(Headers.FIRST_FAILURE, now);
-    headers.put(Headers.LAST_FAILURE, now);
-    // why: a retry comes back through the default exchange with the queue name as routing key
-    headers.putIfAbsent(Headers.ROUTING_KEY, delivery.routingKey());
-    headers.put(Headers.SUBSCRIPTION, subscription.name());
-    headers.put(Headers.QUEUE, lane.queue);
-    headers.remove("x-death");
-    headers.remove("x-first-death-queue");
-    headers.remove("x-first-death-reason");
-    headers.remove("x-first-death-exchange");
-    headers.remove("x-last-death-queue");
-    headers.remove("x-last-death-reason");
-    headers.remove("x-last-death-exchange");
-    return headers;
+  /**
+   * Parks a delayed retry that came back before it is due again, for the rest of its wait. If that
+   * fails it runs now: early rather than never.
+   */
+  private void parkAgain(Lane lane, Delivery delivery) {
+    CompletableFuture<Void> parked;
+    try {
+      parked = delayedRetries.parkAgain(lane.queue, delivery.message());
+    } catch (RuntimeException e) {
+      log.warn(
+          "subscription {}: cannot park a retry again ({}); running it early",
+          subscription.name(),
+          e.toString());
+      handleDue(lane, delivery);
+      return;
+    }
+    parked.whenComplete(
+        (ok, error) -> {
+          if (error == null) {
+            delivery.ack();
+            return;
+          }
+          log.warn(
+              "subscription {}: cannot park a retry again ({}); running it early",
+              subscription.name(),
+              error.toString());
+          try {
+            lane.workers.execute(() -> handleDue(lane, delivery));
+          } catch (RejectedExecutionException e) {
+            delivery.reject(true);
+          }
+        });
   }
 
-  private void deadLetter(
-      Lane lane, Delivery delivery, Event event, Throwable failure, long attempts) {
-    Message dead =
-        delivery
-            .message()
-            .withHeaders(failureHeaders(lane, delivery, failure, attempts))
-            .withExpiration(null);
+  /** Dead-letters a failed event, and tells its requester when it was a request. */
+  private void giveUp(Failure failed) {
+    Delivery delivery = failed.delivery();
     log.warn(
         "event {} failed in subscription {} after {} attempt(s): {}; moving it to {}",
-        delivery.message().messageId(),
+        failed.eventId(),
         subscription.name(),
-        attempts,
-        failure.toString(),
-        subscription.deadLetterQueue());
-    transport
-        .publish("", subscription.deadLetterQueue(), dead)
+        failed.attempts(),
+        failed.error().toString(),
+        deadLetters.queue());
+    if (responder != null) {
+      responder.fail(delivery.message(), failed.eventId(), failed.error());
+    }
+    deadLetters
+        .publish(failed)
         .whenComplete(
             (ok, error) -> {
               if (error == null) {
                 delivery.ack();
                 listener.deadLettered(
                     subscription.name(),
-                    event,
-                    event != null ? event.id() : delivery.message().messageId(),
-                    attempts,
-                    failure);
+                    failed.event(),
+                    failed.eventId(),
+                    failed.attempts(),
+                    failed.error());
               } else {
                 // why: the queue's own dead-letter exchange still moves it to the DLQ, without
                 // the error details, rather than losing it
                 log.error(
                     "could not publish event {} to {}: {}; rejecting it to the queue's"
                         + " dead-letter exchange",
-                    delivery.message().messageId(),
-                    subscription.deadLetterQueue(),
+                    failed.eventId(),
+                    deadLetters.queue(),
                     error.toString());
                 delivery.reject(false);
               }
             });
   }
 
-  static long attempts(Message message) {
-    return count(message, Headers.ATTEMPTS);
-  }
-
-  static long count(Message message, String header) {
-    Object v = message.headers().get(header);
-    if (v instanceof Number n) {
-      return n.longValue();
-    }
-    if (v != null) {
-      try {
-        return Long.parseLong(v.toString());
-      } catch (NumberFormatException ignored) {
-        return 0;
-      }
-    }
-    return 0;
-  }
-
-  private static String trim(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max) + "…";
-  }
-
-  static String stack(Throwable t) {
-    StringWriter w = new StringWriter();
-    t.printStackTrace(new PrintWriter(w));
-    return trim(w.toString(), MAX_STACK_CHARS);
+  private static long attempts(Message message) {
+    return Failure.count(message, WarrenHeaders.ATTEMPTS);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.warren.internal.engine;
 import dev.warren.Subscription;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.QueueSpec;
+import dev.warren.transport.WarrenHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.Map;
  *   <li>broadcast: queue {@code <name>.<instance>}, expiring when unused
  *   <li>ordered: consistent-hash exchange {@code <name>.partitions} fed from the topic exchange,
  *       queues {@code <name>.p<i>} with a single active consumer
- *   <li>all: dead-letter queue {@code <name>.dlq}; wait queues {@code <queue>.wait.<ms>} for
- *       delayed retries, which dead-letter back to {@code <queue>} when a message's TTL runs out
+ *   <li>all: dead-letter queue {@code <name>.dlq}; for delayed retries the tiered wait queues of
+ *       {@link dev.warren.internal.delay.DelayQueues}, {@code <queue>.wait.<2^k>ms}, which
+ *       dead-letter back to {@code <queue>}
  * </ul>
  */
 public final class Topology {
@@ -30,7 +32,7 @@ public final class Topology {
   public static final Duration BROADCAST_QUEUE_EXPIRY = Duration.ofMinutes(1);
 
   /** Header the partition exchange hashes: the partition key, or the event id without one. */
-  public static final String PARTITION_HEADER = "warren-partition";
+  public static final String PARTITION_HEADER = WarrenHeaders.PARTITION;
 
   private Topology() {}
 
@@ -104,9 +106,10 @@ public final class Topology {
   }
 
   /**
-   * A wait queue holds failed messages for a delayed retry: no consumer, each message with its own
-   * TTL, and on expiry the broker dead-letters it back to {@code queue} through the default
-   * exchange, so only that subscription sees the retry. Always classic, for per-message TTL.
+   * The wait queue of the old retry scheme (one queue per nominal delay, jittered per-message TTLs
+   * mixed in it). The engine no longer uses it: delayed retries go through {@link
+   * dev.warren.internal.delay.DelayQueues}. why kept: warren-examples' ExampleQueues still names
+   * these queues to delete them, until it deletes subscriptions through {@code WarrenAdmin}.
    *
    * @param subscription the subscription
    * @param queue the queue the retry goes back to

@@ -1,5 +1,6 @@
 package dev.warren.internal.engine;
 
+import dev.warren.DataHandler;
 import dev.warren.DeadLetters;
 import dev.warren.Event;
 import dev.warren.EventHandler;
@@ -9,10 +10,13 @@ import dev.warren.ReplyHandler;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
+import dev.warren.WarrenClosedException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.admin.WarrenAdmin;
 import dev.warren.codec.JsonDataCodec;
+import dev.warren.internal.deadletters.DeadLettersImpl;
+import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.internal.tasks.TaskQueue;
 import dev.warren.lineage.Lineage;
@@ -28,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,11 +64,17 @@ public final class WarrenEngine implements Warren {
   private final Object tasksLock = new Object();
   private volatile TaskQueue tasks;
   private volatile Lineage lineage;
+  private final DelayQueues delays;
+  private final Responder responder;
+  private final Object requesterLock = new Object();
+  private volatile Requester requester;
 
   private WarrenEngine(WarrenOptions options, Transport transport) {
     this.options = options;
     this.transport = transport;
     this.codec = options.codec() != null ? options.codec() : JsonDataCodec.defaults();
+    this.delays = new DelayQueues(transport);
+    this.responder = new Responder(transport, codec, options.source());
   }
 
   /**
@@ -105,13 +116,71 @@ public final class WarrenEngine implements Warren {
   @Override
   public <R> CompletableFuture<R> request(
       String type, Object data, Class<R> replyType, Duration timeout) {
-    throw new UnsupportedOperationException("request/reply: being implemented");
+    String problem = dev.warren.Topics.typeProblem(type);
+    if (problem != null) {
+      throw new InvalidInputException("request type '" + type + "' is invalid: " + problem);
+    }
+    if (replyType == null) {
+      throw new InvalidInputException("request '" + type + "' has no reply type");
+    }
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new InvalidInputException(
+          "timeout " + timeout + " of request '" + type + "' is not positive");
+    }
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(closedFor("send request '" + type + "'"));
+    }
+    Event out;
+    try {
+      out = complete(Event.builder(type).data(data).codec(codec).source(options.source()).build());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Requester r = requester();
+    // why: registered before it is published, since the reply may come before the confirm
+    CompletableFuture<R> reply = r.expect(out.id(), type, replyType, timeout);
+    send(out, m -> r.publish(options.exchange(), out.type(), m))
+        .whenComplete(
+            (sent, error) -> {
+              if (error != null) {
+                reply.completeExceptionally(
+                    error instanceof java.util.concurrent.CompletionException c
+                            && c.getCause() != null
+                        ? c.getCause()
+                        : error);
+              }
+            });
+    return reply;
+  }
+
+  private Requester requester() {
+    Requester r = requester;
+    if (r == null) {
+      synchronized (requesterLock) {
+        r = requester;
+        if (r == null) {
+          r = new Requester(transport, codec, options.instanceId());
+          requester = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  /**
+   * @return how many requests of this instance wait for their reply
+   */
+  int pendingRequests() {
+    Requester r = requester;
+    return r == null ? 0 : r.pending();
   }
 
   @Override
   public <T> SubscriptionHandle respond(
       Subscription subscription, Class<T> type, ReplyHandler<? super T, ?> handler) {
-    throw new UnsupportedOperationException("request/reply: being implemented");
+    requireTyped(subscription, type, handler);
+    return start(
+        subscription, event -> handler.handle(Decoding.data(event, type), event), responder);
   }
 
   private final Object adminLock = new Object();
@@ -145,6 +214,10 @@ public final class WarrenEngine implements Warren {
     return codec;
   }
 
+  DelayQueues delays() {
+    return delays;
+  }
+
   @Override
   public CompletableFuture<Event> publish(String type, Object data) {
     try {
@@ -159,6 +232,9 @@ public final class WarrenEngine implements Warren {
   public CompletableFuture<Event> publish(Object data) {
     if (data instanceof Event event) {
       return publish(event);
+    }
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(closedFor("publish"));
     }
     if (data == null) {
       return CompletableFuture.failedFuture(new InvalidInputException("cannot publish null"));
@@ -185,23 +261,39 @@ public final class WarrenEngine implements Warren {
   @Override
   public CompletableFuture<Event> publish(Event event) {
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new WarrenException("this Warren instance is closed"));
+      return CompletableFuture.failedFuture(closedFor("publish"));
     }
     try {
       Event out = complete(event);
+      return send(out, m -> transport.publish(options.exchange(), out.type(), m));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Encodes a complete event and hands it to {@code publisher}, telling the listeners.
+   *
+   * @param out the event, its source and correlation filled in
+   * @param publisher publishes the message, completing on the broker's confirm
+   * @return completes with the event on confirm
+   */
+  private CompletableFuture<Event> send(
+      Event out, Function<Message, CompletableFuture<Void>> publisher) {
+    try {
       if (listeners.isEmpty()) {
         Message message =
             AmqpBinding.toMessage(
                 out, Map.of(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id())));
-        return transport.publish(options.exchange(), out.type(), message).thenApply(v -> out);
+        return publisher.apply(message).thenApply(v -> out);
       }
       Map<String, Object> extra = new java.util.HashMap<>();
       extra.put(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id()));
       listeners.beforePublish(out, extra);
       Message message = AmqpBinding.toMessage(out, extra);
       long start = System.nanoTime();
-      return transport
-          .publish(options.exchange(), out.type(), message)
+      return publisher
+          .apply(message)
           .handle(
               (v, error) -> {
                 if (error != null) {
@@ -241,17 +333,64 @@ public final class WarrenEngine implements Warren {
 
   @Override
   public SubscriptionHandle subscribe(Subscription subscription, EventHandler handler) {
+    if (handler == null) {
+      throw new InvalidInputException(
+          "subscription '"
+              + (subscription == null ? null : subscription.name())
+              + "' has no handler");
+    }
+    return start(
+        subscription,
+        event -> {
+          handler.handle(event);
+          return null;
+        },
+        null);
+  }
+
+  @Override
+  public <T> SubscriptionHandle subscribe(
+      Subscription subscription, Class<T> type, DataHandler<? super T> handler) {
+    requireTyped(subscription, type, handler);
+    return start(
+        subscription,
+        event -> {
+          handler.handle(Decoding.data(event, type), event);
+          return null;
+        },
+        null);
+  }
+
+  private static void requireTyped(Subscription subscription, Class<?> type, Object handler) {
+    String name = subscription == null ? null : subscription.name();
+    if (type == null) {
+      throw new InvalidInputException("subscription '" + name + "' has no data type");
+    }
+    if (handler == null) {
+      throw new InvalidInputException("subscription '" + name + "' has no handler");
+    }
+  }
+
+  /**
+   * Declares a subscription's queues and starts consuming.
+   *
+   * @param subscription the subscription
+   * @param handler what runs for each event
+   * @param responder sends replies (for {@link #respond}), or {@code null}
+   */
+  private SubscriptionHandle start(
+      Subscription subscription, EventFunction handler, Responder responder) {
+    if (subscription == null) {
+      throw new InvalidInputException("subscription is null: name one with Subscription.named(..)");
+    }
     if (closed.get()) {
-      throw new WarrenException("this Warren instance is closed");
+      throw closedFor("subscribe '" + subscription.name() + "'");
     }
     if (subscription.patterns().isEmpty()) {
       throw new InvalidInputException(
           "subscription '"
               + subscription.name()
               + "' has no pattern: add one, for example .pattern(\"order.*\")");
-    }
-    if (handler == null) {
-      throw new InvalidInputException("subscription '" + subscription.name() + "' has no handler");
     }
     List<String> queues = Topology.queueNames(subscription, options.instanceId());
     transport.declareQueue(Topology.deadLetterQueueSpec(subscription));
@@ -272,7 +411,8 @@ public final class WarrenEngine implements Warren {
         transport.bind(queue, options.exchange(), pattern);
       }
     }
-    SubscriptionRunner runner = new SubscriptionRunner(this, subscription, queues, handler);
+    SubscriptionRunner runner =
+        new SubscriptionRunner(this, subscription, queues, handler, responder);
     runners.add(runner);
     runner.start();
     log.debug("subscribed {} on {}", subscription, queues);
@@ -282,7 +422,10 @@ public final class WarrenEngine implements Warren {
   @Override
   public DeadLetters deadLetters(String subscription) {
     Subscription.named(subscription);
-    return new DeadLettersImpl(subscription, transport, codec, listeners);
+    if (closed.get()) {
+      throw closedFor("read the dead letters of '" + subscription + "'");
+    }
+    return new DeadLettersImpl(subscription, transport, codec, listeners::replayed);
   }
 
   @Override
@@ -293,7 +436,7 @@ public final class WarrenEngine implements Warren {
         t = tasks;
         if (t == null) {
           if (closed.get()) {
-            throw new WarrenException("this Warren instance is closed");
+            throw closedFor("use tasks()");
           }
           t = TaskQueue.create(this);
           tasks = t;
@@ -326,6 +469,10 @@ public final class WarrenEngine implements Warren {
     return listeners;
   }
 
+  private static WarrenClosedException closedFor(String what) {
+    return new WarrenClosedException("cannot " + what + ": this Warren instance is closed");
+  }
+
   void forget(SubscriptionRunner runner) {
     runners.remove(runner);
   }
@@ -350,6 +497,14 @@ public final class WarrenEngine implements Warren {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    Requester r;
+    synchronized (requesterLock) {
+      r = requester;
+    }
+    if (r != null) {
+      // why: a pending request fails at once rather than wait out its timeout on a closed instance
+      r.close();
     }
     TaskQueue t;
     synchronized (tasksLock) {

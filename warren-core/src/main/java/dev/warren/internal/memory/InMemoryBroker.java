@@ -40,6 +40,7 @@ public final class InMemoryBroker implements AutoCloseable {
   private final String name;
   private final Map<String, MemoryExchange> exchanges = new ConcurrentHashMap<>();
   private final Map<String, MemoryQueue> queues = new ConcurrentHashMap<>();
+  private final MemoryReplyTo replyTo = new MemoryReplyTo();
   private ScheduledExecutorService timer;
   private boolean closed;
 
@@ -345,7 +346,15 @@ public final class InMemoryBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * @return the broker's direct reply-to
+   */
+  MemoryReplyTo replyTo() {
+    return replyTo;
+  }
+
   void connectionClosed(InMemoryTransport owner) {
+    replyTo.connectionClosed(owner);
     for (MemoryQueue q : List.copyOf(queues.values())) {
       if (q.spec.exclusive() && q.owner == owner) {
         deleteQueue(q.spec.name());

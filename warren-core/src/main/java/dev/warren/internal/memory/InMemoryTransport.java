@@ -8,6 +8,8 @@ import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
+import dev.warren.transport.ReplyChannel;
+import dev.warren.transport.ReplyReceiver;
 import dev.warren.transport.Transport;
 import java.util.List;
 import java.util.Optional;
@@ -140,11 +142,22 @@ public final class InMemoryTransport implements Transport {
           new WarrenException("the in-memory transport is closed"));
     }
     try {
+      if (exchange.isEmpty() && ReplyChannel.isReplyAddress(routingKey)) {
+        // why: as RabbitMQ's direct reply-to, a reply goes straight to its requester, or nowhere
+        broker.replyTo().deliver(routingKey, message);
+        return CONFIRMED;
+      }
       broker.route(exchange, routingKey, message);
       return CONFIRMED;
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  @Override
+  public ReplyChannel replies(ReplyReceiver receiver) {
+    requireOpen();
+    return broker.replyTo().open(this, receiver);
   }
 
   @Override

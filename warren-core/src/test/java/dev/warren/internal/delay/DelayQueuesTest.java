@@ -33,4 +33,12 @@ class DelayQueuesTest {
         .containsEntry(QueueSpec.DEAD_LETTER_EXCHANGE, "")
         .containsEntry(QueueSpec.DEAD_LETTER_ROUTING_KEY, "warren.tasks.default");
   }
+
+  @Test
+  void everyTierOfAQueueHasAWaitQueueName() {
+    assertThat(DelayQueues.waitQueueNames("orders"))
+        .hasSize(28)
+        .startsWith("orders.wait.16ms", "orders.wait.32ms")
+        .endsWith("orders.wait.2147483648ms");
+  }
 }
