@@ -2,7 +2,7 @@ package dev.warren.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
-import dev.warren.WarrenException;
+import dev.warren.InvalidInputException;
 import dev.warren.transport.Message;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ final class MessageMapper {
   /**
    * @param m a message
    * @return its basic properties
-   * @throws WarrenException when a header value has a type AMQP cannot carry
+   * @throws InvalidInputException when a header value has a type AMQP cannot carry
    */
   static AMQP.BasicProperties toProperties(Message m) {
     Map<String, Object> headers = m.headers();
@@ -72,14 +72,14 @@ final class MessageMapper {
     if (v instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String)) {
-          throw new WarrenException(
+          throw new InvalidInputException(
               "header '" + name + "' holds a table with a non-text key '" + e.getKey() + "'");
         }
         checkValue(name, e.getValue());
       }
       return;
     }
-    throw new WarrenException(
+    throw new InvalidInputException(
         "header '"
             + name
             + "' has a value of type "

@@ -9,6 +9,7 @@ import com.rabbitmq.client.RecoverableConnection;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.warren.BrokerUnavailableException;
+import dev.warren.InvalidInputException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
@@ -299,7 +300,8 @@ public final class RabbitMqTransport implements Transport {
   public void declareQueue(QueueSpec spec) {
     requireOpen();
     if (spec.name().isEmpty()) {
-      throw new WarrenException("a queue needs a name: server-named queues are not supported");
+      throw new InvalidInputException(
+          "a queue needs a name: server-named queues are not supported");
     }
     String what = "queue '" + spec.name() + "'";
     try {

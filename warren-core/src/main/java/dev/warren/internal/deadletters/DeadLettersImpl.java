@@ -125,6 +125,10 @@ public final class DeadLettersImpl implements DeadLetters {
 
   @Override
   public long replay(Collection<String> ids) {
+    // why: not ids.contains(null), which immutable collections answer with an exception
+    if (ids == null || ids.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new InvalidInputException("replay of " + subscription + " needs event ids, got " + ids);
+    }
     return replayMatching(Set.copyOf(ids));
   }
 

@@ -105,30 +105,6 @@ public final class Topology {
         .withArgument(QueueSpec.QUEUE_TYPE, queueType(subscription));
   }
 
-  /**
-   * The wait queue of the old retry scheme (one queue per nominal delay, jittered per-message TTLs
-   * mixed in it). The engine no longer uses it: delayed retries go through {@link
-   * dev.warren.internal.delay.DelayQueues}. why kept: warren-examples' ExampleQueues still names
-   * these queues to delete them, until it deletes subscriptions through {@code WarrenAdmin}.
-   *
-   * @param subscription the subscription
-   * @param queue the queue the retry goes back to
-   * @param delay the nominal delay of this tier
-   * @return the wait queue's declaration
-   */
-  public static QueueSpec waitQueueSpec(Subscription subscription, String queue, Duration delay) {
-    QueueSpec spec =
-        QueueSpec.durable(queue + ".wait." + delay.toMillis() + "ms")
-            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
-            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, queue);
-    if (subscription.mode() == Subscription.Mode.BROADCAST) {
-      spec =
-          spec.withArgument(
-              QueueSpec.EXPIRES, BROADCAST_QUEUE_EXPIRY.toMillis() + delay.toMillis());
-    }
-    return spec;
-  }
-
   private static String queueType(Subscription subscription) {
     return subscription.queueType().name().toLowerCase(Locale.ROOT);
   }
