@@ -12,7 +12,6 @@ import dev.warren.Subscription;
 import dev.warren.Warren;
 import dev.warren.WarrenClosedException;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.tasks.TaskFailedException;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskNotRegisteredException;
@@ -23,6 +22,7 @@ import dev.warren.tasks.TaskTimeoutException;
 import dev.warren.tasks.TaskTransition;
 import dev.warren.tasks.Tasks;
 import dev.warren.transport.Transport;
+import dev.warren.transport.WarrenOnTransport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,7 +112,7 @@ public abstract class TaskQueueContractTest {
             .instanceId("w" + UUID.randomUUID().toString().substring(0, 6))
             .shutdownTimeout(Duration.ofSeconds(2))
             .build();
-    Warren w = WarrenEngine.start(options, connect(options));
+    Warren w = WarrenOnTransport.start(options, connect(options));
     open.add(w);
     return w;
   }
