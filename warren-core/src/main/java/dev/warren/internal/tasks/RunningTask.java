@@ -98,12 +98,11 @@ final class RunningTask implements TaskContext {
    */
   boolean failedOnArguments(Throwable failure) {
     InvalidInputException e = unreadableArgs;
-    for (Throwable t = failure; e != null && t != null; t = t.getCause()) {
+    // why: bounded, as a cause chain can loop (an exception set as its own cause's cause)
+    int depth = 0;
+    for (Throwable t = failure; e != null && t != null && depth < 32; t = t.getCause(), depth++) {
       if (t == e) {
         return true;
-      }
-      if (t.getCause() == t) {
-        break;
       }
     }
     return false;
