@@ -504,7 +504,11 @@ public abstract class EngineContractTest {
     requester.close();
     assertThat(cause(reply)).isInstanceOf(WarrenClosedException.class);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    // the late reply goes to a requester that is gone: dropped, and the responder carries on
     release.countDown();
+    assertThat(
+            newWarren().request("slow.requested", "y", String.class, Duration.ofSeconds(10)).join())
+        .isEqualTo("late");
   }
 
   @Test
