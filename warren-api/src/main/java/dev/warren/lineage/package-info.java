@@ -11,7 +11,8 @@
  * List<EventRecord> chain = warren.lineage().correlation(correlationId); // in time order
  * }</pre>
  *
- * <p>Where it is kept follows {@code WARREN_STORE_URL}: memory (bounded, the default), PostgreSQL
- * or Redis; stores plug in through {@link dev.warren.lineage.spi.LineageStoreProvider}.
+ * <p>Where it is kept follows {@link dev.warren.WarrenOptions#storeUrl()}: memory (bounded, the
+ * default), PostgreSQL or Redis; stores plug in through {@link
+ * dev.warren.lineage.spi.LineageStoreProvider}.
  */
 package dev.warren.lineage;

@@ -37,7 +37,7 @@ public interface TaskContext {
    *
    * @param fraction how far along, in [0, 1]
    * @param meta extra details, encoded as JSON; {@code null} for none
-   * @throws IllegalArgumentException when the fraction is outside [0, 1]
+   * @throws dev.warren.InvalidInputException when the fraction is outside [0, 1]
    */
   void progress(double fraction, Object meta);
 

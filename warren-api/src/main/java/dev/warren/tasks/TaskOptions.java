@@ -222,7 +222,7 @@ public final class TaskOptions {
      */
     public Builder queue(String queue) {
       if (queue == null || !queue.matches("[A-Za-z0-9._-]{1,200}")) {
-        throw new IllegalArgumentException(
+        throw new dev.warren.InvalidInputException(
             "task queue '" + queue + "' is invalid: use 1-200 letters, digits, '.', '-' or '_'");
       }
       this.queue = queue;
@@ -255,7 +255,8 @@ public final class TaskOptions {
      */
     public Builder maxRetries(int maxRetries) {
       if (maxRetries < 0) {
-        throw new IllegalArgumentException("maxRetries must be 0 or more, not " + maxRetries);
+        throw new dev.warren.InvalidInputException(
+            "maxRetries must be 0 or more, not " + maxRetries);
       }
       this.maxRetries = maxRetries;
       return this;
@@ -276,7 +277,8 @@ public final class TaskOptions {
      */
     public Builder retryBackoff(double retryBackoff) {
       if (!(retryBackoff >= 1.0) || Double.isInfinite(retryBackoff)) {
-        throw new IllegalArgumentException("retryBackoff must be 1 or more, not " + retryBackoff);
+        throw new dev.warren.InvalidInputException(
+            "retryBackoff must be 1 or more, not " + retryBackoff);
       }
       this.retryBackoff = retryBackoff;
       return this;
@@ -330,11 +332,11 @@ public final class TaskOptions {
 
     /**
      * @return the options
-     * @throws IllegalArgumentException when the soft time limit is not below the hard one
+     * @throws dev.warren.InvalidInputException when the soft time limit is not below the hard one
      */
     public TaskOptions build() {
       if (softTimeLimit != null && timeLimit != null && softTimeLimit.compareTo(timeLimit) >= 0) {
-        throw new IllegalArgumentException(
+        throw new dev.warren.InvalidInputException(
             "softTimeLimit "
                 + softTimeLimit
                 + " must be shorter than timeLimit "
@@ -346,14 +348,14 @@ public final class TaskOptions {
 
     private static Duration nonNegative(String what, Duration d) {
       if (d == null || d.isNegative()) {
-        throw new IllegalArgumentException(what + " must be zero or more, not " + d);
+        throw new dev.warren.InvalidInputException(what + " must be zero or more, not " + d);
       }
       return d;
     }
 
     private static Duration positive(String what, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be more than zero, not " + d);
+        throw new dev.warren.InvalidInputException(what + " must be more than zero, not " + d);
       }
       return d;
     }

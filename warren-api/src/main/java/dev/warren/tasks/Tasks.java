@@ -3,7 +3,8 @@ package dev.warren.tasks;
 /**
  * The task queue of a {@link dev.warren.Warren} instance ({@code warren.tasks()}). Tasks travel as
  * messages on task queues (default {@value TaskOptions#DEFAULT_QUEUE}); their state, results and
- * revokes live in a {@link dev.warren.tasks.spi.TaskStore} chosen by {@code WARREN_STORE_URL}.
+ * revokes live in a {@link dev.warren.tasks.spi.TaskStore} chosen by {@link
+ * dev.warren.WarrenOptions#storeUrl()}.
  *
  * <pre>{@code
  * Tasks tasks = warren.tasks();

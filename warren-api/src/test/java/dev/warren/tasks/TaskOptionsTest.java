@@ -71,7 +71,7 @@ class TaskOptionsTest {
   @Test
   void badValuesAreRejectedWithTheValueInTheMessage() {
     assertThatThrownBy(() -> TaskOptions.builder().queue("has space"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.warren.InvalidInputException.class)
         .hasMessageContaining("has space");
     assertThatThrownBy(() -> TaskOptions.builder().maxRetries(-1)).hasMessageContaining("-1");
     assertThatThrownBy(() -> TaskOptions.builder().countdown(Duration.ofSeconds(-1)))

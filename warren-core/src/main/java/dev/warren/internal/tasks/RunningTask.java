@@ -111,7 +111,7 @@ final class RunningTask implements TaskContext {
   @Override
   public void progress(double fraction, Object meta) {
     if (!(fraction >= 0 && fraction <= 1)) {
-      throw new IllegalArgumentException("progress must be within [0, 1], not " + fraction);
+      throw new dev.warren.InvalidInputException("progress must be within [0, 1], not " + fraction);
     }
     String json = tasks.encode(meta, "the progress of task " + message.id());
     TaskStatus next;

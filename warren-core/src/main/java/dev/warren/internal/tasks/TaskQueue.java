@@ -498,11 +498,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   }
 
   private static String checkQueue(String queue) {
-    try {
-      return TaskOptions.builder().queue(queue).build().queue();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(e.getMessage(), e);
-    }
+    return TaskOptions.builder().queue(queue).build().queue();
   }
 
   private static void checkId(String id) {
