@@ -131,12 +131,13 @@ public final class WarrenEngine implements Warren {
       return CompletableFuture.failedFuture(closedFor("send request '" + type + "'"));
     }
     Event out;
+    Requester r;
     try {
       out = complete(Event.builder(type).data(data).codec(codec).source(options.source()).build());
+      r = requester(type);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    Requester r = requester();
     // why: registered before it is published, since the reply may come before the confirm
     CompletableFuture<R> reply = r.expect(out.id(), type, replyType, timeout);
     send(out, m -> r.publish(options.exchange(), out.type(), m))
@@ -153,12 +154,17 @@ public final class WarrenEngine implements Warren {
     return reply;
   }
 
-  private Requester requester() {
+  private Requester requester(String type) {
     Requester r = requester;
     if (r == null) {
       synchronized (requesterLock) {
         r = requester;
         if (r == null) {
+          // why: close() reads the requester under this lock after setting closed, so a requester
+          // made here is either seen and closed by it, or not made at all
+          if (closed.get()) {
+            throw closedFor("send request '" + type + "'");
+          }
           r = new Requester(transport, codec, options.instanceId());
           requester = r;
         }
