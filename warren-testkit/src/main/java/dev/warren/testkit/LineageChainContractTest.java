@@ -10,13 +10,13 @@ import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.lineage.Delivery;
 import dev.warren.lineage.EventRecord;
 import dev.warren.lineage.LineageNode;
 import dev.warren.lineage.LineageTree;
 import dev.warren.lineage.Outcome;
 import dev.warren.transport.Transport;
+import dev.warren.transport.WarrenOnTransport;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +37,10 @@ public abstract class LineageChainContractTest {
   private String prefix;
 
   /**
-   * @return options pointing at the broker under test
+   * The options of the instance under test: the broker, and where lineage is kept ({@link
+   * WarrenOptions.Builder#storeUrl}, {@code memory:} unless the subclass sets another).
+   *
+   * @return options pointing at the broker and store under test
    */
   protected abstract WarrenOptions.Builder baseOptions();
 
@@ -51,7 +54,7 @@ public abstract class LineageChainContractTest {
   void start() {
     prefix = "l" + UUID.randomUUID().toString().substring(0, 8);
     WarrenOptions options = baseOptions().exchange(prefix + ".events").build();
-    warren = WarrenEngine.start(options, connect(options));
+    warren = WarrenOnTransport.start(options, connect(options));
   }
 
   @AfterEach
