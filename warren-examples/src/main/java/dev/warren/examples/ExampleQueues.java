@@ -41,9 +41,22 @@ public final class ExampleQueues {
     WarrenAdmin admin = via.admin();
     // why: the admin API has no call for a task queue's wait queues, which are named
     // <queue>.wait.<ms>ms, one per power of two a delay may round to
-    for (int tier = FIRST_TIER; tier <= LAST_TIER; tier++) {
-      admin.deleteQueue(queue + ".wait." + (1L << tier) + "ms");
+    for (String wait : waitQueueNames(queue)) {
+      admin.deleteQueue(wait);
     }
     admin.deleteQueue(queue);
+  }
+
+  /**
+   * @param queue a subscription's or task queue's queue
+   * @return the wait queues its retries, countdowns and ETAs may use: {@code <queue>.wait.<ms>ms},
+   *     one per power of two a delay may round to
+   */
+  public static java.util.List<String> waitQueueNames(String queue) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (int tier = FIRST_TIER; tier <= LAST_TIER; tier++) {
+      names.add(queue + ".wait." + (1L << tier) + "ms");
+    }
+    return names;
   }
 }

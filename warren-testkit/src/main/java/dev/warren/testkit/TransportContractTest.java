@@ -21,15 +21,14 @@ import dev.warren.TopologyMismatchException;
 import dev.warren.Warren;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
-import dev.warren.internal.engine.Headers;
-import dev.warren.internal.engine.Topology;
-import dev.warren.internal.engine.WarrenEngine;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
+import dev.warren.transport.WarrenHeaders;
+import dev.warren.transport.WarrenOnTransport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,7 +133,7 @@ public abstract class TransportContractTest {
    * @return a new Warren instance on a new connection, closed after the test
    */
   protected Warren newWarren(WarrenOptions options) {
-    Warren w = WarrenEngine.start(options, connect(options));
+    Warren w = WarrenOnTransport.start(options, connect(options));
     open.add(w);
     return w;
   }
@@ -291,7 +290,7 @@ public abstract class TransportContractTest {
     WarrenOptions crashingOptions = options();
     Transport crashing = connect(crashingOptions);
     open.add(crashing);
-    Warren victim = WarrenEngine.start(crashingOptions, crashing);
+    Warren victim = WarrenOnTransport.start(crashingOptions, crashing);
     victim.subscribe(
         Subscription.named(sub).pattern("pay.*"),
         e -> {
@@ -339,12 +338,12 @@ public abstract class TransportContractTest {
 
     Delivery dead = raw.get(sub + ".dlq").orElseThrow();
     Message m = dead.message();
-    assertThat(m.header(Headers.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
-    assertThat(m.header(Headers.ERROR_MESSAGE)).isEqualTo("provider down for cat");
-    assertThat(m.header(Headers.ERROR_STACK)).contains("IllegalStateException");
-    assertThat(m.header(Headers.SUBSCRIPTION)).isEqualTo(sub);
-    assertThat(m.header(Headers.ROUTING_KEY)).isEqualTo("img.requested");
-    assertThat(m.header(Headers.ATTEMPTS)).isEqualTo("1");
+    assertThat(m.header(WarrenHeaders.ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+    assertThat(m.header(WarrenHeaders.ERROR_MESSAGE)).isEqualTo("provider down for cat");
+    assertThat(m.header(WarrenHeaders.ERROR_STACK)).contains("IllegalStateException");
+    assertThat(m.header(WarrenHeaders.SUBSCRIPTION)).isEqualTo(sub);
+    assertThat(m.header(WarrenHeaders.ROUTING_KEY)).isEqualTo("img.requested");
+    assertThat(m.header(WarrenHeaders.ATTEMPTS)).isEqualTo("1");
     assertThat(m.header("cloudEvents_id")).isEqualTo(sent.id());
     assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("{\"p\":1}");
     dead.reject(true);
@@ -567,8 +566,7 @@ public abstract class TransportContractTest {
     Warren two = newWarren();
     SubscriptionHandle again = two.subscribe(s, e -> {});
     assertThat(again.isActive()).isTrue();
-    assertThat(rawTransport().queueInfo(Topology.queueName(s, "x")).orElseThrow().consumers())
-        .isEqualTo(1);
+    assertThat(rawTransport().queueInfo(again.queue()).orElseThrow().consumers()).isEqualTo(1);
   }
 
   @Test

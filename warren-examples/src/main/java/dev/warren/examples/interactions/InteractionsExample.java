@@ -6,6 +6,7 @@ import dev.warren.Warren;
 import dev.warren.WarrenOptions;
 import dev.warren.examples.Example;
 import dev.warren.examples.ExampleContext;
+import dev.warren.examples.ExampleQueues;
 import dev.warren.examples.ExampleResult;
 import dev.warren.examples.Http;
 import dev.warren.server.ServerOptions;
@@ -125,9 +126,7 @@ public final class InteractionsExample implements Example {
     for (String s : List.of(EDGES, COUNTERS)) {
       queues.add(s);
       queues.add(s + ".dlq");
-      for (Duration d : RETRY.delays()) {
-        queues.add(s + ".wait." + d.toMillis() + "ms");
-      }
+      queues.addAll(ExampleQueues.waitQueueNames(s));
     }
     return queues;
   }
