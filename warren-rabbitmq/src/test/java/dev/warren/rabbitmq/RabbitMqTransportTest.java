@@ -13,6 +13,7 @@ import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.testkit.TestBroker;
+import dev.warren.testkit.TransportContractTest;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
@@ -74,36 +75,13 @@ class RabbitMqTransportTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Message message(int i) {
-    Map<String, Object> headers = new HashMap<>();
-    headers.put("text", "value-" + i);
-    headers.put("long", 10_000_000_000L + i);
-    headers.put("int", i);
-    headers.put("flag", i % 2 == 0);
-    headers.put("ratio", 0.5);
-    headers.put("bytes", new byte[] {1, 2, 3});
-    headers.put("list", List.of("a", 1L));
-    headers.put("table", Map.of("k", "v"));
-    return new Message(
-        "m-" + i,
-        "order.created",
-        "application/json",
-        "c-" + i,
-        "tests",
-        Instant.ofEpochSecond(1_700_000_000L + i),
-        600_000L,
-        true,
-        headers,
-        utf8("{\"i\":" + i + "}"));
-  }
-
   @Test
   void everyPublishIsConfirmedAndArrivesWithItsPropertiesAndHeaders() throws Exception {
     RabbitMqTransport t = connect();
     t.declareQueue(QueueSpec.durable("orders"));
     List<CompletableFuture<Void>> confirms = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      confirms.add(t.publish("", "orders", message(i)));
+      confirms.add(t.publish("", "orders", TransportContractTest.sampleMessage(i)));
     }
     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(30, SECONDS);
     assertThat(t.queueInfo("orders").orElseThrow().messages()).isEqualTo(1000);

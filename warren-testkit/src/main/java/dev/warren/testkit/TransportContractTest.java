@@ -894,8 +894,11 @@ public abstract class TransportContractTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** A message with every property set and headers of every type a header may have. */
-  private static Message message(int i) {
+  /**
+   * @param i the message's number, part of its id, headers and body
+   * @return a message with every property set and headers of every type a header may have
+   */
+  public static Message sampleMessage(int i) {
     Map<String, Object> headers = new HashMap<>();
     headers.put("text", "value-" + i);
     headers.put("long", 10_000_000_000L + i);
@@ -939,19 +942,19 @@ public abstract class TransportContractTest {
     t.declareQueue(QueueSpec.durable(queue));
     List<CompletableFuture<Void>> confirms = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
-      confirms.add(t.publish("", queue, message(i)));
+      confirms.add(t.publish("", queue, sampleMessage(i)));
     }
     CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(30, SECONDS);
     assertThat(messages(t, queue)).isEqualTo(1000);
     assertThat(t.purgeQueue(queue)).isEqualTo(1000);
 
-    t.publish("", queue, message(7)).get(10, SECONDS);
+    t.publish("", queue, sampleMessage(7)).get(10, SECONDS);
     Delivery d = t.get(queue).orElseThrow();
     d.ack();
     Message m = d.message();
     assertThat(m.withHeaders(Map.of()))
         .usingRecursiveComparison()
-        .isEqualTo(message(7).withHeaders(Map.of()));
+        .isEqualTo(sampleMessage(7).withHeaders(Map.of()));
     assertThat(m.headers())
         .containsEntry("text", "value-7")
         .containsEntry("long", 10_000_000_007L)
@@ -974,15 +977,15 @@ public abstract class TransportContractTest {
         QueueSpec.durable(bounded)
             .withArgument(QueueSpec.MAX_LENGTH, 1)
             .withArgument("x-overflow", "reject-publish"));
-    t.publish("", bounded, message(1)).get(10, SECONDS);
-    assertThatThrownBy(() -> t.publish("", bounded, message(2)).join())
+    t.publish("", bounded, sampleMessage(1)).get(10, SECONDS);
+    assertThatThrownBy(() -> t.publish("", bounded, sampleMessage(2)).join())
         .isInstanceOf(CompletionException.class)
         .cause()
         .isInstanceOf(PublishRejectedException.class)
         .hasMessageContaining("message m-2")
         .hasMessageContaining("'" + bounded + "'");
     assertThat(t.purgeQueue(bounded)).isEqualTo(1);
-    t.publish("", bounded, message(3)).get(10, SECONDS);
+    t.publish("", bounded, sampleMessage(3)).get(10, SECONDS);
     assertThat(t.get(bounded).orElseThrow().message().messageId()).isEqualTo("m-3");
   }
 
@@ -1004,11 +1007,11 @@ public abstract class TransportContractTest {
     List<Delivery> held = new CopyOnWriteArrayList<>();
     t.consume(full, 1, held::add);
     for (int i = 1; i <= 3; i++) {
-      t.publish(exchange, "job.run", message(i)).get(10, SECONDS);
+      t.publish(exchange, "job.run", sampleMessage(i)).get(10, SECONDS);
     }
     await().atMost(10, SECONDS).until(() -> held.size() == 1);
 
-    assertThatThrownBy(() -> t.publish(exchange, "job.run", message(4)).get(10, SECONDS))
+    assertThatThrownBy(() -> t.publish(exchange, "job.run", sampleMessage(4)).get(10, SECONDS))
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(PublishRejectedException.class)
@@ -1019,7 +1022,7 @@ public abstract class TransportContractTest {
     // the consumer settles one: room again, in order
     held.get(0).ack();
     await().atMost(10, SECONDS).until(() -> held.size() == 2);
-    t.publish(exchange, "job.run", message(5)).get(10, SECONDS);
+    t.publish(exchange, "job.run", sampleMessage(5)).get(10, SECONDS);
     assertThat(held.get(1).message().messageId()).isEqualTo("m-2");
     assertThat(messages(t, full)).isEqualTo(2);
   }
@@ -1036,8 +1039,8 @@ public abstract class TransportContractTest {
             .withArgument("x-overflow", "reject-publish-dlx")
             .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
             .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq));
-    t.publish("", bounded, message(1)).get(10, SECONDS);
-    assertThatThrownBy(() -> t.publish("", bounded, message(2)).get(10, SECONDS))
+    t.publish("", bounded, sampleMessage(1)).get(10, SECONDS);
+    assertThatThrownBy(() -> t.publish("", bounded, sampleMessage(2)).get(10, SECONDS))
         .cause()
         .isInstanceOf(PublishRejectedException.class)
         .hasMessageContaining("message m-2");
@@ -1068,7 +1071,7 @@ public abstract class TransportContractTest {
             .withArgument("x-overflow", "drop-head"));
     for (String queue : queues) {
       for (int i = 1; i <= 3; i++) {
-        t.publish("", queue, message(i)).get(10, SECONDS);
+        t.publish("", queue, sampleMessage(i)).get(10, SECONDS);
       }
     }
     for (String queue : queues) {
@@ -1106,9 +1109,9 @@ public abstract class TransportContractTest {
 
     // m-1 reaches the end by the shortcut and by the chain, m-2 by the 11 hops of the chain only;
     // m-3 enters the cycle half way round
-    t.publish(chain.get(0), "audit.login", message(1)).get(10, SECONDS);
-    t.publish(chain.get(0), "order.created", message(2)).get(10, SECONDS);
-    t.publish(chain.get(5), "order.created", message(3)).get(10, SECONDS);
+    t.publish(chain.get(0), "audit.login", sampleMessage(1)).get(10, SECONDS);
+    t.publish(chain.get(0), "order.created", sampleMessage(2)).get(10, SECONDS);
+    t.publish(chain.get(5), "order.created", sampleMessage(3)).get(10, SECONDS);
 
     assertThat(drain(t, end)).containsExactly("m-1", "m-2", "m-3");
     assertThat(drain(t, everywhere)).containsExactly("m-1", "m-2", "m-3");
@@ -1125,8 +1128,8 @@ public abstract class TransportContractTest {
             .withArgument(QueueSpec.MESSAGE_TTL, 200)
             .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
             .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, ready));
-    t.publish("", waiting, message(1).withExpiration(100L)).get(10, SECONDS);
-    t.publish("", waiting, message(2).withExpiration(null)).get(10, SECONDS);
+    t.publish("", waiting, sampleMessage(1).withExpiration(100L)).get(10, SECONDS);
+    t.publish("", waiting, sampleMessage(2).withExpiration(null)).get(10, SECONDS);
     await().atMost(10, SECONDS).until(() -> messages(t, ready) == 2);
     assertThat(messages(t, waiting)).isZero();
     Delivery first = t.get(ready).orElseThrow();
@@ -1144,11 +1147,11 @@ public abstract class TransportContractTest {
     t.declareQueue(QueueSpec.durable(fine));
     List<CompletableFuture<Void>> good = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      good.add(t.publish("", fine, message(i)));
+      good.add(t.publish("", fine, sampleMessage(i)));
     }
-    CompletableFuture<Void> bad = t.publish("no-such-exchange", "x", message(-1));
+    CompletableFuture<Void> bad = t.publish("no-such-exchange", "x", sampleMessage(-1));
     for (int i = 100; i < 200; i++) {
-      good.add(t.publish("", fine, message(i)));
+      good.add(t.publish("", fine, sampleMessage(i)));
     }
     assertThatThrownBy(() -> bad.get(10, SECONDS))
         .cause()
@@ -1196,7 +1199,7 @@ public abstract class TransportContractTest {
 
     // the refusals broke nothing: consuming and publishing go on
     assertThat(consumer.isActive()).isTrue();
-    t.publish("", work, message(1)).get(10, SECONDS);
+    t.publish("", work, sampleMessage(1)).get(10, SECONDS);
     await().atMost(10, SECONDS).until(() -> received.size() == 1);
     t.declareQueue(QueueSpec.durable(orders).withArgument(QueueSpec.QUEUE_TYPE, "classic"));
   }
@@ -1233,7 +1236,7 @@ public abstract class TransportContractTest {
     t.declareQueue(QueueSpec.durable(q));
     assertThat(t.get(q)).isEmpty();
     for (int i = 0; i < 3; i++) {
-      t.publish("", q, message(i)).get(10, SECONDS);
+      t.publish("", q, sampleMessage(i)).get(10, SECONDS);
     }
     assertThat(messages(t, q)).isEqualTo(3);
     assertThat(t.queueInfo(q).orElseThrow().consumers()).isZero();
@@ -1254,7 +1257,7 @@ public abstract class TransportContractTest {
     second.reject(false);
     await().atMost(5, SECONDS).until(() -> messages(t, q) == 1);
 
-    t.publish("", q, message(9)).get(10, SECONDS);
+    t.publish("", q, sampleMessage(9)).get(10, SECONDS);
     assertThat(t.purgeQueue(q)).isEqualTo(2);
     assertThat(messages(t, q)).isZero();
     t.deleteQueue(q);
@@ -1271,7 +1274,7 @@ public abstract class TransportContractTest {
     ConsumerHandle consumer = t.consume(jobs, 10, held::add);
     assertThat(consumer.isActive()).isTrue();
     for (int i = 0; i < 5; i++) {
-      t.publish("", jobs, message(i)).get(10, SECONDS);
+      t.publish("", jobs, sampleMessage(i)).get(10, SECONDS);
     }
     await().atMost(10, SECONDS).until(() -> held.size() == 5);
     assertThat(t.queueInfo(jobs).orElseThrow().consumers()).isEqualTo(1);
@@ -1279,7 +1282,7 @@ public abstract class TransportContractTest {
     consumer.cancel();
     consumer.cancel();
     assertThat(consumer.isActive()).isFalse();
-    t.publish("", jobs, message(5)).get(10, SECONDS);
+    t.publish("", jobs, sampleMessage(5)).get(10, SECONDS);
     for (Delivery d : held) {
       d.ack();
     }
@@ -1311,7 +1314,7 @@ public abstract class TransportContractTest {
           d.ack();
         });
     for (int i = 0; i < 10; i++) {
-      t.publish("", partition, message(i)).get(10, SECONDS);
+      t.publish("", partition, sampleMessage(i)).get(10, SECONDS);
     }
     await().atMost(10, SECONDS).until(() -> first.size() == 3);
     // the first consumer finishes m-0, gives m-1 and m-2 back (last first), and stops
@@ -1341,8 +1344,8 @@ public abstract class TransportContractTest {
               }
               d.ack();
             });
-    t.publish("", flaky, message(1)).get(10, SECONDS);
-    t.publish("", flaky, message(2)).get(10, SECONDS);
+    t.publish("", flaky, sampleMessage(1)).get(10, SECONDS);
+    t.publish("", flaky, sampleMessage(2)).get(10, SECONDS);
     await().atMost(10, SECONDS).until(() -> seen.size() == 2);
     assertThat(consumer.isActive()).isTrue();
     // the unsettled delivery comes back when its connection closes
@@ -1383,13 +1386,13 @@ public abstract class TransportContractTest {
     String q = name("q");
     assertThat(t.isConnected()).isTrue();
     t.declareQueue(QueueSpec.durable(q));
-    CompletableFuture<Void> last = t.publish("", q, message(1));
+    CompletableFuture<Void> last = t.publish("", q, sampleMessage(1));
     t.close();
     assertThat(last).isCompleted();
     assertThat(last.isCompletedExceptionally()).isFalse();
     t.close();
     assertThat(t.isConnected()).isFalse();
-    assertThatThrownBy(() -> t.publish("", q, message(2)).join())
+    assertThatThrownBy(() -> t.publish("", q, sampleMessage(2)).join())
         .cause()
         .isInstanceOf(WarrenException.class)
         .hasMessageContaining("closed");
