@@ -7,6 +7,7 @@ import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.internal.deadletters.DeadLetterPublisher;
 import dev.warren.internal.deadletters.Failure;
+import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.internal.retry.DelayedRetries;
 import dev.warren.internal.retry.Retries;
@@ -167,9 +168,13 @@ final class SubscriptionRunner implements SubscriptionHandle {
     // why: a delayed retry comes back through tiered wait queues, often before it is due; an
     // ordered lane never parks (it retries in place), and a message that still carries its origin
     // event was never parked
-    if (!ordered && message.origin() == null && DelayedRetries.early(message, Instant.now())) {
-      parkAgain(lane, delivery);
-      return;
+    if (!ordered && message.origin() == null) {
+      // why: most deliveries are no retry; read the clock only for those that are
+      Instant due = DelayedRetries.due(message);
+      if (due != null && DelayQueues.early(due, Instant.now())) {
+        parkAgain(lane, delivery);
+        return;
+      }
     }
     handleDue(lane, delivery);
   }
