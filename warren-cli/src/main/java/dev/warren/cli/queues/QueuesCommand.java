@@ -198,9 +198,10 @@ public final class QueuesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      admin(spec).deleteQueue(name);
+      boolean existed = admin(spec).deleteQueue(name);
       PrintWriter out = CliContext.of(spec).out();
-      out.println("deleted " + name);
+      // why: deleting is idempotent, but the output must not claim a deletion that did not happen
+      out.println(existed ? "deleted " + name : "no queue named '" + name + "': nothing deleted");
       out.flush();
       return WarrenCli.EXIT_OK;
     }
