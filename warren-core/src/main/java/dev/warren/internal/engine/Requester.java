@@ -70,10 +70,23 @@ final class Requester {
       this.replyType = replyType;
     }
 
+    // why: forget the request before completing it. A caller blocked in join() is woken by the
+    // completion itself, possibly before a whenComplete callback has run, and must already see
+    // the request gone.
+    void succeed(R value) {
+      pending.remove(id, this);
+      future.complete(value);
+    }
+
+    void fail(Throwable error) {
+      pending.remove(id, this);
+      future.completeExceptionally(error);
+    }
+
     void answer(Message reply) {
       String status = reply.header(WarrenHeaders.REPLY_STATUS);
       if (WarrenHeaders.REPLY_ERROR.equals(status)) {
-        future.completeExceptionally(
+        fail(
             new RequestFailedException(
                 "request '"
                     + type
@@ -84,14 +97,14 @@ final class Requester {
         return;
       }
       if (WarrenHeaders.REPLY_NONE.equals(status)) {
-        future.complete(null);
+        succeed(null);
         return;
       }
       R value;
       try {
         value = Decoding.reply(reply.body(), reply.contentType(), replyType, codec);
       } catch (RuntimeException e) {
-        future.completeExceptionally(
+        fail(
             new InvalidInputException(
                 "the reply to request '"
                     + type
@@ -102,7 +115,7 @@ final class Requester {
                 e));
         return;
       }
-      future.complete(value);
+      succeed(value);
     }
   }
 
@@ -134,11 +147,11 @@ final class Requester {
     try {
       p.timer =
           timers.schedule(
-              () -> p.future.completeExceptionally(new RequestTimeoutException(type, timeout)),
+              () -> p.fail(new RequestTimeoutException(type, timeout)),
               timeout.toNanos(),
               TimeUnit.NANOSECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      p.future.completeExceptionally(closedWhileWaiting(type));
+      p.fail(closedWhileWaiting(type));
     }
     if (p.future.isDone()) {
       // why: the reply or timeout raced the timer's start; cancel what whenComplete may have missed
@@ -148,7 +161,7 @@ final class Requester {
       }
     }
     if (closed) {
-      p.future.completeExceptionally(closedWhileWaiting(type));
+      p.fail(closedWhileWaiting(type));
     }
     return p.future;
   }
@@ -208,7 +221,7 @@ final class Requester {
   void close() {
     closed = true;
     for (Pending<?> p : List.copyOf(pending.values())) {
-      p.future.completeExceptionally(closedWhileWaiting(p.type));
+      p.fail(closedWhileWaiting(p.type));
     }
     ReplyChannel c;
     synchronized (channelLock) {
