@@ -233,6 +233,16 @@ public interface Warren extends AutoCloseable {
   boolean isConnected();
 
   /**
+   * Whether the broker has blocked this instance's connection because one of its resource alarms
+   * (memory or disk) is raised: publishes then wait and fail with {@link
+   * BrokerUnavailableException} at their timeout, while consuming goes on.
+   *
+   * @return the broker's reason (for example {@code low on disk}) while blocked, empty otherwise
+   *     (always empty for the in-memory transport)
+   */
+  java.util.Optional<String> blocked();
+
+  /**
    * Stops consuming, lets in-flight handlers finish (up to the shutdown timeout), waits for
    * outstanding confirms, then disconnects. Unfinished events are returned to their queues.
    */

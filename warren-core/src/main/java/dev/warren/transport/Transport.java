@@ -34,6 +34,14 @@ public interface Transport extends AutoCloseable {
   boolean isConnected();
 
   /**
+   * @return the broker's reason while it blocks this connection for a resource alarm (publishes
+   *     cannot proceed), empty otherwise
+   */
+  default Optional<String> blocked() {
+    return Optional.empty();
+  }
+
+  /**
    * Declares an exchange, or checks that an existing one has the same type and durability.
    *
    * @param spec the exchange

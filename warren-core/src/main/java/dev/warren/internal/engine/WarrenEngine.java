@@ -495,6 +495,11 @@ public final class WarrenEngine implements Warren {
   }
 
   @Override
+  public java.util.Optional<String> blocked() {
+    return transport.blocked();
+  }
+
+  @Override
   public List<SubscriptionHandle> subscriptions() {
     return List.copyOf(runners);
   }
