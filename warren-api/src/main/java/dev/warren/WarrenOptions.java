@@ -6,9 +6,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -20,9 +22,13 @@ import java.util.function.Function;
  *   <caption>Environment variables</caption>
  *   <tr><th>variable</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>WARREN_TRANSPORT</td><td>auto, memory or rabbitmq</td><td>auto</td></tr>
- *   <tr><td>WARREN_RABBITMQ_URL</td><td>amqp:// or amqps:// URI</td><td>none</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_URL</td><td>amqp:// or amqps:// URI; for a cluster, several
+ *       separated by commas, or one URI followed by {@code host:port}s that share its credentials
+ *       and virtual host (connections go to a random one and move to another when it fails)</td>
+ *       <td>none</td></tr>
  *   <tr><td>WARREN_RABBITMQ_HOST, _PORT, _USERNAME, _PASSWORD, _VHOST</td>
- *       <td>the broker, piece by piece, when no URL is given</td><td>-, 5672, guest, guest, /</td></tr>
+ *       <td>the broker, piece by piece, when no URL is given; the host may be a comma-separated
+ *       list of {@code host} or {@code host:port}</td><td>-, 5672, guest, guest, /</td></tr>
  *   <tr><td>WARREN_RABBITMQ_PREFETCH</td><td>default prefetch per subscription</td><td>50</td></tr>
  *   <tr><td>WARREN_EXCHANGE</td><td>the topic exchange</td><td>warren.events</td></tr>
  *   <tr><td>WARREN_SOURCE</td><td>CloudEvents source of published events</td>
@@ -55,7 +61,7 @@ public final class WarrenOptions {
   }
 
   private final TransportKind transport;
-  private final String rabbitmqUri;
+  private final List<String> rabbitmqUris;
   private final String exchange;
   private final String source;
   private final int prefetch;
@@ -72,7 +78,7 @@ public final class WarrenOptions {
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
-    this.rabbitmqUri = b.rabbitmqUri;
+    this.rabbitmqUris = b.rabbitmqUris;
     this.exchange = b.exchange;
     this.source = b.source != null ? b.source : DefaultSource.VALUE;
     this.prefetch = b.prefetch;
@@ -134,17 +140,22 @@ public final class WarrenOptions {
       String user = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_USERNAME"), "guest");
       String pass = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_PASSWORD"), "guest");
       String vhost = Objects.requireNonNullElse(get.apply("WARREN_RABBITMQ_VHOST"), "/");
-      b.rabbitmqUri(
-          "amqp://"
-              + encode(user)
-              + ":"
-              + encode(pass)
-              + "@"
-              + host
-              + ":"
-              + p
-              + "/"
-              + encode(vhost));
+      StringJoiner uris = new StringJoiner(",");
+      for (String h : host.split(",", -1)) {
+        String one = h.trim();
+        // why: a host:port of the list keeps its port; an IPv6 address has one only in brackets
+        boolean hasPort = one.matches("(\\[.*]|[^:\\[]*):\\d+");
+        uris.add(
+            "amqp://"
+                + encode(user)
+                + ":"
+                + encode(pass)
+                + "@"
+                + (hasPort ? one : one + ":" + p)
+                + "/"
+                + encode(vhost));
+      }
+      b.rabbitmqUri(uris.toString());
     }
     String prefetch = get.apply("WARREN_RABBITMQ_PREFETCH");
     if (prefetch != null) {
@@ -268,24 +279,32 @@ public final class WarrenOptions {
     if (transport != TransportKind.AUTO) {
       return transport;
     }
-    return rabbitmqUri == null ? TransportKind.MEMORY : TransportKind.RABBITMQ;
+    return rabbitmqUris.isEmpty() ? TransportKind.MEMORY : TransportKind.RABBITMQ;
   }
 
   /**
-   * @return the RabbitMQ URI, or {@code null} when none is configured
+   * @return the RabbitMQ URI, the URIs of a cluster separated by commas, or {@code null} when none
+   *     is configured
    */
   public String rabbitmqUri() {
-    return rabbitmqUri;
+    return rabbitmqUris.isEmpty() ? null : String.join(",", rabbitmqUris);
   }
 
   /**
-   * @return the RabbitMQ URI with its password masked, for logs and messages
+   * @return every RabbitMQ node's URI, each complete (a {@code host:port} of the list given with
+   *     the credentials and virtual host of its first URI), in the order given; empty when no
+   *     broker is configured
+   */
+  public List<String> rabbitmqUris() {
+    return rabbitmqUris;
+  }
+
+  /**
+   * @return the RabbitMQ URIs with every password masked, for logs and messages, or {@code null}
+   *     when none is configured
    */
   public String rabbitmqUriForDisplay() {
-    if (rabbitmqUri == null) {
-      return null;
-    }
-    return rabbitmqUri.replaceFirst("(://[^:/@]*):[^@/]*@", "$1:***@");
+    return BrokerUris.mask(rabbitmqUri());
   }
 
   /**
@@ -398,7 +417,7 @@ public final class WarrenOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.transport = transport;
-    b.rabbitmqUri = rabbitmqUri;
+    b.rabbitmqUris = rabbitmqUris;
     b.exchange = exchange;
     b.source = source;
     b.prefetch = prefetch;
@@ -419,7 +438,7 @@ public final class WarrenOptions {
   public String toString() {
     return "WarrenOptions[transport="
         + effectiveTransport().name().toLowerCase(Locale.ROOT)
-        + (rabbitmqUri == null ? "" : ", uri=" + rabbitmqUriForDisplay())
+        + (rabbitmqUris.isEmpty() ? "" : ", uri=" + rabbitmqUriForDisplay())
         + ", exchange="
         + exchange
         + ", source="
@@ -450,7 +469,7 @@ public final class WarrenOptions {
   /** Builds {@link WarrenOptions}; each setter checks its value and names it when invalid. */
   public static final class Builder {
     private TransportKind transport = TransportKind.AUTO;
-    private String rabbitmqUri;
+    private List<String> rabbitmqUris = List.of();
     private String exchange = "warren.events";
     private String source;
     private int prefetch = 50;
@@ -477,37 +496,47 @@ public final class WarrenOptions {
     }
 
     /**
-     * @param uri an {@code amqp://} or {@code amqps://} URI, or {@code null} for none
+     * The broker, or the nodes of a cluster: connections go to one of them at random and, when it
+     * fails, move to another.
+     *
+     * <pre>{@code
+     * builder.rabbitmqUri("amqp://app:secret@rabbit-1:5672/orders,rabbit-2:5672,rabbit-3:5672");
+     * }</pre>
+     *
+     * @param uri an {@code amqp://} or {@code amqps://} URI, or several separated by commas; an
+     *     entry may be a bare {@code host:port} that shares the credentials, virtual host and
+     *     parameters of the list's first URI; {@code null} for none
      * @return this builder
+     * @throws InvalidInputException naming the entry (passwords masked) that is not a usable URI or
+     *     {@code host:port}, or a URI whose scheme, credentials or virtual host differ from the
+     *     first's
      */
     public Builder rabbitmqUri(String uri) {
-      if (uri != null) {
-        URI parsed;
-        try {
-          parsed = new URI(uri);
-        } catch (Exception e) {
-          throw new InvalidInputException("RabbitMQ URL '" + mask(uri) + "' is not a valid URI");
-        }
-        String scheme = parsed.getScheme();
-        if (!"amqp".equals(scheme) && !"amqps".equals(scheme)) {
-          throw new InvalidInputException(
-              "RabbitMQ URL '" + mask(uri) + "' must start with amqp:// or amqps://");
-        }
-        if (parsed.getHost() == null) {
-          throw new InvalidInputException("RabbitMQ URL '" + mask(uri) + "' names no host");
-        }
-        if ("/".equals(parsed.getRawPath())) {
-          // why: to amqp-client a lone trailing slash names the empty virtual host, which is
-          // never what is meant; without a path it connects to the default one, "/"
-          uri = uri.substring(0, uri.length() - 1);
-        }
-      }
-      this.rabbitmqUri = uri;
+      this.rabbitmqUris = uri == null ? List.of() : BrokerUris.parse(uri);
       return this;
     }
 
-    private static String mask(String uri) {
-      return uri.replaceFirst("(://[^:/@]*):[^@/]*@", "$1:***@");
+    /**
+     * The nodes of a cluster, as {@link #rabbitmqUri(String)} takes them separated by commas.
+     *
+     * @param uris {@code amqp://} or {@code amqps://} URIs or bare {@code host:port}s; empty for
+     *     none
+     * @return this builder
+     * @throws InvalidInputException naming the entry that is not usable
+     */
+    public Builder rabbitmqUris(List<String> uris) {
+      Objects.requireNonNull(uris, "uris");
+      if (uris.isEmpty()) {
+        this.rabbitmqUris = List.of();
+        return this;
+      }
+      for (String u : uris) {
+        if (u == null || u.isBlank() || u.contains(",")) {
+          throw new InvalidInputException(
+              "RabbitMQ URL '" + BrokerUris.mask(u) + "' is not one URI or host:port");
+        }
+      }
+      return rabbitmqUri(String.join(",", uris));
     }
 
     /**
@@ -700,7 +729,7 @@ public final class WarrenOptions {
      * @throws InvalidInputException when RabbitMQ is asked for but no broker is configured
      */
     public WarrenOptions build() {
-      if (transport == TransportKind.RABBITMQ && rabbitmqUri == null) {
+      if (transport == TransportKind.RABBITMQ && rabbitmqUris.isEmpty()) {
         throw new InvalidInputException(
             "transport rabbitmq needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
       }

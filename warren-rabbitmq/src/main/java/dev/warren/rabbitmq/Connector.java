@@ -1,6 +1,7 @@
 package dev.warren.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.AuthenticationFailureException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -16,15 +17,19 @@ import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.transport.ReplyChannel;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens connections to the broker in the options: automatic recovery on, a reachable broker retried
  * with backoff at start-up, connections named after the instance.
+ *
+ * <p>With the nodes of a cluster, every connection (and every recovery of one) tries them in a new
+ * random order, so a lost node is replaced by a surviving one about {@link #RECOVERY_INTERVAL_MS}
+ * after the loss, and the clients of a cluster spread over its nodes.
  */
 final class Connector {
   private static final Logger log = LoggerFactory.getLogger(Connector.class);
@@ -50,6 +59,7 @@ final class Connector {
   private final ConnectionFactory factory = new ConnectionFactory();
   private final Duration connectTimeout;
   private final String display;
+  private final List<Address> addresses;
   private final String address;
   private final String vhost;
 
@@ -58,30 +68,44 @@ final class Connector {
    * @throws WarrenException when the URI is not usable
    */
   Connector(WarrenOptions options) {
-    String uri = options.rabbitmqUri();
-    if (uri == null) {
+    List<String> uris = options.rabbitmqUris();
+    if (uris.isEmpty()) {
       throw new WarrenException(
           "the RabbitMQ transport needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
     }
     this.display = options.rabbitmqUriForDisplay();
     this.connectTimeout = options.connectTimeout();
+    List<Address> nodes = new ArrayList<>(uris.size());
     try {
-      URI parsed = new URI(uri);
-      boolean tls = "amqps".equalsIgnoreCase(parsed.getScheme());
+      // why: the nodes share the scheme, credentials, virtual host and parameters (WarrenOptions
+      // checks it), so the first URI sets the factory up and the others add their addresses
+      String uri = uris.get(0);
+      boolean tls = uri.startsWith("amqps:");
       // why: amqp-client's amqps:// handling trusts every certificate; verify them instead, with
       // the JVM's trust store and the host name
       factory.setUri(tls ? "amqp" + uri.substring("amqps".length()) : uri);
+      int defaultPort =
+          tls ? ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT : ConnectionFactory.DEFAULT_AMQP_PORT;
       if (tls) {
         factory.useSslProtocol(SSLContext.getDefault());
         factory.enableHostnameVerification();
-        if (parsed.getPort() == -1) {
-          factory.setPort(ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT);
+      }
+      for (String u : uris) {
+        URI parsed = new URI(u);
+        String host = parsed.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
         }
+        nodes.add(new Address(host, parsed.getPort() == -1 ? defaultPort : parsed.getPort()));
       }
     } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
       throw new WarrenException("RabbitMQ URL '" + display + "' is not usable: " + e.getMessage());
     }
-    this.address = factory.getHost() + ":" + factory.getPort();
+    this.addresses = List.copyOf(nodes);
+    this.address =
+        addresses.stream()
+            .map(a -> a.getHost() + ":" + a.getPort())
+            .collect(Collectors.joining(","));
     this.vhost = factory.getVirtualHost();
     int socketTimeout = (int) Math.min(connectTimeout.toMillis(), MAX_SOCKET_TIMEOUT_MS);
     factory.setConnectionTimeout(socketTimeout);
@@ -130,10 +154,23 @@ final class Connector {
   }
 
   /**
-   * @return {@code host:port}
+   * @return {@code host:port}, or the nodes' {@code host:port}s separated by commas
    */
   String address() {
     return address;
+  }
+
+  /**
+   * @param connection a connection this connector opened
+   * @return the {@code host:port} of the node it is connected to now, or {@code null} when it is
+   *     not connected
+   */
+  static String node(Connection connection) {
+    if (!connection.isOpen()) {
+      return null;
+    }
+    InetAddress ip = connection.getAddress();
+    return ip == null ? null : ip.getHostAddress() + ":" + connection.getPort();
   }
 
   /**
@@ -164,7 +201,7 @@ final class Connector {
     long backoff = FIRST_BACKOFF_MS;
     while (true) {
       try {
-        return factory.newConnection(name);
+        return factory.newConnection(addresses, name);
       } catch (IOException | TimeoutException e) {
         String reason = BrokerErrors.reason(e);
         if (refusedForGood(e)) {
@@ -212,7 +249,7 @@ final class Connector {
     probing.setAutomaticRecoveryEnabled(false);
     probing.setTopologyRecoveryEnabled(false);
     String exchange = "warren.probe." + UUID.randomUUID();
-    try (Connection c = probing.newConnection(name)) {
+    try (Connection c = probing.newConnection(addresses, name)) {
       Channel ch = c.createChannel();
       try {
         ch.exchangeDeclare(exchange, type, false, true, null);

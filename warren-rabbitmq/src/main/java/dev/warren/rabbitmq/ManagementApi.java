@@ -38,7 +38,8 @@ final class ManagementApi {
    * @param options the broker's URI and, when set, the management API's URL
    */
   ManagementApi(WarrenOptions options) {
-    URI uri = URI.create(options.rabbitmqUri());
+    // why: every node of a cluster serves the same API; the first one named is asked
+    URI uri = URI.create(options.rabbitmqUris().get(0));
     String scheme = "amqps".equals(uri.getScheme()) ? "https" : "http";
     int port = "amqps".equals(uri.getScheme()) ? 15671 : 15672;
     this.base =

@@ -238,9 +238,11 @@ public final class RabbitMqTransport implements Transport {
     if (closed.get()) {
       return "closed (was connected to " + where + ")";
     }
-    return isConnected()
-        ? "connected to " + where
-        : "disconnected from " + connector.address() + " (recovering)";
+    if (!isConnected()) {
+      return "disconnected from " + connector.address() + " (recovering)";
+    }
+    String node = connector.address().contains(",") ? Connector.node(connection) : null;
+    return "connected to " + where + (node == null ? "" : ", node " + node);
   }
 
   @Override
