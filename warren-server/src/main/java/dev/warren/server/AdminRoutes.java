@@ -33,6 +33,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,7 +216,21 @@ final class AdminRoutes {
               + CloudEventsHttp.STRUCTURED
               + " or in binary mode (ce-* headers)");
     }
-    Event sent = admin.send(q.name(), event).join();
+    server.requireBroker();
+    Event sent;
+    try {
+      sent =
+          admin
+              .send(q.name(), event)
+              .get(server.options().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw server.publishTimedOut();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw Problem.unavailable("interrupted while waiting for the broker", 1);
+    }
     ctx.status(202).json(Map.of("ids", List.of(sent.id())));
   }
 

@@ -7,6 +7,11 @@ import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.Topics;
 import dev.warren.codec.CloudEventsJson;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -91,12 +96,13 @@ final class CloudEventsHttp {
    * @param headerNames every header name of the request
    */
   static Event binary(
-      Function<String, String> header,
+      Function<String, String> rawHeader,
       Iterable<String> headerNames,
       String contentType,
       byte[] body,
       String defaultSource) {
     String what = "the binary-mode event";
+    Function<String, String> header = name -> percentDecode(rawHeader.apply(name), name);
     String specversion = header.apply("ce-specversion");
     if (specversion == null) {
       throw Problem.badRequest("missing header 'ce-specversion': binary mode needs it, use 1.0");
@@ -130,6 +136,57 @@ final class CloudEventsHttp {
       }
     }
     return build(b, what);
+  }
+
+  /**
+   * A {@code ce-*} header value as the CloudEvents HTTP binding (section 3.1.3.2) writes it: octets
+   * outside printable ASCII, space, {@code "} and {@code %} percent-encoded, the bytes UTF-8.
+   *
+   * @param value the header value, or {@code null}
+   * @param name the header, for the message
+   * @return the decoded value, or {@code null}
+   * @throws Problem 400 naming the header for a bad escape or bytes that are not UTF-8
+   */
+  static String percentDecode(String value, String name) {
+    if (value == null || value.indexOf('%') < 0) {
+      return value;
+    }
+    byte[] raw = value.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
+    for (int i = 0; i < raw.length; i++) {
+      byte b = raw[i];
+      if (b != '%') {
+        out.write(b);
+        continue;
+      }
+      int hi = i + 2 < raw.length ? Character.digit(raw[i + 1], 16) : -1;
+      int lo = hi >= 0 ? Character.digit(raw[i + 2], 16) : -1;
+      if (lo < 0) {
+        throw Problem.badRequest(
+            "header '"
+                + name.toLowerCase(Locale.ROOT)
+                + "': '%' must start an escape of two hex digits (%25 for '%' itself), in '"
+                + shorten(value)
+                + "'");
+      }
+      out.write(hi << 4 | lo);
+      i += 2;
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw Problem.badRequest(
+          "header '"
+              + name.toLowerCase(Locale.ROOT)
+              + "': the percent-decoded value is not UTF-8: '"
+              + shorten(value)
+              + "'");
+    }
   }
 
   static boolean isJson(String contentType) {

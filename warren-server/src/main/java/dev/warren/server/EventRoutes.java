@@ -26,7 +26,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Publishing ({@code POST /events}, {@code POST /events/{type}}) and streaming (SSE). */
+/**
+ * Publishing ({@code POST /events}, {@code POST /publish/{type}}) and streaming (SSE, {@code GET
+ * /events/stream}).
+ *
+ * <p>why: publishing has paths of its own; {@code /events/{id}} and {@code /events/stream} are read
+ * paths, and a {@code POST} to one of them must not publish. The old {@code POST /events/{type}}
+ * stays as an alias (deprecated, not in the OpenAPI document) only for dotted types, which no read
+ * path under {@code /events} uses.
+ */
 final class EventRoutes {
   /** How often an idle stream is probed, which is also how soon a gone client is noticed. */
   static final long HEARTBEAT_SECONDS = 10;
@@ -60,8 +68,10 @@ final class EventRoutes {
 
   void register(JavalinDefaultRoutingApi router) {
     server.add(router, HandlerType.POST, "/events", Access.AUTHENTICATED, this::postEvents);
-    server.add(router, HandlerType.POST, "/events/{type}", Access.AUTHENTICATED, this::postData);
+    server.add(router, HandlerType.POST, "/publish/{type}", Access.AUTHENTICATED, this::postData);
     server.add(router, HandlerType.GET, "/events/stream", Access.AUTHENTICATED, this::stream);
+    // why: registered with Javalin only, so it is neither a documented route nor in Allow
+    router.addHttpHandler(HandlerType.POST, "/events/{type}", this::legacyPostData);
   }
 
   void close() {
@@ -111,6 +121,30 @@ final class EventRoutes {
               + " or binary mode (ce-specversion, ce-type headers)");
     }
     publish(ctx, events);
+  }
+
+  /**
+   * {@code POST /events/{type}}, the path of {@code POST /publish/{type}} before 0.2: publishes
+   * only for a dotted type (a read path under {@code /events} has no dot), with a {@code
+   * Deprecation} header and a {@code Link} to the new path; else 405, as for any read path.
+   */
+  private void legacyPostData(Context ctx) throws Exception {
+    String type = ctx.pathParam("type");
+    if (type.indexOf('.') < 0) {
+      Set<String> allowed = server.allowedMethods(ctx.path());
+      ctx.header("Allow", String.join(", ", allowed));
+      throw new Problem(
+          405,
+          "POST "
+              + ctx.path()
+              + " does not publish: "
+              + (allowed.isEmpty() ? "no such route" : "it is a read path (" + allowed + ")")
+              + "; publish with POST /publish/{type}");
+    }
+    ctx.header("Deprecation", "true");
+    ctx.header("Link", "</publish/" + type + ">; rel=\"successor-version\"");
+    server.withKey(ctx, Access.AUTHENTICATED);
+    postData(ctx);
   }
 
   private void postData(Context ctx) {
@@ -169,15 +203,18 @@ final class EventRoutes {
             403, "API key '" + key.name() + "' may not publish events of type '" + e.type() + "'");
       }
     }
+    server.requireBroker();
     List<CompletableFuture<Event>> futures = new ArrayList<>(events.size());
     for (Event e : events) {
       futures.add(server.warren().publish(e));
     }
     // why: the answer is written when the broker's confirms arrive, on the thread that completes
     // them; a request thread blocked in join() had to be woken for each one, which on RabbitMQ
-    // cost the server more CPU per request than the rest of the request together
+    // cost the server more CPU per request than the rest of the request together. The server's
+    // own, short, publish timeout answers 503 before an HTTP client gives up.
     CompletableFuture<Void> all =
-        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+            .orTimeout(server.options().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.future(() -> all.handle((ok, error) -> answer(ctx, events, futures)));
   }
 
@@ -187,7 +224,12 @@ final class EventRoutes {
     for (int i = 0; i < futures.size(); i++) {
       String type = events.get(i).type();
       CompletableFuture<Event> f = futures.get(i);
-      if (f.isCompletedExceptionally()) {
+      if (!f.isDone()) {
+        counter(failed, "warren.events.failed", type).increment();
+        if (failure == null) {
+          failure = server.publishTimedOut();
+        }
+      } else if (f.isCompletedExceptionally()) {
         counter(failed, "warren.events.failed", type).increment();
         if (failure == null) {
           failure = f.exceptionNow();
@@ -219,10 +261,12 @@ final class EventRoutes {
       throw new Problem(
           403, "API key '" + key.name() + "' may not subscribe to the pattern '" + pattern + "'");
     }
-    if (!"text/event-stream".equals(ctx.header("Accept"))) {
+    if (!Accept.allows(ctx.header("Accept"), "text/event-stream")) {
       throw new Problem(
           406,
-          "send 'Accept: text/event-stream' to open a stream, got '" + ctx.header("Accept") + "'");
+          "the stream is text/event-stream, which 'Accept: "
+              + CloudEventsHttp.shorten(ctx.header("Accept"))
+              + "' does not accept; send Accept: text/event-stream or */*");
     }
     new SseHandler(0, client -> open(client, pattern)).handle(ctx);
   }

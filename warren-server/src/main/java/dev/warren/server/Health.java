@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code /health/live} and {@code /health/ready}: a status and its checks. Ready answers 503 when
- * the broker is unreachable or a subscription's consumer is not registered.
+ * the broker is unreachable, blocks the connection (a resource alarm, with the broker's reason) or
+ * a subscription's consumer is not registered.
  */
 final class Health {
   private static final double MEMORY_DEGRADED = 0.9;
@@ -29,11 +31,19 @@ final class Health {
     return ctx -> {
       List<Map<String, Object>> checks = new ArrayList<>();
       boolean connected = warren.isConnected();
+      Optional<String> blocked = connected ? warren.blocked() : Optional.empty();
       checks.add(
           check(
               warren.options().effectiveTransport().name().toLowerCase(Locale.ROOT),
-              connected ? "Healthy" : "Unhealthy",
-              connected ? warren.describe() : "broker unreachable: " + warren.describe()));
+              connected && blocked.isEmpty() ? "Healthy" : "Unhealthy",
+              !connected
+                  ? "broker unreachable: " + warren.describe()
+                  : blocked.isPresent()
+                      ? "the broker blocks publishing (resource alarm: "
+                          + blocked.get()
+                          + "): "
+                          + warren.describe()
+                      : warren.describe()));
       List<String> inactive = new ArrayList<>();
       List<SubscriptionHandle> subscriptions = warren.subscriptions();
       for (SubscriptionHandle s : subscriptions) {

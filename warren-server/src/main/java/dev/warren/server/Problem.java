@@ -25,14 +25,35 @@ final class Problem extends RuntimeException {
           Map.entry(503, "Service Unavailable"));
 
   private final int status;
+  private final long retryAfterSeconds;
 
   Problem(int status, String detail) {
+    this(status, detail, 0);
+  }
+
+  private Problem(int status, String detail, long retryAfterSeconds) {
     super(detail, null, false, false);
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   int status() {
     return status;
+  }
+
+  /**
+   * @return the {@code Retry-After} to send, in seconds, or 0 for none
+   */
+  long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
+  /**
+   * A 503 with {@code Retry-After}: the broker (or a store) is down or blocks publishing, so the
+   * request was not carried out; the same request later may succeed.
+   */
+  static Problem unavailable(String detail, long retryAfterSeconds) {
+    return new Problem(503, detail, Math.max(1, retryAfterSeconds));
   }
 
   String title() {

@@ -1,9 +1,11 @@
 package dev.warren.server;
 
 import dev.warren.InvalidInputException;
+import dev.warren.WarrenOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -20,12 +22,33 @@ import java.util.Map;
  * @param maxEventBytes the largest request body accepted, 1 MiB by default
  * @param apiKeysFile the API keys file, or {@code null} for none (loopback only)
  * @param insecure whether a non-loopback host may be bound without API keys
+ * @param publishTimeout how long a publishing request waits for the broker's confirms before it
+ *     answers 503, {@value #DEFAULT_PUBLISH_TIMEOUT_SECONDS} s by default ({@code
+ *     WARREN_HTTP_PUBLISH_TIMEOUT}); shorter than the instance's own publish timeout so that an
+ *     HTTP client hears of an outage before its own timeout
+ * @param tlsCertificate a PEM file with the server's certificate (then its chain), to serve HTTPS,
+ *     or {@code null} for plain HTTP ({@code WARREN_HTTP_TLS_CERT})
+ * @param tlsKey the PEM file with the certificate's private key (PKCS #8, unencrypted: {@code BEGIN
+ *     PRIVATE KEY}), or {@code null} ({@code WARREN_HTTP_TLS_KEY}); given with the certificate
  */
 public record ServerOptions(
-    String host, int port, int maxEventBytes, Path apiKeysFile, boolean insecure) {
+    String host,
+    int port,
+    int maxEventBytes,
+    Path apiKeysFile,
+    boolean insecure,
+    Duration publishTimeout,
+    Path tlsCertificate,
+    Path tlsKey) {
 
   /** Default body limit: 1 MiB. */
   public static final int DEFAULT_MAX_EVENT_BYTES = 1 << 20;
+
+  /** Default time a publishing request waits for the broker: 5 s. */
+  public static final int DEFAULT_PUBLISH_TIMEOUT_SECONDS = 5;
+
+  /** The longest publish timeout accepted. */
+  private static final Duration MAX_PUBLISH_TIMEOUT = Duration.ofMinutes(10);
 
   /** Validates every value, naming the bad one. */
   public ServerOptions {
@@ -39,6 +62,28 @@ public record ServerOptions(
       throw new InvalidInputException(
           "invalid WARREN_MAX_EVENT_BYTES " + maxEventBytes + ": use a positive number of bytes");
     }
+    if (publishTimeout == null
+        || publishTimeout.isNegative()
+        || publishTimeout.isZero()
+        || publishTimeout.compareTo(MAX_PUBLISH_TIMEOUT) > 0) {
+      throw new InvalidInputException(
+          "invalid WARREN_HTTP_PUBLISH_TIMEOUT "
+              + publishTimeout
+              + ": use a duration above zero and at most 10m, for example 5s");
+    }
+    if ((tlsCertificate == null) != (tlsKey == null)) {
+      throw new InvalidInputException(
+          tlsCertificate == null
+              ? "WARREN_HTTP_TLS_KEY is set without WARREN_HTTP_TLS_CERT: HTTPS needs both"
+              : "WARREN_HTTP_TLS_CERT is set without WARREN_HTTP_TLS_KEY: HTTPS needs both");
+    }
+  }
+
+  /**
+   * @return whether the server serves HTTPS ({@link #tlsCertificate()} and {@link #tlsKey()} set)
+   */
+  public boolean tls() {
+    return tlsCertificate != null;
   }
 
   /**
@@ -50,7 +95,8 @@ public record ServerOptions(
 
   /**
    * @return options from {@code WARREN_HTTP_HOST}, {@code WARREN_HTTP_PORT}, {@code
-   *     WARREN_MAX_EVENT_BYTES} and {@code WARREN_API_KEYS_FILE}
+   *     WARREN_MAX_EVENT_BYTES}, {@code WARREN_API_KEYS_FILE}, {@code WARREN_HTTP_PUBLISH_TIMEOUT},
+   *     {@code WARREN_HTTP_TLS_CERT} and {@code WARREN_HTTP_TLS_KEY}
    */
   public static ServerOptions fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -78,6 +124,19 @@ public record ServerOptions(
     String keys = env.get("WARREN_API_KEYS_FILE");
     if (keys != null && !keys.isBlank()) {
       b.apiKeysFile(Path.of(keys.trim()));
+    }
+    String timeout = env.get("WARREN_HTTP_PUBLISH_TIMEOUT");
+    if (timeout != null && !timeout.isBlank()) {
+      // why: the one duration grammar of Warren (5s, 500ms, PT5S, a bare number is seconds)
+      b.publishTimeout(WarrenOptions.parseDuration("WARREN_HTTP_PUBLISH_TIMEOUT", timeout.trim()));
+    }
+    String cert = env.get("WARREN_HTTP_TLS_CERT");
+    if (cert != null && !cert.isBlank()) {
+      b.tlsCertificate(Path.of(cert.trim()));
+    }
+    String key = env.get("WARREN_HTTP_TLS_KEY");
+    if (key != null && !key.isBlank()) {
+      b.tlsKey(Path.of(key.trim()));
     }
     return b.build();
   }
@@ -113,7 +172,10 @@ public record ServerOptions(
         .port(port)
         .maxEventBytes(maxEventBytes)
         .apiKeysFile(apiKeysFile)
-        .insecure(insecure);
+        .insecure(insecure)
+        .publishTimeout(publishTimeout)
+        .tlsCertificate(tlsCertificate)
+        .tlsKey(tlsKey);
   }
 
   /** Builds {@link ServerOptions}; {@link #build()} validates. */
@@ -123,6 +185,9 @@ public record ServerOptions(
     private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
     private Path apiKeysFile;
     private boolean insecure;
+    private Duration publishTimeout = Duration.ofSeconds(DEFAULT_PUBLISH_TIMEOUT_SECONDS);
+    private Path tlsCertificate;
+    private Path tlsKey;
 
     private Builder() {}
 
@@ -172,11 +237,39 @@ public record ServerOptions(
     }
 
     /**
+     * @param publishTimeout how long a publishing request waits for the broker's confirms
+     * @return this builder
+     */
+    public Builder publishTimeout(Duration publishTimeout) {
+      this.publishTimeout = publishTimeout;
+      return this;
+    }
+
+    /**
+     * @param tlsCertificate the PEM certificate (chain) to serve HTTPS with, or {@code null}
+     * @return this builder
+     */
+    public Builder tlsCertificate(Path tlsCertificate) {
+      this.tlsCertificate = tlsCertificate;
+      return this;
+    }
+
+    /**
+     * @param tlsKey the PEM (PKCS #8) private key of the certificate, or {@code null}
+     * @return this builder
+     */
+    public Builder tlsKey(Path tlsKey) {
+      this.tlsKey = tlsKey;
+      return this;
+    }
+
+    /**
      * @return the options
      * @throws InvalidInputException naming a value that is not valid
      */
     public ServerOptions build() {
-      return new ServerOptions(host, port, maxEventBytes, apiKeysFile, insecure);
+      return new ServerOptions(
+          host, port, maxEventBytes, apiKeysFile, insecure, publishTimeout, tlsCertificate, tlsKey);
     }
   }
 }

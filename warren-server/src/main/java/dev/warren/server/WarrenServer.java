@@ -14,6 +14,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,9 +23,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +71,7 @@ public final class WarrenServer {
   private final ServerWarmup warmup;
   private final List<Route> routes = new ArrayList<>();
   private final EventRoutes events;
+  private volatile byte[] openApi;
   private Javalin app;
 
   private WarrenServer(ServerOptions options, Warren warren, ApiKeys keys, ServerWarmup warmup) {
@@ -158,12 +164,27 @@ public final class WarrenServer {
               config.http.maxRequestSize = options.maxEventBytes();
               config.jetty.host = options.host();
               config.jetty.port = options.port();
+              if (options.tls()) {
+                Https.serve(config.jetty, options);
+              }
               config.requestLogger.http(this::recordRequest);
               routes(config.routes);
             });
     app.start();
     log.info(
-        "warren server on http://{}:{} over {}", options.host(), app.port(), warren.describe());
+        "warren server on {}://{}:{} over {}",
+        scheme(),
+        options.host(),
+        app.port(),
+        warren.describe());
+  }
+
+  /**
+   * @return {@code https} when the server serves TLS ({@link ServerOptions#tls()}), else {@code
+   *     http}
+   */
+  public String scheme() {
+    return options.tls() ? "https" : "http";
   }
 
   private void routes(JavalinDefaultRoutingApi router) {
@@ -171,7 +192,7 @@ public final class WarrenServer {
     router.error(404, ctx -> notFound(ctx));
     add(router, HandlerType.GET, "/health/live", Access.OPEN, Health.live(warren));
     add(router, HandlerType.GET, "/health/ready", Access.OPEN, Health.ready(warren));
-    add(router, HandlerType.GET, "/openapi.json", Access.OPEN, WarrenServer::openApi);
+    add(router, HandlerType.GET, "/openapi.json", Access.OPEN, this::openApi);
     add(
         router,
         HandlerType.GET,
@@ -206,7 +227,11 @@ public final class WarrenServer {
         HandlerType.POST,
         "/tasks",
         Access.AUTHENTICATED,
-        ctx -> reply(ctx, tasks.submit(authorizedTasks(ctx).body())));
+        ctx -> {
+          authorizedTasks(ctx);
+          requireBroker();
+          reply(ctx, tasks.submit(ctx.body()));
+        });
     add(
         router,
         HandlerType.GET,
@@ -333,6 +358,48 @@ public final class WarrenServer {
     return key;
   }
 
+  // --- the broker
+
+  /** Seconds a client is told to wait after a 503 for an unavailable or blocked broker. */
+  static final long RETRY_AFTER_SECONDS = 5;
+
+  /**
+   * Fails at once, with 503 and {@code Retry-After}, when the broker is known to be unable to take
+   * a publish: it blocks the connection (a resource alarm) or the connection is down. why: the
+   * publish would wait for its timeout and fail anyway, while the HTTP client waits too.
+   */
+  void requireBroker() {
+    Optional<String> blocked = warren.blocked();
+    if (blocked.isPresent()) {
+      throw Problem.unavailable(
+          "the broker blocks publishing (resource alarm: " + blocked.get() + "); retry later",
+          RETRY_AFTER_SECONDS);
+    }
+    if (!warren.isConnected()) {
+      throw Problem.unavailable(
+          "the broker is unreachable (" + warren.describe() + "); retry later",
+          RETRY_AFTER_SECONDS);
+    }
+  }
+
+  /**
+   * @return the 503 of a publish that the broker did not confirm within {@link
+   *     ServerOptions#publishTimeout()}
+   */
+  Problem publishTimedOut() {
+    return Problem.unavailable(
+        "the broker did not confirm the publish within the server's publish timeout of "
+            + options.publishTimeout().toMillis()
+            + " ms (WARREN_HTTP_PUBLISH_TIMEOUT); it may still be published, so a retry may"
+            + " duplicate it",
+        RETRY_AFTER_SECONDS);
+  }
+
+  /** Authorizes a request of a route registered without {@link #add}, as {@link #add} does. */
+  void withKey(Context ctx, Access access) {
+    ctx.attribute("key", authorize(ctx, access));
+  }
+
   static ApiKey key(Context ctx) {
     return ctx.attribute("key");
   }
@@ -353,9 +420,14 @@ public final class WarrenServer {
     Problem problem;
     if (t instanceof Problem p) {
       problem = p;
+    } else if (t instanceof HttpResponseException h && h.getStatus() < 500) {
+      // why: Javalin's own refusals (a body over the size limit) are the client's errors
+      problem = new Problem(h.getStatus(), h.getMessage());
+    } else if (t instanceof TimeoutException) {
+      problem = publishTimedOut();
     } else if (t instanceof BrokerUnavailableException) {
-      problem = new Problem(503, "the broker is unavailable: " + t.getMessage());
-      ctx.header("Retry-After", "5");
+      problem =
+          Problem.unavailable("the broker is unavailable: " + t.getMessage(), RETRY_AFTER_SECONDS);
     } else if (t instanceof PublishRejectedException) {
       problem = new Problem(502, "the broker rejected the message: " + t.getMessage());
     } else if (t instanceof QueueNotFoundException) {
@@ -375,15 +447,63 @@ public final class WarrenServer {
     writeProblem(ctx, problem);
   }
 
-  private static void notFound(Context ctx) {
+  private void notFound(Context ctx) {
     String type = ctx.res().getContentType();
     if (type != null && type.startsWith(PROBLEM_JSON)) {
+      return;
+    }
+    Set<String> allowed = allowedMethods(ctx.path());
+    if (!allowed.isEmpty()) {
+      ctx.header("Allow", String.join(", ", allowed));
+      writeProblem(
+          ctx,
+          new Problem(
+              405,
+              "method "
+                  + ctx.method()
+                  + " is not allowed on "
+                  + ctx.path()
+                  + ": use "
+                  + String.join(", ", allowed)));
       return;
     }
     writeProblem(ctx, Problem.notFound("no route " + ctx.method() + " " + ctx.path()));
   }
 
+  /**
+   * @return the methods of the documented routes whose template matches the path, in order
+   */
+  Set<String> allowedMethods(String path) {
+    String[] segments = split(path);
+    Set<String> methods = new TreeSet<>();
+    for (Route r : routes) {
+      String[] template = split(r.path());
+      if (template.length != segments.length) {
+        continue;
+      }
+      boolean match = true;
+      for (int i = 0; i < template.length && match; i++) {
+        match = template[i].startsWith("{") || template[i].equals(segments[i]);
+      }
+      if (match) {
+        methods.add(r.method());
+      }
+    }
+    return methods;
+  }
+
+  private static String[] split(String path) {
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    if (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.split("/", -1);
+  }
+
   static void writeProblem(Context ctx, Problem problem) {
+    if (problem.retryAfterSeconds() > 0) {
+      ctx.header("Retry-After", Long.toString(problem.retryAfterSeconds()));
+    }
     try {
       ctx.status(problem.status())
           .contentType(PROBLEM_JSON)
@@ -409,12 +529,12 @@ public final class WarrenServer {
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }
 
-  private static void openApi(Context ctx) throws IOException {
-    try (var in = WarrenServer.class.getResourceAsStream("openapi.json")) {
-      if (in == null) {
-        throw new IllegalStateException("openapi.json is missing from the jar");
-      }
-      ctx.contentType("application/json").result(in.readAllBytes());
+  private void openApi(Context ctx) throws IOException {
+    byte[] doc = openApi;
+    if (doc == null) {
+      doc = OpenApiDocument.of(keys.isEmpty());
+      openApi = doc;
     }
+    ctx.contentType("application/json").result(doc);
   }
 }
