@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nEnvironment:%n",
     footer = {
       "  WARREN_RABBITMQ_URL  amqp://user:pass@host:5672/vhost (or WARREN_RABBITMQ_HOST);",
+      "                       a cluster's nodes separated by commas (URLs or host:port);",
       "                       without it, the embedded in-memory transport",
       "  WARREN_TRANSPORT     auto, memory or rabbitmq",
       "  WARREN_EXCHANGE      the topic exchange (default warren.events)",
