@@ -74,13 +74,13 @@ class AuthTest {
 
   /** One request of an endpoint family. */
   enum Call {
-    PUBLISH("POST", "/events/order.created", "application/json", "{}"),
+    PUBLISH("POST", "/publish/order.created", "application/json", "{}"),
     PUBLISH_STRUCTURED(
         "POST",
         "/events",
         "application/cloudevents+json",
         "{\"specversion\":\"1.0\",\"type\":\"order.created\"}"),
-    PUBLISH_OTHER_TYPE("POST", "/events/user.created", "application/json", "{}"),
+    PUBLISH_OTHER_TYPE("POST", "/publish/user.created", "application/json", "{}"),
     STREAM("GET", "/events/stream?pattern=order.%23", null, null),
     STREAM_OTHER_PATTERN("GET", "/events/stream?pattern=user.%23", null, null),
     QUEUES("GET", "/queues", null, null),
@@ -194,7 +194,7 @@ class AuthTest {
     var r =
         http.send(
             "POST",
-            "/events/order.sourced",
+            "/publish/order.sourced",
             "application/json",
             "{}",
             "Authorization",
@@ -214,7 +214,7 @@ class AuthTest {
       var r =
           http.send(
               "POST",
-              "/events/rate.test",
+              "/publish/rate.test",
               "application/json",
               "{}",
               "Authorization",
@@ -224,7 +224,7 @@ class AuthTest {
     var over =
         http.send(
             "POST",
-            "/events/rate.test",
+            "/publish/rate.test",
             "application/json",
             "{}",
             "Authorization",

@@ -104,7 +104,7 @@ class ServerEndpointsTest {
             "ce-partitionkey",
             "k1");
     assertThat(binary.statusCode()).isEqualTo(202);
-    var typed = http.send("POST", "/events/typed.data", "application/json", "{\"n\":5}");
+    var typed = http.send("POST", "/publish/typed.data", "application/json", "{\"n\":5}");
     assertThat(typed.statusCode()).isEqualTo(202);
     String typedId = json(typed).get("ids").get(0).asText();
     await()
@@ -179,7 +179,7 @@ class ServerEndpointsTest {
 
   @Test
   void metrics() {
-    http.send("POST", "/events/metric.test", "application/json", "1");
+    http.send("POST", "/publish/metric.test", "application/json", "1");
     var r = http.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body())
@@ -195,7 +195,7 @@ class ServerEndpointsTest {
     try {
       Http client = new Http(own.port());
       for (int i = 0; i < 210; i++) {
-        client.send("POST", "/events/cardinality.t" + i, "application/json", "1");
+        client.send("POST", "/publish/cardinality.t" + i, "application/json", "1");
       }
       String body = client.get("/metrics").body();
       long series =
@@ -217,7 +217,7 @@ class ServerEndpointsTest {
             "{\"bindings\":[\"audit.#\"],\"ttl\":60000,\"maxLength\":100}");
     assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
     assertThat(json(put).get("arguments").get("x-max-length").asLong()).isEqualTo(100);
-    http.send("POST", "/events/audit.one", "application/json", "{\"a\":1}");
+    http.send("POST", "/publish/audit.one", "application/json", "{\"a\":1}");
     var sent =
         http.send(
             "POST",
@@ -279,7 +279,7 @@ class ServerEndpointsTest {
     var r = http.get("/openapi.json");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode doc = json(r);
-    assertThat(doc.get("openapi").asText()).startsWith("3.1");
+    assertThat(doc.get("openapi").asText()).startsWith("3.0");
     assertThat(server.routes()).hasSizeGreaterThan(15);
     for (WarrenServer.Route route : server.routes()) {
       JsonNode path = doc.get("paths").get(route.path());
