@@ -10,9 +10,9 @@ import dev.warren.server.WarrenServer.Access;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.sse.SseClient;
-import io.javalin.http.sse.SseHandler;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Counter;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,7 +268,17 @@ final class EventRoutes {
               + CloudEventsHttp.shorten(ctx.header("Accept"))
               + "' does not accept; send Accept: text/event-stream or */*");
     }
-    new SseHandler(0, client -> open(client, pattern)).handle(ctx);
+    // why: what Javalin's SseHandler does, without its check that Accept contains the literal
+    // text/event-stream, which refused */*, text/* and a missing header
+    HttpServletResponse res = ctx.res();
+    res.setStatus(200);
+    res.setCharacterEncoding("UTF-8");
+    res.setContentType("text/event-stream");
+    res.addHeader("Connection", "close");
+    res.addHeader("Cache-Control", "no-cache");
+    res.addHeader("X-Accel-Buffering", "no");
+    res.flushBuffer();
+    ctx.async(config -> config.timeout = 0, () -> open(new SseClient(ctx), pattern));
   }
 
   private void open(SseClient client, String pattern) {

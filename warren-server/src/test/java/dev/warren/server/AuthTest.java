@@ -72,6 +72,15 @@ class AuthTest {
     warren.close();
   }
 
+  @org.junit.jupiter.api.Test
+  void openApiWithKeysDeclaresTheBearerScheme() throws Exception {
+    var doc = ServerEndpointsTest.json(http.get("/openapi.json"));
+    assertThat(doc.get("security").toString()).contains("bearer");
+    assertThat(doc.get("components").get("securitySchemes").has("bearer")).isTrue();
+    assertThat(doc.get("paths").get("/queues").get("get").get("responses").has("401")).isTrue();
+    assertThat(doc.get("paths").get("/health/ready").get("get").get("security")).isEmpty();
+  }
+
   /** One request of an endpoint family. */
   enum Call {
     PUBLISH("POST", "/publish/order.created", "application/json", "{}"),

@@ -138,7 +138,10 @@ final class Http {
       b.withContentType(contentType);
     }
     boolean stream = contentType != null && contentType.startsWith("text/event-stream");
-    if (r.body() instanceof String text && !stream && !text.isEmpty()) {
+    if (stream) {
+      // why: a stream has no end to read; its declared schema is text, which any event line is
+      b.withBody(": stream");
+    } else if (r.body() instanceof String text && !text.isEmpty()) {
       b.withBody(text);
     }
     ValidationReport report =

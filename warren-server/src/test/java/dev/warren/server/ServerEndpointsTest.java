@@ -168,6 +168,112 @@ class ServerEndpointsTest {
   }
 
   @Test
+  void streamNegotiatesAcceptByTheRules() throws Exception {
+    for (String accept :
+        new String[] {
+          null,
+          "*/*",
+          "text/*",
+          "application/json, text/event-stream;q=0.5",
+          "text/html;q=0.9, */*;q=0.1",
+          "TEXT/EVENT-STREAM"
+        }) {
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(http.base() + "/events/stream?pattern=negotiate.*"))
+              .GET();
+      if (accept != null) {
+        b.header("Accept", accept);
+      }
+      HttpResponse<java.io.InputStream> r =
+          http.client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try {
+        assertThat(r.statusCode()).as("Accept: " + accept).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse(""))
+            .startsWith("text/event-stream");
+        http.validate("GET", "/events/stream?pattern=negotiate.*", r);
+      } finally {
+        r.body().close();
+      }
+    }
+  }
+
+  @Test
+  void binaryModeValuesArePercentDecoded() throws Exception {
+    var r =
+        http.send(
+            "POST",
+            "/events",
+            "text/plain",
+            "hi",
+            "ce-specversion",
+            "1.0",
+            "ce-type",
+            "bin.decoded",
+            "ce-id",
+            "dec-1",
+            "ce-source",
+            "/a%20b",
+            "ce-subject",
+            "caf%C3%A9%20%25",
+            "ce-tenant",
+            "x%22y");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> seen.stream().anyMatch(e -> e.id().equals("dec-1")));
+    Event e = seen.stream().filter(x -> x.id().equals("dec-1")).findFirst().orElseThrow();
+    assertThat(e.source()).isEqualTo("/a b");
+    assertThat(e.subject()).contains("café %");
+    assertThat(e.extension("tenant")).contains("x\"y");
+  }
+
+  @Test
+  void theOldPublishPathIsADeprecatedAliasForDottedTypesOnly() throws Exception {
+    // why: raw, since the alias is not in the document (its template would be /events/{id}'s)
+    var r = http.raw("POST", "/events/legacy.alias", "application/json", "{\"n\":1}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    assertThat(r.headers().firstValue("Deprecation")).contains("true");
+    assertThat(r.headers().firstValue("Link").orElse("")).contains("</publish/legacy.alias>");
+    String id = json(r).get("ids").get(0).asText();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> seen.stream().anyMatch(e -> e.id().equals(id)));
+    for (String readPath : new String[] {"/events/stream", "/events/0", "/events/some-id"}) {
+      var refused = http.send("POST", readPath, "application/json", "{}");
+      assertThat(refused.statusCode()).as(readPath).isEqualTo(405);
+      assertThat(refused.headers().firstValue("Allow")).as(readPath).contains("GET");
+    }
+    assertThat(seen).noneMatch(e -> e.type().equals("stream") || e.type().equals("0"));
+  }
+
+  @Test
+  void openApiWithoutKeysDeclaresNoSecurityAndEvery2xxItsBody() throws Exception {
+    JsonNode doc = json(http.get("/openapi.json"));
+    assertThat(doc.has("security")).isFalse();
+    assertThat(doc.get("components").has("securitySchemes")).isFalse();
+    int operations = 0;
+    for (var path : doc.get("paths").properties()) {
+      for (var op : path.getValue().properties()) {
+        operations++;
+        String what = op.getKey() + " " + path.getKey();
+        assertThat(op.getValue().has("security")).as(what).isFalse();
+        for (var response : op.getValue().get("responses").properties()) {
+          assertThat(response.getKey()).as(what).isNotIn("401", "403", "429").doesNotEndWith("XX");
+          if (response.getKey().startsWith("2") && !response.getKey().equals("204")) {
+            JsonNode content = response.getValue().get("content");
+            assertThat(content)
+                .as(what + " " + response.getKey() + " declares its body")
+                .isNotNull();
+            content.forEach(
+                media -> assertThat(media.get("schema")).as(what + " schema").isNotNull());
+          }
+        }
+      }
+    }
+    assertThat(operations).isEqualTo(server.routes().size());
+  }
+
+  @Test
   void health() throws Exception {
     var live = http.get("/health/live");
     assertThat(live.statusCode()).isEqualTo(200);
