@@ -45,7 +45,8 @@ public record Failure(
           "x-last-death-exchange");
 
   /**
-   * @return the failed event's id: its CloudEvents id, else the message id
+   * @return the failed event's id: its CloudEvents id, else the message id, else the id derived
+   *     from the message ({@link AmqpBinding#idOf})
    */
   public String eventId() {
     if (event != null) {
@@ -100,8 +101,7 @@ public record Failure(
   }
 
   static String idOf(Message m) {
-    String id = m.header(AmqpBinding.PREFIX + "id");
-    return id != null ? id : m.messageId();
+    return AmqpBinding.idOf(m);
   }
 
   private static String trim(String s, int max) {

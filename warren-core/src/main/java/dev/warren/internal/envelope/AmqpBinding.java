@@ -1,13 +1,24 @@
 package dev.warren.internal.envelope;
 
 import dev.warren.Event;
+import dev.warren.InvalidInputException;
 import dev.warren.spi.DataCodec;
 import dev.warren.transport.Message;
+import dev.warren.transport.WarrenHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The CloudEvents AMQP binding in binary content mode: the body is the data, the attributes travel
@@ -16,8 +27,10 @@ import java.util.Map;
  * correlation_id}, {@code app_id}).
  *
  * <p>Reading accepts {@code cloudEvents_} and {@code cloudEvents:} prefixes, and messages from
- * producers that know nothing of CloudEvents: the type comes from the routing key, the id from
- * {@code message_id} (or a new one), the source from {@code app_id}.
+ * producers that know nothing of CloudEvents: the type comes from the {@code type} property or the
+ * routing key, the id from {@code message_id} (or {@link #derivedId one derived from the message},
+ * the same in every subscription and attempt), the source from {@code app_id}. What Warren derives
+ * is never written back to the message: retries and dead letters carry it as it arrived.
  */
 public final class AmqpBinding {
   /** Header prefix written. */
@@ -68,11 +81,27 @@ public final class AmqpBinding {
   }
 
   /**
+   * Reads the event a received message carries. Nothing is corrected: a message whose attributes
+   * Warren cannot read as they are is refused, so that the caller dead-letters it with the reason.
+   *
+   * <ul>
+   *   <li>{@code specversion}, when present, must be {@value Event#SPEC_VERSION}.
+   *   <li>{@code time}, when present, must be an RFC 3339 timestamp; when absent the event's time
+   *       is the AMQP {@code timestamp} property, else the time it was received (the event model
+   *       needs one; nothing writes it back to the message).
+   *   <li>The id is {@code cloudEvents_id}, else a non-blank {@code message_id}, else {@link
+   *       #derivedId(Message)}: the same in every subscription and every attempt.
+   *   <li>The type is {@code cloudEvents_type}, else the {@code type} property, else the routing
+   *       key the message was first published with ({@link WarrenHeaders#ROUTING_KEY}, recorded
+   *       when it first failed), else the routing key it arrived with.
+   *   <li>Attribute headers must have valid names ({@code [a-z0-9]}, at most 20 characters).
+   * </ul>
+   *
    * @param message a received message
-   * @param routingKey the routing key it was published with
+   * @param routingKey the routing key it was delivered with
    * @param codec the codec for {@link Event#data(Class)}
    * @return the event it carries
-   * @throws dev.warren.InvalidInputException when its attributes are not valid
+   * @throws dev.warren.InvalidInputException naming the attribute when its attributes are not valid
    */
   public static Event toEvent(Message message, String routingKey, DataCodec codec) {
     Event origin = message.origin();
@@ -85,11 +114,13 @@ public final class AmqpBinding {
       }
       return b.build();
     }
+    String specversion = null;
     String id = null;
     String source = null;
     String type = null;
     String time = null;
     String subject = null;
+    String dataContentType = null;
     Map<String, String> extensions = new LinkedHashMap<>();
     for (Map.Entry<String, Object> h : message.headers().entrySet()) {
       String key = h.getKey();
@@ -103,51 +134,187 @@ public final class AmqpBinding {
       }
       String value = message.header(key);
       switch (name) {
+        case "specversion" -> specversion = value;
         case "id" -> id = value;
         case "source" -> source = value;
         case "type" -> type = value;
         case "time" -> time = value;
         case "subject" -> subject = value;
-        case "specversion", "datacontenttype" -> {}
+        case "datacontenttype" -> dataContentType = value;
         default -> {
-          // why: foreign producers may send headers that are not valid attribute names; skip those
-          if (EXTENSION_NAME.matcher(name).matches()) {
-            extensions.put(name, value);
+          // why: an attribute Warren cannot carry is refused rather than left out of the event
+          if (!EXTENSION_NAME.matcher(name).matches()) {
+            throw new InvalidInputException(
+                "header '"
+                    + key
+                    + "' is no CloudEvents attribute Warren can read: attribute names are"
+                    + " lower-case letters and digits, at most 20 of them");
           }
+          extensions.put(name, value);
         }
       }
     }
-    Event.Builder b =
-        Event.builder(type != null ? type : message.type() != null ? message.type() : routingKey);
-    b.id(id != null ? id : message.messageId() != null ? message.messageId() : Event.newId());
+    if (specversion != null && !Event.SPEC_VERSION.equals(specversion)) {
+      throw new InvalidInputException(
+          "CloudEvents specversion '"
+              + specversion
+              + "' is not supported; Warren reads "
+              + Event.SPEC_VERSION);
+    }
+    if (type == null) {
+      type = message.type();
+    }
+    if (type == null) {
+      type = message.header(WarrenHeaders.ROUTING_KEY);
+    }
+    Event.Builder b = Event.builder(type != null ? type : routingKey);
+    b.id(id != null ? id : idOf(message));
     b.source(source != null ? source : message.appId() != null ? message.appId() : "amqp");
-    b.time(parseTime(time, message.timestamp()));
+    b.time(time != null ? parseTime(time) : message.timestamp());
     b.subject(subject);
     if (message.correlationId() != null && !extensions.containsKey(Event.CORRELATION_ID)) {
       extensions.put(Event.CORRELATION_ID, message.correlationId());
     }
     extensions.forEach(b::extension);
-    b.data(message.body(), message.contentType() != null ? message.contentType() : Event.JSON);
+    String contentType = message.contentType() != null ? message.contentType() : dataContentType;
+    b.data(message.body(), contentType != null ? contentType : Event.JSON);
     b.codec(codec);
     return b.build();
   }
 
-  private static Instant parseTime(String time, Instant fallback) {
-    if (time != null) {
-      Instant fast = InstantText.parse(time);
-      if (fast != null) {
-        return fast;
+  /**
+   * The id of a received message, as {@link #toEvent} reads it, also when the message is no valid
+   * event: {@code cloudEvents_id}, else a non-blank {@code message_id}, else {@link #derivedId}.
+   *
+   * @param message a message
+   * @return its id
+   */
+  public static String idOf(Message message) {
+    String id = message.header(ID);
+    if (id == null) {
+      id = message.header(ALT_PREFIX + "id");
+    }
+    if (id != null) {
+      return id;
+    }
+    String messageId = message.messageId();
+    if (messageId != null && !messageId.isBlank()) {
+      return messageId;
+    }
+    return derivedId(message);
+  }
+
+  /**
+   * The id of a message that carries none (no {@code cloudEvents_id}, no {@code message_id}), for
+   * example one from a plain AMQP client: a version 8 UUID made of the first 128 bits of the
+   * SHA-256 of what the broker copies unchanged into every queue and Warren keeps unchanged on
+   * retries and dead letters: the body, the {@code type}, {@code content_type}, {@code
+   * correlation_id} and {@code app_id} properties, the {@code timestamp} property (in seconds) and
+   * the headers except Warren's ({@code warren-*}) and the broker's ({@code x-*}).
+   *
+   * <p>So every subscription that receives the message, and every attempt, sees the same id; and
+   * two byte-identical messages without ids get the same id (a subscription with deduplication
+   * handles only the first).
+   *
+   * @param message a message
+   * @return its derived id
+   */
+  public static String derivedId(Message message) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+    field(sha, "warren-derived-id-1");
+    field(sha, message.type());
+    field(sha, message.contentType());
+    field(sha, message.correlationId());
+    field(sha, message.appId());
+    field(
+        sha,
+        message.timestamp() == null ? null : Long.toString(message.timestamp().getEpochSecond()));
+    Map<String, Object> publisherHeaders = new TreeMap<>();
+    message
+        .headers()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("warren-") && !k.startsWith("x-")) {
+                publisherHeaders.put(k, v);
+              }
+            });
+    field(sha, canonical(publisherHeaders));
+    byte[] body = message.body();
+    sha.update(ByteBuffer.allocate(8).putLong(body.length).array());
+    sha.update(body);
+    byte[] h = sha.digest();
+    h[6] = (byte) ((h[6] & 0x0f) | 0x80); // version 8: custom
+    h[8] = (byte) ((h[8] & 0x3f) | 0x80); // variant of RFC 9562
+    ByteBuffer bb = ByteBuffer.wrap(h);
+    return new UUID(bb.getLong(), bb.getLong()).toString();
+  }
+
+  private static void field(MessageDigest sha, String value) {
+    if (value == null) {
+      sha.update((byte) 0);
+      return;
+    }
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    sha.update((byte) 1);
+    sha.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    sha.update(bytes);
+  }
+
+  /**
+   * A header value as text that does not depend on how a transport typed it on the way back (an
+   * AMQP short comes back as an int, a long string as a string), so that a retry hashes the same.
+   */
+  private static String canonical(Object v) {
+    if (v == null) {
+      return "null";
+    }
+    if (v instanceof String s) {
+      return "s" + s.length() + ":" + s;
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return "i:" + ((Number) v).longValue();
+    }
+    if (v instanceof byte[] b) {
+      return "b:" + Base64.getEncoder().encodeToString(b);
+    }
+    if (v instanceof List<?> list) {
+      StringBuilder out = new StringBuilder("[");
+      for (Object o : list) {
+        out.append(canonical(o)).append(',');
       }
+      return out.append(']').toString();
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> sorted = new TreeMap<>();
+      map.forEach((k, x) -> sorted.put(String.valueOf(k), x));
+      StringBuilder out = new StringBuilder("{");
+      sorted.forEach(
+          (k, x) -> out.append(canonical(k)).append('=').append(canonical(x)).append(','));
+      return out.append('}').toString();
+    }
+    String s = v.toString();
+    return v.getClass().getSimpleName() + s.length() + ":" + s;
+  }
+
+  private static Instant parseTime(String time) {
+    Instant fast = InstantText.parse(time);
+    if (fast != null) {
+      return fast;
+    }
+    try {
+      return Instant.parse(time);
+    } catch (DateTimeParseException e) {
       try {
-        return Instant.parse(time);
-      } catch (DateTimeParseException e) {
-        try {
-          return java.time.OffsetDateTime.parse(time).toInstant();
-        } catch (DateTimeParseException ignored) {
-          // fall through to the AMQP timestamp
-        }
+        return OffsetDateTime.parse(time).toInstant();
+      } catch (DateTimeParseException notRfc3339) {
+        throw new InvalidInputException(
+            "CloudEvents time '" + time + "' is no RFC 3339 timestamp", notRfc3339);
       }
     }
-    return fallback != null ? fallback : Instant.now();
   }
 }

@@ -151,12 +151,54 @@ public record TaskMessage(
         id, TYPE, "application/json", null, "warren", submittedAt, null, true, headers, body);
   }
 
+  /**
+   * @param message a message from a task queue
+   * @return the task it carries
+   * @throws InvalidInputException naming what is wrong when it is no Warren task: a body that is
+   *     not a task's JSON, or one without an id, a name, a queue, an ETA or a submission time, or
+   *     with options a task cannot have
+   */
   static TaskMessage from(Message message) {
+    TaskMessage m;
     try {
-      return JsonDataCodec.MAPPER.readValue(message.body(), TaskMessage.class);
+      m = JsonDataCodec.MAPPER.readValue(message.body(), TaskMessage.class);
     } catch (IOException e) {
-      throw new InvalidInputException(
-          "message " + message.messageId() + " is not a Warren task: " + e.getMessage(), e);
+      throw notATask(message, e.getMessage(), e);
     }
+    // why: the mapper ignores unknown fields, so any JSON object reads as a task with nulls
+    if (m == null) {
+      throw notATask(message, "its body is JSON null", null);
+    }
+    String missing =
+        blank(m.id)
+            ? "id"
+            : blank(m.name)
+                ? "name"
+                : blank(m.queue)
+                    ? "queue"
+                    : m.eta == null ? "eta" : m.submittedAt == null ? "submittedAt" : null;
+    if (missing != null) {
+      throw notATask(message, "its body has no '" + missing + "'", null);
+    }
+    try {
+      m.options();
+    } catch (RuntimeException e) {
+      throw notATask(message, e.getMessage(), e);
+    }
+    return m;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static InvalidInputException notATask(Message message, String why, Throwable cause) {
+    return new InvalidInputException(
+        (message.messageId() != null
+                ? "message " + message.messageId()
+                : "a message without message_id")
+            + " is not a Warren task: "
+            + why,
+        cause);
   }
 }

@@ -2,6 +2,8 @@ package dev.warren.internal.tasks;
 
 import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
+import dev.warren.internal.deadletters.DeadLetterPublisher;
+import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.tasks.TaskCancelledException;
 import dev.warren.tasks.TaskHandler;
@@ -13,6 +15,7 @@ import dev.warren.tasks.spi.TaskStore;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
+import dev.warren.transport.QueueSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Runs the tasks of one task queue, one at a time: a consumer with prefetch 1 (so a busy worker
  * holds no other task an idle worker could run) and one supervisor thread.
  *
- * <p>For each delivery the supervisor: skips final and revoked tasks; parks early ones (ETA, retry
+ * <p>For each delivery the supervisor: moves a message that is no task to the dead-letter queue
+ * {@code <queue>.dlq} with the reason; skips final and revoked tasks; parks early ones (ETA, retry
  * backoff) in a wait queue; otherwise records STARTED (after RETRY when a previous worker was lost
  * with the task) and runs the handler on a thread of its own, watching it — the revoke flag every
  * {@value #REVOKE_POLL_MS} ms, the soft and hard time limits. A handler that does not stop is
@@ -96,9 +100,9 @@ final class TaskWorker {
     try {
       m = TaskMessage.from(delivery.message());
     } catch (RuntimeException e) {
-      // why: a message that is not a task never becomes one; keeping it would block the queue
-      log.error("dropping a message on task queue {}: {}", queue, e.getMessage());
-      delivery.ack();
+      // why: a message that is not a task never becomes one; keeping it would block the queue,
+      // and dropping it would lose what someone sent
+      deadLetter(delivery, e);
       return;
     }
     try {
@@ -110,6 +114,43 @@ final class TaskWorker {
       pause(1000);
       delivery.reject(true);
     }
+  }
+
+  /**
+   * Moves a message that is no Warren task to the task queue's dead-letter queue {@code
+   * <queue>.dlq} (declared on first use when the queue has none), with the reason in its headers as
+   * for any dead letter; it is acknowledged only once the broker confirmed the dead letter, else
+   * returned to the queue.
+   */
+  private void deadLetter(Delivery delivery, RuntimeException why) {
+    DeadLetterPublisher dead = new DeadLetterPublisher(tasks.transport(), queue + ".dlq");
+    Failure failure = new Failure(queue, queue, delivery, null, why, 1);
+    try {
+      // why: a task queue on quorum has its dead-letter queue already; declare one only if not
+      if (tasks.transport().queueInfo(dead.queue()).isEmpty()) {
+        tasks.transport().declareQueue(QueueSpec.durable(dead.queue()));
+      }
+      TaskQueue.join(dead.publish(failure), Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      log.error(
+          "message {} on task queue {} is no task ({}), and moving it to {} failed: {};"
+              + " returning it to the queue",
+          failure.eventId(),
+          queue,
+          why.getMessage(),
+          dead.queue(),
+          e.toString());
+      pause(1000);
+      delivery.reject(true);
+      return;
+    }
+    log.warn(
+        "message {} on task queue {} is no task ({}); moved it to {}",
+        failure.eventId(),
+        queue,
+        why.getMessage(),
+        dead.queue());
+    delivery.ack();
   }
 
   private void handle(Delivery delivery, TaskMessage m) {
