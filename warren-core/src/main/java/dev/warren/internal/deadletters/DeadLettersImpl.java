@@ -133,22 +133,28 @@ public final class DeadLettersImpl implements DeadLetters {
   }
 
   private long replayMatching(Set<String> ids) {
-    long available = count();
     List<Delivery> kept = new ArrayList<>();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     long replayed = 0;
-    // why: messages looked at but not replayed stay unacknowledged until the end (so the walk
-    // sees each once); stopping as soon as every asked-for id was found keeps that set small
+    // why: messages looked at but not replayed stay unacknowledged until the end, so the walk sees
+    // each once and ends when the queue has nothing ready; one replayed here that fails again and
+    // comes back meanwhile (same id, the replay count written here) is kept, not replayed twice.
+    // Not bounded by the queue's message count alone: that counts only ready messages, and a
+    // peek's returns may not be ready again yet. Stopping as soon as every asked-for id was found
+    // keeps the held set small.
     Set<String> missing = ids == null ? null : new java.util.HashSet<>(ids);
+    Set<String> done = new java.util.HashSet<>();
+    long limit = 2 * count() + 1000;
     try {
-      for (long i = 0; i < available && (missing == null || !missing.isEmpty()); i++) {
+      for (long seen = 0; seen < limit && (missing == null || !missing.isEmpty()); seen++) {
         Optional<Delivery> next = transport.get(queue);
         if (next.isEmpty()) {
           break;
         }
         Delivery d = next.get();
         String id = idOf(d.message());
-        if (ids != null && !ids.contains(id)) {
+        String again = id + "#" + Failure.count(d.message(), WarrenHeaders.REPLAYS);
+        if ((ids != null && !ids.contains(id)) || done.contains(again)) {
           kept.add(d);
           continue;
         }
@@ -172,6 +178,7 @@ public final class DeadLettersImpl implements DeadLetters {
                       }
                     }));
         replayed++;
+        done.add(id + "#" + (Failure.count(d.message(), WarrenHeaders.REPLAYS) + 1));
         if (missing != null) {
           missing.remove(id);
         }
