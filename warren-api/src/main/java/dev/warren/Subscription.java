@@ -42,9 +42,18 @@ public final class Subscription {
 
   /** The RabbitMQ queue type of the subscription's queues. */
   public enum QueueType {
-    /** A classic queue, the default. */
+    /**
+     * As {@link WarrenOptions#queueType()} says (the default): a quorum queue when the broker
+     * supports it, except a broadcast subscription's queue of one instance, which stays classic; a
+     * queue that exists already as a classic queue is used as it is.
+     */
+    AUTO,
+    /** A classic queue: not replicated. */
     CLASSIC,
-    /** A replicated quorum queue, for clusters. */
+    /**
+     * A replicated quorum queue, with at-least-once dead-lettering and a delivery limit for poison
+     * messages.
+     */
     QUORUM
   }
 
@@ -55,7 +64,7 @@ public final class Subscription {
     int prefetch;
     int concurrency = 1;
     int partitions = 8;
-    QueueType queueType = QueueType.CLASSIC;
+    QueueType queueType = QueueType.AUTO;
     RetryPolicy retry = RetryPolicy.defaults();
     IdempotencyStore deduplication;
 

@@ -47,6 +47,12 @@ import java.util.function.Function;
  *       and rates</td><td>port 15672 of the broker's host</td></tr>
  *   <tr><td>WARREN_MEMORY_BROKER</td><td>name of a JVM-wide in-memory broker to share</td>
  *       <td>none: a broker per instance</td></tr>
+ *   <tr><td>WARREN_QUEUE_TYPE</td><td>auto, quorum or classic: the type of Warren's durable
+ *       queues (subscriptions, wait and dead-letter queues, task queues); auto is quorum when the
+ *       broker supports it (RabbitMQ 3.10+)</td><td>auto</td></tr>
+ *   <tr><td>WARREN_DELIVERY_LIMIT</td><td>times a message may return to a quorum queue (a
+ *       handler that crashes its process each time) before it is dead-lettered; 0 for no
+ *       limit</td><td>20</td></tr>
  * </table>
  */
 public final class WarrenOptions {
@@ -75,6 +81,8 @@ public final class WarrenOptions {
   private final DataCodec codec;
   private final String managementUrl;
   private final String memoryBroker;
+  private final Subscription.QueueType queueType;
+  private final int deliveryLimit;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -92,6 +100,8 @@ public final class WarrenOptions {
     this.codec = b.codec;
     this.managementUrl = b.managementUrl;
     this.memoryBroker = b.memoryBroker;
+    this.queueType = b.queueType;
+    this.deliveryLimit = b.deliveryLimit;
   }
 
   /**
@@ -200,6 +210,19 @@ public final class WarrenOptions {
     String memoryBroker = get.apply("WARREN_MEMORY_BROKER");
     if (memoryBroker != null) {
       b.memoryBroker(memoryBroker);
+    }
+    String queueType = get.apply("WARREN_QUEUE_TYPE");
+    if (queueType != null) {
+      try {
+        b.queueType(Subscription.QueueType.valueOf(queueType.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException(
+            "WARREN_QUEUE_TYPE='" + queueType + "' is not one of auto, quorum, classic");
+      }
+    }
+    String deliveryLimit = get.apply("WARREN_DELIVERY_LIMIT");
+    if (deliveryLimit != null) {
+      b.deliveryLimit(parseInt("WARREN_DELIVERY_LIMIT", deliveryLimit));
     }
     return b.build();
   }
@@ -412,6 +435,25 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return the type of Warren's durable queues (subscriptions that do not choose one, their wait
+   *     and dead-letter queues, task queues): {@link Subscription.QueueType#AUTO} (the default)
+   *     declares quorum queues when the broker supports them (RabbitMQ 3.10 and later), classic
+   *     queues otherwise
+   */
+  public Subscription.QueueType queueType() {
+    return queueType;
+  }
+
+  /**
+   * @return how many times a message may return to one of Warren's quorum queues (rejected with
+   *     requeue, or held by a consumer whose process or connection died) before the broker
+   *     dead-letters it with reason {@code delivery_limit}; {@code 0} for no limit
+   */
+  public int deliveryLimit() {
+    return deliveryLimit;
+  }
+
+  /**
    * @return a builder holding these options
    */
   public Builder toBuilder() {
@@ -431,6 +473,8 @@ public final class WarrenOptions {
     b.codec = codec;
     b.managementUrl = managementUrl;
     b.memoryBroker = memoryBroker;
+    b.queueType = queueType;
+    b.deliveryLimit = deliveryLimit;
     return b;
   }
 
@@ -483,6 +527,8 @@ public final class WarrenOptions {
     private DataCodec codec;
     private String managementUrl;
     private String memoryBroker;
+    private Subscription.QueueType queueType = Subscription.QueueType.AUTO;
+    private int deliveryLimit = 20;
 
     private Builder() {}
 
@@ -714,6 +760,33 @@ public final class WarrenOptions {
             "memory broker name '" + name + "' is not valid: letters, digits, - _ . only");
       }
       this.memoryBroker = name;
+      return this;
+    }
+
+    /**
+     * The type of Warren's durable queues. A queue that already exists keeps its type: one found as
+     * a classic queue where a quorum queue is wanted is used as it is, with a warning.
+     *
+     * @param type {@link Subscription.QueueType#AUTO} (quorum when the broker supports it), {@link
+     *     Subscription.QueueType#QUORUM} or {@link Subscription.QueueType#CLASSIC}
+     * @return this builder
+     */
+    public Builder queueType(Subscription.QueueType type) {
+      this.queueType = Objects.requireNonNull(type, "queueType");
+      return this;
+    }
+
+    /**
+     * @param limit how many times a message may return to a quorum queue before it is
+     *     dead-lettered, 0 (no limit) to 10000; it applies to queues declared from now on
+     * @return this builder
+     */
+    public Builder deliveryLimit(int limit) {
+      if (limit < 0 || limit > 10_000) {
+        throw new InvalidInputException(
+            "delivery limit " + limit + " is not between 0 (no limit) and 10000");
+      }
+      this.deliveryLimit = limit;
       return this;
     }
 

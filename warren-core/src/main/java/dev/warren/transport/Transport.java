@@ -42,6 +42,17 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * Whether queues declared with {@link QueueSpec#QUEUE_TYPE} {@code quorum} get what Warren relies
+   * on: replication, message TTL, at-least-once dead-lettering and {@link QueueSpec#DELIVERY_LIMIT}
+   * (RabbitMQ 3.10 and later; the in-memory broker models them).
+   *
+   * @return {@code true} when quorum queues are supported; {@code false} by default
+   */
+  default boolean supportsQuorumQueues() {
+    return false;
+  }
+
+  /**
    * Declares an exchange, or checks that an existing one has the same type and durability.
    *
    * @param spec the exchange

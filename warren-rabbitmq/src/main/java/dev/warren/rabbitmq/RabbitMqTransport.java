@@ -298,6 +298,31 @@ public final class RabbitMqTransport implements Transport {
     }
   }
 
+  /**
+   * RabbitMQ 3.10 and later: quorum queues with message TTL and at-least-once dead-lettering, which
+   * Warren's wait and dead-letter queues rely on (quorum queues exist since 3.8, without them).
+   */
+  @Override
+  public boolean supportsQuorumQueues() {
+    Object version = connection.getServerProperties().get("version");
+    return version != null && atLeast(version.toString(), 3, 10);
+  }
+
+  /**
+   * @param version a broker version such as {@code 3.10.8} or {@code 4.0.5}
+   * @return whether it is at least {@code major.minor}
+   */
+  static boolean atLeast(String version, int major, int minor) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    if (!m.find()) {
+      return false;
+    }
+    int ma = Integer.parseInt(m.group(1));
+    int mi = Integer.parseInt(m.group(2));
+    return ma > major || ma == major && mi >= minor;
+  }
+
   @Override
   public void declareQueue(QueueSpec spec) {
     requireOpen();

@@ -1401,4 +1401,240 @@ public abstract class TransportContractTest {
         .hasMessageContaining("closed");
     assertThat(messages(rawTransport(), q)).isEqualTo(1);
   }
+
+  // ------------------------------------------------------------------ quorum queues
+
+  /** A quorum queue that dead-letters to {@code dlq}, as Warren declares its consumed queues. */
+  private static QueueSpec deadLettering(String queue, String dlq, int deliveryLimit) {
+    return QueueSpec.durable(queue)
+        .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+        .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq)
+        .asQuorum(deliveryLimit);
+  }
+
+  /** A quorum queue's delivery count; RabbitMQ leaves the header out of a first delivery. */
+  private static long deliveryCount(Delivery d) {
+    Object count = d.message().headers().get(QueueSpec.DELIVERY_COUNT_HEADER);
+    return count == null ? 0 : ((Number) count).longValue();
+  }
+
+  @Test
+  void quorumQueueDeadLettersAMessageReturnedMoreOftenThanItsDeliveryLimit() throws Exception {
+    Transport t = rawTransport();
+    assertThat(t.supportsQuorumQueues()).isTrue();
+    String poison = name("poison");
+    String dlq = name("poison.dlq");
+    t.declareQueue(QueueSpec.durable(dlq));
+    QueueSpec spec = deadLettering(poison, dlq, 2);
+    assertThat(spec.arguments())
+        .containsEntry(QueueSpec.QUEUE_TYPE, "quorum")
+        .containsEntry(QueueSpec.DEAD_LETTER_STRATEGY, "at-least-once")
+        .containsEntry(QueueSpec.OVERFLOW, "reject-publish")
+        .containsEntry(QueueSpec.DELIVERY_LIMIT, 2);
+    t.declareQueue(spec);
+    // declaring it again with the same arguments is accepted, with another limit it is not
+    t.declareQueue(spec);
+    assertThatThrownBy(() -> t.declareQueue(deadLettering(poison, dlq, 3)))
+        .isInstanceOf(TopologyMismatchException.class)
+        .hasMessageContaining("x-delivery-limit");
+
+    List<Long> counts = new CopyOnWriteArrayList<>();
+    List<Boolean> redelivered = new CopyOnWriteArrayList<>();
+    t.consume(
+        poison,
+        1,
+        d -> {
+          counts.add(deliveryCount(d));
+          redelivered.add(d.redelivered());
+          d.reject(true);
+        });
+    t.publish("", poison, sampleMessage(1)).get(10, SECONDS);
+
+    await().atMost(10, SECONDS).until(() -> messages(t, dlq) == 1);
+    // delivered once, returned twice (the limit), the third return dead-letters it
+    assertThat(counts).containsExactly(0L, 1L, 2L);
+    assertThat(redelivered).containsExactly(false, true, true);
+    Delivery dead = t.get(dlq).orElseThrow();
+    dead.ack();
+    assertThat(dead.message().messageId()).isEqualTo("m-1");
+    assertThat(dead.message().header("x-first-death-reason")).isEqualTo("delivery_limit");
+    assertThat(dead.message().header("x-first-death-queue")).isEqualTo(poison);
+    assertThat(messages(t, poison)).isZero();
+  }
+
+  @Test
+  void aConsumerThatDiesWithAQuorumDeliveryCountsAsAReturn() throws Exception {
+    Transport t = rawTransport();
+    String work = name("work");
+    String dlq = name("work.dlq");
+    t.declareQueue(QueueSpec.durable(dlq));
+    t.declareQueue(deadLettering(work, dlq, 1));
+    t.publish("", work, sampleMessage(7)).get(10, SECONDS);
+
+    // two processes in turn take the message and die before settling it (a handler that crashes
+    // its process); the second death is one return more than the limit
+    List<Long> counts = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Transport crashing = connect(options());
+      open.add(crashing);
+      CountDownLatch got = new CountDownLatch(1);
+      crashing.consume(
+          work,
+          1,
+          d -> {
+            counts.add(deliveryCount(d));
+            got.countDown();
+          });
+      assertThat(got.await(10, SECONDS)).isTrue();
+      crashing.close();
+    }
+    await().atMost(10, SECONDS).until(() -> messages(t, dlq) == 1);
+    assertThat(counts).containsExactly(0L, 1L);
+    Delivery dead = t.get(dlq).orElseThrow();
+    dead.ack();
+    assertThat(dead.message().messageId()).isEqualTo("m-7");
+    assertThat(dead.message().header("x-first-death-reason")).isEqualTo("delivery_limit");
+  }
+
+  @Test
+  void quorumWaitQueueDeadLettersExpiredMessagesBackToTheirTarget() throws Exception {
+    Transport t = rawTransport();
+    String target = name("target");
+    String wait = name("target.wait.128ms");
+    t.declareQueue(QueueSpec.durable(target).asQuorum(0));
+    t.declareQueue(deadLettering(wait, target, 0));
+    t.publish("", wait, sampleMessage(3).withExpiration(128L)).get(10, SECONDS);
+
+    await().atMost(10, SECONDS).until(() -> messages(t, target) == 1);
+    Delivery back = t.get(target).orElseThrow();
+    back.ack();
+    assertThat(back.message().messageId()).isEqualTo("m-3");
+    assertThat(back.message().header("x-first-death-reason")).isEqualTo("expired");
+    assertThat(back.message().header("x-first-death-queue")).isEqualTo(wait);
+    // why: the broker removes the per-message TTL when it dead-letters, so it cannot expire again
+    assertThat(back.message().expiration()).isNull();
+    assertThat(messages(t, wait)).isZero();
+  }
+
+  @Test
+  void quorumQueuesAreDurableNotExclusiveNotAutoDelete() {
+    Transport t = rawTransport();
+    Map<String, Object> quorum = Map.of(QueueSpec.QUEUE_TYPE, "quorum");
+    assertThatThrownBy(() -> t.declareQueue(new QueueSpec(name("q1"), true, false, true, quorum)))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("auto-delete");
+    assertThatThrownBy(() -> t.declareQueue(new QueueSpec(name("q2"), false, false, false, quorum)))
+        .isInstanceOf(WarrenException.class)
+        .hasMessageContaining("non-durable");
+    assertThatThrownBy(() -> QueueSpec.durable(name("q3")).withDurable(false).asQuorum(0))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("cannot be a quorum queue");
+    // the refusals left nothing behind
+    assertThat(t.queueInfo(name("q1"))).isEmpty();
+    assertThat(t.queueInfo(name("q2"))).isEmpty();
+  }
+
+  @Test
+  void durableSubscriptionQueuesAreQuorumQueuesWithTheirArguments() throws Exception {
+    Warren warren = newWarren();
+    String sub = name("quorum-orders");
+    Recorder r = recorder();
+    warren.subscribe(Subscription.named(sub).pattern("qorder.*"), r);
+    warren.publish("qorder.placed", Map.of("n", 1)).join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+
+    // a declaration with the same arguments is accepted, with another type it is not
+    Transport t = rawTransport();
+    t.declareQueue(deadLettering(sub, sub + ".dlq", 20));
+    t.declareQueue(QueueSpec.durable(sub + ".dlq").asQuorum(0));
+    assertThatThrownBy(
+            () ->
+                t.declareQueue(
+                    QueueSpec.durable(sub)
+                        .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+                        .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, sub + ".dlq")
+                        .withArgument(QueueSpec.QUEUE_TYPE, "classic")))
+        .isInstanceOf(TopologyMismatchException.class)
+        .hasMessageContaining("inequivalent arg 'x-");
+
+    // a broadcast queue of one instance stays classic: it expires with its instance
+    String each = name("quorum-each");
+    warren.subscribe(Subscription.named(each).pattern("qorder.*").broadcast(), recorder());
+    assertThat(t.listQueues())
+        .filteredOn(q -> q.name().startsWith(each + ".") && !q.name().endsWith(".dlq"))
+        .singleElement()
+        .satisfies(q -> assertThat(q.arguments()).containsEntry(QueueSpec.QUEUE_TYPE, "classic"));
+  }
+
+  @Test
+  void anExistingClassicSubscriptionQueueKeepsWorkingAsItIs() throws Exception {
+    Transport t = rawTransport();
+    String sub = name("classic-orders");
+    // the queues as Warren declared them before quorum queues were the default
+    QueueSpec dlq = QueueSpec.durable(sub + ".dlq").withArgument(QueueSpec.QUEUE_TYPE, "classic");
+    QueueSpec classic =
+        QueueSpec.durable(sub)
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, sub + ".dlq")
+            .withArgument(QueueSpec.QUEUE_TYPE, "classic");
+    t.declareQueue(dlq);
+    t.declareQueue(classic);
+
+    Warren warren = newWarren();
+    Recorder r = recorder();
+    warren.subscribe(Subscription.named(sub).pattern("corder.*"), r);
+    warren.publish("corder.placed", Map.of("n", 1)).join();
+    await().atMost(10, SECONDS).until(() -> r.events.size() == 1);
+
+    // still the classic queue: never re-declared into a refusal
+    t.declareQueue(classic);
+    t.declareQueue(dlq);
+    assertThatThrownBy(() -> t.declareQueue(deadLettering(sub, sub + ".dlq", 20)))
+        .isInstanceOf(TopologyMismatchException.class);
+  }
+
+  @Test
+  void aPoisonEventThatKillsEveryInstanceIsDeadLetteredAtTheDeliveryLimit() throws Exception {
+    String sub = name("poison-events");
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicInteger handled = new AtomicInteger();
+    WarrenOptions limitOne =
+        baseOptions()
+            .exchange(prefix + ".events")
+            .shutdownTimeout(Duration.ofMillis(500))
+            .deliveryLimit(1)
+            .build();
+    try {
+      // each instance takes the event and dies with it: the limit 1 allows one return
+      for (int i = 0; i < 2; i++) {
+        WarrenOptions o = limitOne.toBuilder().instanceId("crash" + i).build();
+        Transport connection = connect(o);
+        Warren w = WarrenOnTransport.start(o, connection);
+        open.add(w);
+        int before = handled.get();
+        w.subscribe(
+            Subscription.named(sub).pattern("pill.*"),
+            e -> {
+              handled.incrementAndGet();
+              never.await();
+            });
+        if (i == 0) {
+          w.publish("pill.swallowed", Map.of("n", 1)).join();
+        }
+        await().atMost(10, SECONDS).until(() -> handled.get() == before + 1);
+        // the process dies: its connection goes, the event unsettled
+        connection.close();
+      }
+      Transport t = rawTransport();
+      await().atMost(10, SECONDS).until(() -> messages(t, sub + ".dlq") == 1);
+      Delivery dead = t.get(sub + ".dlq").orElseThrow();
+      dead.reject(true);
+      assertThat(dead.message().header("x-first-death-reason")).isEqualTo("delivery_limit");
+      assertThat(dead.message().header("x-first-death-queue")).isEqualTo(sub);
+      assertThat(messages(t, sub)).isZero();
+      assertThat(handled.get()).isEqualTo(2);
+    } finally {
+      never.countDown();
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.warren.internal.delay;
 
+import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
@@ -29,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * takes the 8192 ms queue, comes back to the task queue, is seen to be early by a worker, and is
  * parked again for the rest (1024 ms, then 512 ms, …): at most one hop per set bit of the delay,
  * and at most ~27 queues per task queue. A task within {@value #TOLERANCE_MS} ms of its ETA runs.
+ *
+ * <p>Where the broker supports them ({@link QueueDeclarer#quorum()}), wait queues are quorum queues
+ * (replicated, RabbitMQ 3.10+ supports message TTL on them) that dead-letter at least once: a
+ * message leaves the wait queue only once its target queue confirmed it, so a retry survives the
+ * loss of a node. A wait queue that exists as a classic queue is used as it is. The wait queues of
+ * a queue that expires stay classic: a quorum queue's expiry is not renewed by declaring it again.
  */
 public final class DelayQueues {
   /** The shortest wait queue delay. */
@@ -41,14 +48,23 @@ public final class DelayQueues {
   public static final long MAX_TIER_MS = 1L << 31;
 
   private final Transport transport;
+  private final QueueDeclarer queues;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> expiringDeclaredAt = new ConcurrentHashMap<>();
 
   /**
-   * @param transport where the wait queues live
+   * @param transport where the wait queues live, all classic
    */
   public DelayQueues(Transport transport) {
-    this.transport = transport;
+    this(QueueDeclarer.classic(transport));
+  }
+
+  /**
+   * @param queues where the wait queues live and which type they have
+   */
+  public DelayQueues(QueueDeclarer queues) {
+    this.transport = queues.transport();
+    this.queues = queues;
   }
 
   /**
@@ -71,7 +87,7 @@ public final class DelayQueues {
   /**
    * @param queue the task queue
    * @param tierMs the delay
-   * @return the wait queue's declaration
+   * @return the wait queue's classic declaration, as earlier versions made it
    */
   public static QueueSpec spec(String queue, long tierMs) {
     return QueueSpec.durable(queue + ".wait." + tierMs + "ms")
@@ -104,7 +120,11 @@ public final class DelayQueues {
     long tier = tier(remaining);
     QueueSpec wait = spec(queue, tier);
     if (!declared.contains(wait.name())) {
-      transport.declareQueue(wait);
+      if (queues.quorum()) {
+        queues.declare(wait.asQuorum(0), wait);
+      } else {
+        queues.declare(wait);
+      }
       declared.add(wait.name());
     }
     return transport.publish("", wait.name(), message.withExpiration(tier));

@@ -1,13 +1,13 @@
 package dev.warren.internal.engine;
 
 import dev.warren.Subscription;
+import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.WarrenHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +23,13 @@ import java.util.Map;
  *       {@link dev.warren.internal.delay.DelayQueues}, {@code <queue>.wait.<2^k>ms}, which
  *       dead-letter back to {@code <queue>}
  * </ul>
+ *
+ * <p>Queue types: the durable queues (competing and ordered subscription queues, dead-letter
+ * queues, wait queues, task queues) are quorum queues when {@link QueueDeclarer#quorum()} says so,
+ * with at-least-once dead-lettering where they dead-letter and a delivery limit where they are
+ * consumed; a broadcast queue of one instance stays classic (it expires, and a quorum queue's
+ * expiry is not renewed by declaring it again). Each also accepts the shape earlier versions
+ * declared, so an existing classic queue keeps working.
  */
 public final class Topology {
   /**
@@ -105,7 +112,63 @@ public final class Topology {
         .withArgument(QueueSpec.QUEUE_TYPE, queueType(subscription));
   }
 
+  /**
+   * Declares one of a subscription's queues with the type it should have.
+   *
+   * @param declarer the queue type policy and the transport
+   * @param subscription the subscription
+   * @param queue one of its queue names for this instance
+   * @return the declaration in use
+   */
+  public static QueueSpec declareQueue(
+      QueueDeclarer declarer, Subscription subscription, String queue) {
+    QueueSpec classic = queueSpec(subscription, queue);
+    QueueSpec quorum = withoutType(classic).asQuorum(declarer.deliveryLimit());
+    return declare(declarer, subscription, quorum, classic);
+  }
+
+  /**
+   * Declares a subscription's dead-letter queue with the type it should have. It has no delivery
+   * limit: it does not dead-letter, so a limit would drop messages read and put back often.
+   *
+   * @param declarer the queue type policy and the transport
+   * @param subscription the subscription
+   * @return the declaration in use
+   */
+  public static QueueSpec declareDeadLetterQueue(
+      QueueDeclarer declarer, Subscription subscription) {
+    QueueSpec classic = deadLetterQueueSpec(subscription);
+    QueueSpec quorum = QueueSpec.durable(subscription.deadLetterQueue()).asQuorum(0);
+    return declare(declarer, subscription, quorum, classic);
+  }
+
+  private static QueueSpec declare(
+      QueueDeclarer declarer, Subscription subscription, QueueSpec quorum, QueueSpec classic) {
+    // the shape of this queue before quorum queues were the default: its type as the
+    // subscription said, classic unless QUORUM
+    QueueSpec earlierQuorum = classic.withArgument(QueueSpec.QUEUE_TYPE, "quorum");
+    QueueSpec earlierClassic = classic.withArgument(QueueSpec.QUEUE_TYPE, "classic");
+    boolean broadcast = subscription.mode() == Subscription.Mode.BROADCAST;
+    boolean wantQuorum =
+        declarer.quorum(subscription.queueType())
+            && !(broadcast && subscription.queueType() == Subscription.QueueType.AUTO);
+    return switch (subscription.queueType()) {
+      case QUORUM -> declarer.declare(quorum, earlierQuorum);
+      case CLASSIC -> declarer.declare(earlierClassic);
+      case AUTO ->
+          wantQuorum
+              ? declarer.declare(quorum, earlierQuorum, earlierClassic)
+              : declarer.declare(earlierClassic, quorum, earlierQuorum);
+    };
+  }
+
+  private static QueueSpec withoutType(QueueSpec spec) {
+    java.util.Map<String, Object> args = new java.util.LinkedHashMap<>(spec.arguments());
+    args.remove(QueueSpec.QUEUE_TYPE);
+    return new QueueSpec(spec.name(), spec.durable(), spec.exclusive(), spec.autoDelete(), args);
+  }
+
   private static String queueType(Subscription subscription) {
-    return subscription.queueType().name().toLowerCase(Locale.ROOT);
+    return subscription.queueType() == Subscription.QueueType.QUORUM ? "quorum" : "classic";
   }
 }

@@ -19,6 +19,7 @@ import dev.warren.internal.deadletters.DeadLettersImpl;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.envelope.AmqpBinding;
 import dev.warren.internal.tasks.TaskQueue;
+import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.lineage.Lineage;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.Tasks;
@@ -64,6 +65,7 @@ public final class WarrenEngine implements Warren {
   private final Object tasksLock = new Object();
   private volatile TaskQueue tasks;
   private volatile Lineage lineage;
+  private final QueueDeclarer queues;
   private final DelayQueues delays;
   private final Responder responder;
   private final Object requesterLock = new Object();
@@ -73,7 +75,8 @@ public final class WarrenEngine implements Warren {
     this.options = options;
     this.transport = transport;
     this.codec = options.codec() != null ? options.codec() : JsonDataCodec.defaults();
-    this.delays = new DelayQueues(transport);
+    this.queues = QueueDeclarer.of(transport, options);
+    this.delays = new DelayQueues(queues);
     this.responder = new Responder(transport, codec, options.source());
   }
 
@@ -111,6 +114,13 @@ public final class WarrenEngine implements Warren {
    */
   public Transport transport() {
     return transport;
+  }
+
+  /**
+   * @return how this instance declares its durable queues (quorum or classic)
+   */
+  public QueueDeclarer queues() {
+    return queues;
   }
 
   @Override
@@ -399,12 +409,12 @@ public final class WarrenEngine implements Warren {
               + "' has no pattern: add one, for example .pattern(\"order.*\")");
     }
     List<String> queues = Topology.queueNames(subscription, options.instanceId());
-    transport.declareQueue(Topology.deadLetterQueueSpec(subscription));
+    Topology.declareDeadLetterQueue(queues(), subscription);
     if (subscription.mode() == Subscription.Mode.ORDERED) {
       ExchangeSpec partitions = Topology.partitionExchange(subscription);
       transport.declareExchange(partitions);
       for (String queue : queues) {
-        transport.declareQueue(Topology.queueSpec(subscription, queue));
+        Topology.declareQueue(queues(), subscription, queue);
         transport.bind(queue, partitions.name(), "1");
       }
       for (String pattern : subscription.patterns()) {
@@ -412,7 +422,7 @@ public final class WarrenEngine implements Warren {
       }
     } else {
       String queue = queues.get(0);
-      transport.declareQueue(Topology.queueSpec(subscription, queue));
+      Topology.declareQueue(queues(), subscription, queue);
       for (String pattern : subscription.patterns()) {
         transport.bind(queue, options.exchange(), pattern);
       }

@@ -81,6 +81,12 @@ public final class InMemoryTransport implements Transport {
     }
   }
 
+  /** The in-memory broker models quorum queues' delivery limit and at-least-once dead letters. */
+  @Override
+  public boolean supportsQuorumQueues() {
+    return true;
+  }
+
   @Override
   public void declareExchange(ExchangeSpec spec) {
     requireOpen();

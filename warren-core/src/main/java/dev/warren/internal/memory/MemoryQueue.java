@@ -20,10 +20,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * A queue with RabbitMQ's delivery rules: FIFO, round-robin over consumers within their prefetch,
  * requeue at the head on reject, dead-lettering on reject, expiry and overflow, single active
  * consumer, and expiry of the queue itself when unused.
+ *
+ * <p>A quorum queue ({@code x-queue-type quorum}) also counts how many times each message came back
+ * (rejected with requeue, or held by a consumer that went away), shows the count in the {@code
+ * x-delivery-count} header of each redelivery, and dead-letters a message returned more times than
+ * its {@code x-delivery-limit} with reason {@code delivery_limit}, as RabbitMQ 3.10 does. Its
+ * dead-lettering is always at-least-once here: a dead letter is routed before it leaves.
  */
 final class MemoryQueue {
   /** The queue argument choosing what a full queue does (RabbitMQ's {@code x-overflow}). */
-  static final String OVERFLOW = "x-overflow";
+  static final String OVERFLOW = QueueSpec.OVERFLOW;
 
   /** What a queue at its maximum length does with one more message. */
   enum Overflow {
@@ -62,7 +68,17 @@ final class MemoryQueue {
   }
 
   private record Entry(
-      String exchange, String routingKey, Message message, boolean redelivered, long expiresAt) {}
+      String exchange,
+      String routingKey,
+      Message message,
+      boolean redelivered,
+      long expiresAt,
+      long returns) {
+    /** The same message back in the queue once more. */
+    Entry returned() {
+      return new Entry(exchange, routingKey, message, true, expiresAt, returns + 1);
+    }
+  }
 
   final QueueSpec spec;
   final InMemoryTransport owner;
@@ -75,6 +91,8 @@ final class MemoryQueue {
   private final Overflow overflow;
   private final Long expires;
   private final boolean singleActive;
+  private final boolean quorum;
+  private final Long deliveryLimit;
   private int nextConsumer;
 
   /** Deliveries handed to consumers and gets, not yet settled; guarded by {@link #lock}. */
@@ -95,7 +113,42 @@ final class MemoryQueue {
     this.overflow = Overflow.of(spec);
     this.expires = longArg(spec, QueueSpec.EXPIRES);
     this.singleActive = Boolean.TRUE.equals(spec.arguments().get(QueueSpec.SINGLE_ACTIVE_CONSUMER));
+    this.quorum = spec.quorum();
+    if (quorum) {
+      requireQuorumProperties(spec);
+    }
+    // why: like RabbitMQ, a classic queue ignores a delivery limit
+    this.deliveryLimit = quorum ? longArg(spec, QueueSpec.DELIVERY_LIMIT) : null;
     scheduleExpiryCheck();
+  }
+
+  /** RabbitMQ's refusals of a quorum queue that is not durable, or is exclusive or auto-delete. */
+  private static void requireQuorumProperties(QueueSpec spec) {
+    String property =
+        !spec.durable()
+            ? "non-durable"
+            : spec.exclusive() ? "exclusive" : spec.autoDelete() ? "auto-delete" : null;
+    if (property != null) {
+      throw new WarrenException(
+          "cannot declare queue '"
+              + spec.name()
+              + "': invalid property '"
+              + property
+              + "' for a quorum queue");
+    }
+    Object strategy = spec.arguments().get(QueueSpec.DEAD_LETTER_STRATEGY);
+    if (strategy != null
+        && !"at-least-once".equals(strategy.toString())
+        && !"at-most-once".equals(strategy.toString())) {
+      throw new WarrenException(
+          "cannot declare queue '"
+              + spec.name()
+              + "': invalid arg '"
+              + QueueSpec.DEAD_LETTER_STRATEGY
+              + "': '"
+              + strategy
+              + "' is not at-most-once or at-least-once");
+    }
   }
 
   private static Long longArg(QueueSpec spec, String key) {
@@ -124,7 +177,7 @@ final class MemoryQueue {
       ttl = ttl == null ? messageTtl : Math.min(ttl, messageTtl);
     }
     long expiresAt = ttl == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(ttl);
-    Entry entry = new Entry(exchange, routingKey, message, false, expiresAt);
+    Entry entry = new Entry(exchange, routingKey, message, false, expiresAt, 0);
     List<Entry> overflowed = List.of();
     boolean refused;
     lock.lock();
@@ -320,15 +373,14 @@ final class MemoryQueue {
 
   void settle(MemoryDelivery d, boolean ack, boolean requeue) {
     Entry deadLetter = null;
+    List<Entry> overLimit = new ArrayList<>(0);
     lock.lock();
     try {
       unacknowledged = Math.max(0, unacknowledged - 1);
       if (!ack) {
         Entry e = d.entry;
         if (requeue) {
-          if (!deleted) {
-            ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
-          }
+          requeue(List.of(e), overLimit);
         } else {
           deadLetter = e;
         }
@@ -340,27 +392,48 @@ final class MemoryQueue {
     if (deadLetter != null) {
       deadLetter(deadLetter, "rejected");
     }
+    overLimit.forEach(e -> deadLetter(e, "delivery_limit"));
+  }
+
+  /**
+   * Must hold the lock. Puts returned messages back at the head, in their order, except those
+   * returned more times than the delivery limit, which go to {@code overLimit}.
+   */
+  private void requeue(List<Entry> returned, List<Entry> overLimit) {
+    for (int i = returned.size() - 1; i >= 0; i--) {
+      Entry back = returned.get(i).returned();
+      if (deliveryLimit != null && back.returns > deliveryLimit) {
+        overLimit.add(0, back);
+      } else if (!deleted) {
+        ready.addFirst(back);
+      }
+    }
+  }
+
+  private static List<Entry> entries(List<MemoryDelivery> deliveries) {
+    List<Entry> entries = new ArrayList<>(deliveries.size());
+    for (MemoryDelivery d : deliveries) {
+      entries.add(d.entry);
+    }
+    return entries;
   }
 
   /** Removes a consumer and requeues what it held, atomically. */
   void consumerGone(MemoryConsumer c, List<MemoryDelivery> unsettled) {
     boolean autoDelete;
+    List<Entry> overLimit = new ArrayList<>(0);
     lock.lock();
     try {
       boolean removed = consumers.remove(c);
       lastUsed = System.nanoTime();
       unacknowledged = Math.max(0, unacknowledged - unsettled.size());
-      for (int i = unsettled.size() - 1; i >= 0; i--) {
-        Entry e = unsettled.get(i).entry;
-        if (!deleted) {
-          ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
-        }
-      }
+      requeue(entries(unsettled), overLimit);
       autoDelete = removed && spec.autoDelete() && consumers.isEmpty();
       dispatch();
     } finally {
       lock.unlock();
     }
+    overLimit.forEach(e -> deadLetter(e, "delivery_limit"));
     if (autoDelete) {
       broker.deleteQueue(spec.name());
     }
@@ -368,19 +441,16 @@ final class MemoryQueue {
 
   /** Requeues, at the head and in their original order, deliveries a closed consumer held. */
   void requeueAll(List<MemoryDelivery> unsettled) {
+    List<Entry> overLimit = new ArrayList<>(0);
     lock.lock();
     try {
       unacknowledged = Math.max(0, unacknowledged - unsettled.size());
-      for (int i = unsettled.size() - 1; i >= 0; i--) {
-        Entry e = unsettled.get(i).entry;
-        if (!deleted) {
-          ready.addFirst(new Entry(e.exchange, e.routingKey, e.message, true, e.expiresAt));
-        }
-      }
+      requeue(entries(unsettled), overLimit);
       dispatch();
     } finally {
       lock.unlock();
     }
+    overLimit.forEach(e -> deadLetter(e, "delivery_limit"));
   }
 
   Delivery get(InMemoryTransport connection) {
@@ -498,7 +568,13 @@ final class MemoryQueue {
 
     @Override
     public Message message() {
-      return entry.message;
+      if (!queue.quorum || entry.returns == 0) {
+        return entry.message;
+      }
+      // why: a quorum queue tells a redelivery how many times the message came back before
+      Map<String, Object> headers = new LinkedHashMap<>(entry.message.headers());
+      headers.put(QueueSpec.DELIVERY_COUNT_HEADER, entry.returns);
+      return entry.message.withHeaders(headers);
     }
 
     @Override

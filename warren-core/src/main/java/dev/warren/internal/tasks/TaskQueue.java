@@ -10,6 +10,7 @@ import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.delay.DelayQueues;
+import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskHandle;
@@ -77,6 +78,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final WarrenOptions options;
   private final TaskStore store;
   private final boolean ownsStore;
+  private final QueueDeclarer queues;
   private final DelayQueues waits;
   private final DataCodec codec;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
@@ -100,7 +102,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.options = options;
     this.store = store;
     this.ownsStore = ownsStore;
-    this.waits = new DelayQueues(transport);
+    this.queues = QueueDeclarer.of(transport, options);
+    this.waits = new DelayQueues(queues);
     this.codec = taskCodec(options.codec());
   }
 
@@ -389,10 +392,47 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
   }
 
+  /**
+   * @param queue a task queue
+   * @return its dead-letter queue, where the broker puts tasks returned more often than the
+   *     delivery limit
+   */
+  static String deadLetterQueue(String queue) {
+    return queue + ".dlq";
+  }
+
+  /**
+   * Declares a task queue (and, for a quorum one, its dead-letter queue first): a quorum queue that
+   * dead-letters at least once to {@code <queue>.dlq} what was returned more often than the
+   * delivery limit (a task that crashes its worker each time), or the classic queue without
+   * arguments it was before.
+   *
+   * @param declarer the queue type policy and the transport
+   * @param queue the task queue
+   * @return the declaration in use
+   */
+  static QueueSpec declareTaskQueue(QueueDeclarer declarer, String queue) {
+    QueueSpec classic = QueueSpec.durable(queue);
+    if (!declarer.quorum()) {
+      return declarer.declare(classic);
+    }
+    String dlq = deadLetterQueue(queue);
+    declarer.declare(
+        QueueSpec.durable(dlq).asQuorum(0),
+        QueueSpec.durable(dlq),
+        QueueSpec.durable(dlq).withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+    QueueSpec quorum =
+        classic
+            .withArgument(QueueSpec.DEAD_LETTER_EXCHANGE, "")
+            .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq)
+            .asQuorum(declarer.deliveryLimit());
+    return declarer.declare(quorum, classic, classic.withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+  }
+
   void declare(String queue) {
     if (declaredQueues.add(queue)) {
       try {
-        transport.declareQueue(QueueSpec.durable(queue));
+        declareTaskQueue(queues, queue);
       } catch (RuntimeException e) {
         declaredQueues.remove(queue);
         throw e;
