@@ -30,11 +30,27 @@ import org.slf4j.LoggerFactory;
  * activate the next consumer at once, which would receive later messages before the ones this
  * consumer still holds are returned; closing the channel returns those and hands the queue over in
  * one step, so the order of a partition survives a failover.
+ *
+ * <p>When the broker closes the channel while the connection stays (RabbitMQ's delivery
+ * acknowledgement timeout, {@code consumer_timeout}, 30 minutes by default, closes the channel of a
+ * consumer that held a delivery longer; or another channel error), amqp-client does not recover it:
+ * this consumer registers again on a new channel, with the same tag and prefetch, and logs why. The
+ * deliveries it held are back in the queue and come again (to this consumer or another); their late
+ * acks on the closed channel are dropped.
  */
 final class RabbitMqConsumer implements ConsumerHandle, Consumer {
   private static final Logger log = LoggerFactory.getLogger(RabbitMqConsumer.class);
 
-  private final Channel channel;
+  /** Opens a channel with this consumer's prefetch. */
+  @FunctionalInterface
+  interface ChannelOpener {
+    Channel open() throws IOException;
+  }
+
+  private volatile Channel channel;
+  private final ChannelOpener opener;
+  private final java.util.function.Consumer<Runnable> later;
+  private final AtomicInteger channelCloses = new AtomicInteger();
   private final String queue;
   private final String tag;
   private final DeliveryHandler handler;
@@ -54,7 +70,28 @@ final class RabbitMqConsumer implements ConsumerHandle, Consumer {
       LongSupplier epoch,
       Executor tasks,
       java.util.function.Consumer<RabbitMqConsumer> onClosed) {
+    this(channel, null, r -> {}, queue, tag, handler, epoch, tasks, onClosed);
+  }
+
+  /**
+   * @param channel the channel to consume on, with the prefetch set
+   * @param opener opens another channel like it, for registering again after the broker closed this
+   *     one; {@code null} not to register again
+   * @param later runs a task after a pause, for a registration that failed
+   */
+  RabbitMqConsumer(
+      Channel channel,
+      ChannelOpener opener,
+      java.util.function.Consumer<Runnable> later,
+      String queue,
+      String tag,
+      DeliveryHandler handler,
+      LongSupplier epoch,
+      Executor tasks,
+      java.util.function.Consumer<RabbitMqConsumer> onClosed) {
     this.channel = channel;
+    this.opener = opener;
+    this.later = later;
     this.queue = queue;
     this.tag = tag;
     this.handler = handler;
@@ -123,6 +160,81 @@ final class RabbitMqConsumer implements ConsumerHandle, Consumer {
   @Override
   public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
     active = false;
+    if (sig.isHardError()
+        || sig.isInitiatedByApplication()
+        || cancelled.get()
+        || channelClosed.get()
+        || opener == null) {
+      // why: a connection loss is recovered by amqp-client, consumers included
+      return;
+    }
+    String reason = BrokerErrors.reason(sig);
+    if (reason.contains("timed out")) {
+      log.error(
+          "RabbitMQ closed the consumer channel of queue '{}': {}. A delivery was held unacknowledged"
+              + " longer than the broker's consumer_timeout (rabbitmq.conf, 30 minutes by default):"
+              + " it is back in the queue and will run again; raise consumer_timeout above the"
+              + " longest task time limit (README, 'Quorum queues'). Consuming again.",
+          queue,
+          reason);
+    } else {
+      log.error(
+          "RabbitMQ closed the consumer channel of queue '{}': {}; its unacknowledged deliveries"
+              + " are back in the queue. Consuming again.",
+          queue,
+          reason);
+    }
+    channelCloses.incrementAndGet();
+    try {
+      tasks.execute(this::register);
+    } catch (RejectedExecutionException e) {
+      // the transport is closing: nothing to consume for
+    }
+  }
+
+  /** Registers again on a new channel, after the broker closed the old one. */
+  private void register() {
+    if (cancelled.get() || channelClosed.get()) {
+      return;
+    }
+    Channel fresh = null;
+    try {
+      fresh = opener.open();
+      channel = fresh;
+      fresh.basicConsume(queue, false, tag, false, false, null, this);
+      active = !cancelled.get();
+      log.info("consuming from queue '{}' again", queue);
+    } catch (IOException | RuntimeException e) {
+      int code = BrokerErrors.replyCode(BrokerErrors.signal(e));
+      if (fresh != null) {
+        try {
+          fresh.abort();
+        } catch (IOException | RuntimeException ignored) {
+          // closed either way
+        }
+      }
+      if (code == BrokerErrors.NOT_FOUND) {
+        log.error(
+            "cannot consume from queue '{}' again: it does not exist; the consumer stops", queue);
+        closeChannel();
+        return;
+      }
+      log.warn(
+          "cannot consume from queue '{}' again yet: {}; retrying", queue, BrokerErrors.reason(e));
+      later.accept(this::register);
+    }
+  }
+
+  /**
+   * @return how many times the broker closed this consumer's channel (it registered again each
+   *     time)
+   */
+  int channelCloses() {
+    return channelCloses.get();
+  }
+
+  Channel channel() {
+    return channel;
   }
 
   @Override

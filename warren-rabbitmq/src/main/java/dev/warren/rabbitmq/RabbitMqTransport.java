@@ -519,7 +519,15 @@ public final class RabbitMqTransport implements Transport {
       String tag = "warren-" + options.instanceId() + "-" + consumerTags.incrementAndGet();
       consumer =
           new RabbitMqConsumer(
-              ch, queue, tag, handler, connectionLosses::get, this::execute, consumers::remove);
+              ch,
+              () -> consumerChannel(prefetch),
+              retry -> tasks.schedule(retry, 1, TimeUnit.SECONDS),
+              queue,
+              tag,
+              handler,
+              connectionLosses::get,
+              this::execute,
+              consumers::remove);
       consumers.add(consumer);
       consumer.start();
       return consumer;
@@ -530,6 +538,19 @@ public final class RabbitMqTransport implements Transport {
       abort(ch);
       throw consumeFailed(queue, e);
     }
+  }
+
+  /**
+   * A new channel for a consumer whose channel the broker closed (see {@link RabbitMqConsumer}).
+   */
+  private Channel consumerChannel(int prefetch) throws IOException {
+    requireOpen();
+    Channel ch = connection.createChannel();
+    if (ch == null) {
+      throw new IOException("the connection has no free channel number");
+    }
+    ch.basicQos(prefetch);
+    return ch;
   }
 
   private RuntimeException consumeFailed(String queue, Exception e) {
