@@ -121,6 +121,22 @@ final class BrokerErrors {
   }
 
   /**
+   * @param where the broker, as {@code host:port vhost v}
+   * @param alarm the broker's reason for blocking, for example {@code low on disk}
+   * @param timeout the publish timeout
+   * @return why a publish failed while a resource alarm blocks the connection
+   */
+  static String blocked(String where, String alarm, Duration timeout) {
+    return "RabbitMQ at "
+        + where
+        + " blocked publishing: "
+        + alarm
+        + " (resource alarm); nothing was confirmed within "
+        + human(timeout)
+        + " (the publish timeout)";
+  }
+
+  /**
    * @param d a duration
    * @return it for people: {@code 30 s}, {@code 1.5 s}, {@code 500 ms}
    */

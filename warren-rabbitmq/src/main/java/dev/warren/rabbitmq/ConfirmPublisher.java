@@ -2,6 +2,7 @@ package dev.warren.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
@@ -17,9 +18,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,10 +41,28 @@ import org.slf4j.LoggerFactory;
  * Publishes with pipelined publisher confirms on one channel, at most {@code confirmWindow}
  * unconfirmed at a time.
  *
- * <p>Each publish takes a window permit, then, under a lock, the channel's next sequence number and
- * is written; confirms ({@code multiple} ones included) settle every publish up to their sequence
- * number. The lock keeps sequence numbers and writes in the same order, and is held for the write
- * only.
+ * <p>Each publish takes a window permit on the caller's thread and is handed to this publisher's
+ * writer thread, which takes, under a lock, the channel's next sequence number and writes it;
+ * confirms ({@code multiple} ones included) settle every publish up to their sequence number. The
+ * lock keeps sequence numbers and writes in the same order.
+ *
+ * <p>why a writer thread: a socket write blocks once the TCP buffers are full, which is what a
+ * broker that stopped reading (a resource alarm) makes happen; the caller already holds its future
+ * then, and every publish fails at its publish timeout whatever the writer is stuck in.
+ *
+ * <p>Every publish fails at its publish timeout, counted from the call, unless the broker confirmed
+ * it by then: waiting for a window permit, for a channel, or for its confirm. Nothing succeeds
+ * without the broker's confirm; a publish that failed at its timeout may still reach the broker.
+ *
+ * <p>Resource alarms: while the broker blocks the connection ({@code connection.blocked}, for
+ * example {@code low on disk}), nothing more is written; new publishes wait in the backlog, and
+ * publishes written before the broker said so wait for their confirm. Both fail at their publish
+ * timeout with a {@link BrokerUnavailableException} naming the alarm, unless the alarm clears
+ * first: then the backlog is published and settled by its confirms as usual. why wait instead of
+ * failing at once: a memory alarm often clears within seconds, and the caller's timeout bounds the
+ * wait either way (callers that must answer at once, such as the HTTP server, ask {@link
+ * #blocked()} first). RabbitMQ tells a connection it is blocked only once it publishes during the
+ * alarm, so the first publishes of an alarm are always written.
  *
  * <p>When the channel goes down, its unconfirmed publishes go back, in order, to the front of a
  * backlog; publishes made while there is no channel join the backlog too. Once a channel is back (a
@@ -76,14 +99,34 @@ final class ConfirmPublisher {
   private final BooleanSupplier topologyReady;
   private final ChannelSetup setup;
   private final ScheduledFuture<?> sweep;
+  private final Thread writer;
+  private final BlockedListener blockedListener;
+
+  /** Publishes for the writer, in call order, and {@link #FLUSH} to publish the backlog. */
+  private final BlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
+
+  /** Asks the writer to publish the backlog (a new channel, an alarm cleared). */
+  private static final Object FLUSH = new Object();
+
+  /**
+   * Every publish not yet settled (and some that are), in call order, which is deadline order: the
+   * sweep fails those past their deadline wherever they wait, without the lock a stuck write holds.
+   */
+  private final ConcurrentLinkedQueue<Pending> byDeadline = new ConcurrentLinkedQueue<>();
+
+  /** The broker's reason while it blocks the connection for a resource alarm, else null. */
+  private volatile String blockedReason;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicInteger outstanding = new AtomicInteger();
 
   /** Guarded by {@link #lock}. Publishes waiting for a channel, oldest first. */
   private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
 
-  /** Guarded by {@link #lock}. The channel publishes go to, or {@code null} while there is none. */
-  private ConfirmChannel current;
+  /**
+   * Written under {@link #lock}. The channel publishes go to, or {@code null} while there is none.
+   */
+  private volatile ConfirmChannel current;
 
   /**
    * Guarded by {@link #lock}. Channels that went down: amqp-client would bring them back with the
@@ -91,8 +134,8 @@ final class ConfirmPublisher {
    */
   private final List<ConfirmChannel> retired = new ArrayList<>();
 
-  private volatile int backlogSize;
   private volatile boolean closing;
+  private volatile boolean writerStopped;
   private volatile boolean shut;
   private long waitingForTopologySince;
 
@@ -136,9 +179,28 @@ final class ConfirmPublisher {
     } finally {
       lock.unlock();
     }
+    this.blockedListener =
+        new BlockedListener() {
+          @Override
+          public void handleBlocked(String reason) {
+            blockedReason = reason == null || reason.isBlank() ? "resource alarm" : reason;
+          }
+
+          @Override
+          public void handleUnblocked() {
+            blockedReason = null;
+            outbox.add(FLUSH);
+          }
+        };
+    connection.addBlockedListener(blockedListener);
+    this.writer = new Thread(this::writeLoop, "warren-publish-" + WRITERS.incrementAndGet());
+    writer.setDaemon(true);
+    writer.start();
     this.sweep =
         tasks.scheduleWithFixedDelay(this::expire, SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
   }
+
+  private static final AtomicInteger WRITERS = new AtomicInteger();
 
   /** Prepares a channel of this publisher, before anything is published on it. */
   @FunctionalInterface
@@ -187,8 +249,8 @@ final class ConfirmPublisher {
     final Channel channel;
     final ConcurrentNavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
 
-    /** Guarded by {@link #lock}. */
-    boolean dead;
+    /** Written under {@link #lock}. */
+    volatile boolean dead;
 
     ConfirmChannel(Channel channel) {
       this.channel = channel;
@@ -267,34 +329,77 @@ final class ConfirmPublisher {
     } catch (WarrenException e) {
       return CompletableFuture.failedFuture(e);
     }
-    long deadline = System.nanoTime() + timeoutNanos;
-    if (!acquire(p, deadline)) {
+    p.deadline = System.nanoTime() + timeoutNanos;
+    if (!acquire(p, p.deadline)) {
       return p.future;
     }
     outstanding.incrementAndGet();
-    try {
-      if (!lock.tryLock() && !lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        fail(p, unavailable());
-        return p.future;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fail(p, new WarrenException("interrupted while publishing " + p.describe(), e));
-      return p.future;
-    }
-    try {
-      ConfirmChannel cc = current;
-      if (cc != null) {
-        send(cc, p);
-      } else {
-        p.deadline = deadline;
-        backlog.addLast(p);
-        backlogSize = backlog.size();
-      }
-    } finally {
-      lock.unlock();
+    byDeadline.add(p);
+    outbox.add(p);
+    if (writerStopped) {
+      // why: closed while this publish was being handed over; nobody writes it any more
+      fail(p, new WarrenException("the RabbitMQ transport is closed"));
     }
     return p.future;
+  }
+
+  /**
+   * @return the broker's reason (for example {@code low on disk}) while it blocks this publisher's
+   *     connection for a resource alarm, empty otherwise
+   */
+  Optional<String> blocked() {
+    return Optional.ofNullable(blockedReason);
+  }
+
+  /**
+   * Writes what publishers hand over, in order: on the current channel, or into the backlog while
+   * there is none or the broker blocks the connection.
+   */
+  private void writeLoop() {
+    List<Object> batch = new ArrayList<>();
+    while (!writerStopped) {
+      try {
+        batch.add(outbox.take());
+      } catch (InterruptedException e) {
+        continue;
+      }
+      outbox.drainTo(batch, 1024);
+      lock.lock();
+      try {
+        flushBacklog();
+        for (Object o : batch) {
+          if (o instanceof Pending p && p.settled == 0) {
+            ConfirmChannel cc = current;
+            if (cc != null && blockedReason == null && backlog.isEmpty()) {
+              send(cc, p);
+            } else {
+              backlog.addLast(p);
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        log.error("RabbitMQ at {}: publishing failed", where, e);
+      } finally {
+        lock.unlock();
+      }
+      batch.clear();
+    }
+  }
+
+  /** Called with {@link #lock} held: publishes the backlog while a channel takes it. */
+  private void flushBacklog() {
+    ConfirmChannel cc = current;
+    int n = 0;
+    while (cc != null && current == cc && blockedReason == null && !backlog.isEmpty()) {
+      Pending p = backlog.pollFirst();
+      if (p.settled == 0) {
+        send(cc, p);
+        n++;
+      }
+    }
+    if (n > 0) {
+      log.info("RabbitMQ at {}: published {} waiting messages", where, n);
+    }
   }
 
   private boolean acquire(Pending p, long deadline) {
@@ -318,17 +423,49 @@ final class ConfirmPublisher {
           new WarrenException("interrupted while waiting to publish " + p.describe(), e));
       return false;
     }
+    String alarm = blockedReason;
     p.future.completeExceptionally(
-        connection.isOpen()
-            ? new BrokerUnavailableException(
-                "RabbitMQ at "
-                    + where
-                    + " confirmed none of the last "
-                    + windowSize
-                    + " publishes within "
-                    + BrokerErrors.human(timeout))
-            : unavailable());
+        alarm != null
+            ? blocked(alarm)
+            : connection.isOpen()
+                ? new BrokerUnavailableException(
+                    "RabbitMQ at "
+                        + where
+                        + " confirmed none of the last "
+                        + windowSize
+                        + " publishes within "
+                        + BrokerErrors.human(timeout))
+                : unavailable());
     return false;
+  }
+
+  private BrokerUnavailableException blocked(String alarm) {
+    return new BrokerUnavailableException(BrokerErrors.blocked(where, alarm, timeout));
+  }
+
+  /** Why a publish failed at its timeout, from where it waited. */
+  private BrokerUnavailableException timedOut(Pending p) {
+    String alarm = blockedReason;
+    if (alarm != null) {
+      return blocked(alarm);
+    }
+    if (!connection.isOpen() || !hasChannelNow()) {
+      return unavailable();
+    }
+    return new BrokerUnavailableException(
+        "RabbitMQ at "
+            + where
+            + " did not confirm "
+            + p.describe()
+            + " within "
+            + BrokerErrors.human(timeout)
+            + " (the publish timeout)");
+  }
+
+  /** Without the lock, which a stuck write may hold. */
+  private boolean hasChannelNow() {
+    ConfirmChannel cc = current;
+    return cc != null && cc.channel.isOpen();
   }
 
   private BrokerUnavailableException unavailable() {
@@ -376,6 +513,11 @@ final class ConfirmPublisher {
       }
       cc.dead = true;
       retired.add(cc);
+      if (cause.isHardError()) {
+        // why: the connection is gone, and with it the block; RabbitMQ blocks the next one again
+        // when it publishes during the alarm
+        blockedReason = null;
+      }
       if (current == cc) {
         current = null;
       }
@@ -391,7 +533,6 @@ final class ConfirmPublisher {
       String missing = code == BrokerErrors.NOT_FOUND ? BrokerErrors.missingExchange(text) : null;
       List<Pending> again = new ArrayList<>(cc.unconfirmed.values());
       cc.unconfirmed.clear();
-      long deadline = System.nanoTime() + timeoutNanos;
       for (int i = again.size() - 1; i >= 0; i--) {
         Pending p = again.get(i);
         if (p.settled != 0) {
@@ -405,11 +546,10 @@ final class ConfirmPublisher {
           errors.add(
               new PublishRejectedException("RabbitMQ refused " + p.describe() + ": " + text));
         } else {
-          p.deadline = deadline;
+          // why: it keeps its deadline, counted from the call: the publish timeout bounds it
           backlog.addFirst(p);
         }
       }
-      backlogSize = backlog.size();
       reopen = !closing || !backlog.isEmpty();
       if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
         log.warn("RabbitMQ at {}: the broker closed the publishing channel: {}", where, text);
@@ -490,21 +630,11 @@ final class ConfirmPublisher {
     lock.lock();
     try {
       current = cc;
-      int n = 0;
-      while (!backlog.isEmpty() && current == cc) {
-        Pending p = backlog.pollFirst();
-        if (p.settled == 0) {
-          send(cc, p);
-          n++;
-        }
-      }
-      backlogSize = backlog.size();
-      if (n > 0) {
-        log.info("RabbitMQ at {}: published {} unconfirmed messages again", where, n);
-      }
     } finally {
       lock.unlock();
     }
+    // why: the writer publishes the backlog; a write may block, and this is the tasks thread
+    outbox.add(FLUSH);
   }
 
   private ConfirmChannel open() throws IOException {
@@ -531,40 +661,45 @@ final class ConfirmPublisher {
     return cc;
   }
 
-  /** Fails publishes that waited for the broker longer than the publish timeout. */
+  /**
+   * Fails publishes not confirmed within the publish timeout, wherever they wait: for a channel,
+   * for the alarm to clear, for their confirm, or behind a write that does not return.
+   */
   private void expire() {
-    if (backlogSize == 0) {
+    long now = System.nanoTime();
+    List<Pending> expired = new ArrayList<>();
+    for (Pending p = byDeadline.peek(); p != null; p = byDeadline.peek()) {
+      if (p.settled == 0 && now - p.deadline < 0) {
+        break;
+      }
+      byDeadline.poll();
+      if (p.settled == 0) {
+        expired.add(p);
+      }
+    }
+    if (expired.isEmpty()) {
       return;
     }
-    List<Pending> expired = new ArrayList<>();
-    lock.lock();
-    try {
-      long now = System.nanoTime();
-      for (Iterator<Pending> it = backlog.iterator(); it.hasNext(); ) {
-        Pending p = it.next();
-        if (p.settled != 0) {
-          it.remove();
-        } else if (now - p.deadline >= 0) {
-          it.remove();
-          expired.add(p);
-        }
+    String alarm = blockedReason;
+    log.warn(
+        "RabbitMQ at {}: {} publishes failed, not confirmed within {}{}",
+        where,
+        expired.size(),
+        BrokerErrors.human(timeout),
+        alarm == null ? "" : " (the broker blocks publishing: " + alarm + ")");
+    completing(
+        () -> {
+          for (Pending p : expired) {
+            fail(p, timedOut(p));
+          }
+        });
+    // why: failed publishes leave the backlog now when the lock is free, else when it is published
+    if (lock.tryLock()) {
+      try {
+        backlog.removeIf(p -> p.settled != 0);
+      } finally {
+        lock.unlock();
       }
-      backlogSize = backlog.size();
-    } finally {
-      lock.unlock();
-    }
-    if (!expired.isEmpty()) {
-      log.warn(
-          "RabbitMQ at {}: {} publishes failed after waiting {} for the broker",
-          where,
-          expired.size(),
-          BrokerErrors.human(timeout));
-      completing(
-          () -> {
-            for (Pending p : expired) {
-              fail(p, unavailable());
-            }
-          });
     }
   }
 
@@ -612,17 +747,21 @@ final class ConfirmPublisher {
     drain(timeout);
     shut = true;
     sweep.cancel(false);
+    connection.removeBlockedListener(blockedListener);
     List<ConfirmChannel> channels = new ArrayList<>();
-    lock.lock();
-    try {
-      if (current != null) {
-        channels.add(current);
-        current = null;
+    if (tryLock()) {
+      try {
+        if (current != null) {
+          channels.add(current);
+          current = null;
+        }
+        channels.addAll(retired);
+        retired.clear();
+      } finally {
+        lock.unlock();
       }
-      channels.addAll(retired);
-      retired.clear();
-    } finally {
-      lock.unlock();
+    } else {
+      log.warn("RabbitMQ at {}: a publish is stuck writing; its channel stays open", where);
     }
     for (ConfirmChannel cc : channels) {
       try {
@@ -638,11 +777,16 @@ final class ConfirmPublisher {
    * @return whether a channel is open to publish on
    */
   boolean hasChannel() {
-    lock.lock();
+    ConfirmChannel cc = current;
+    return cc != null && !cc.dead && cc.channel.isOpen();
+  }
+
+  private boolean tryLock() {
     try {
-      return current != null && !current.dead && current.channel.isOpen();
-    } finally {
-      lock.unlock();
+      return lock.tryLock(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -678,18 +822,28 @@ final class ConfirmPublisher {
         break;
       }
     }
+    // why: a writer stuck in a write to a broker that stopped reading leaves when the connection
+    // closes; nothing is written after this
+    writerStopped = true;
+    writer.interrupt();
+    outbox.clear();
     List<Pending> left = new ArrayList<>();
-    lock.lock();
-    try {
-      left.addAll(backlog);
-      backlog.clear();
-      backlogSize = 0;
-      if (current != null) {
-        left.addAll(current.unconfirmed.values());
-        current.unconfirmed.clear();
+    for (Pending p; (p = byDeadline.poll()) != null; ) {
+      if (p.settled == 0) {
+        left.add(p);
       }
-    } finally {
-      lock.unlock();
+    }
+    // why: never wait for a lock that a write stuck on a blocked connection holds
+    if (tryLock()) {
+      try {
+        backlog.clear();
+        ConfirmChannel cc = current;
+        if (cc != null) {
+          cc.unconfirmed.clear();
+        }
+      } finally {
+        lock.unlock();
+      }
     }
     if (!left.isEmpty()) {
       log.warn(

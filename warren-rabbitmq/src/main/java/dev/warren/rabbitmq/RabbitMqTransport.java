@@ -109,7 +109,8 @@ public final class RabbitMqTransport implements Transport {
     publishing.addBlockedListener(
         reason ->
             log.warn(
-                "RabbitMQ at {} blocks publishing ({}); publishes wait up to {}",
+                "RabbitMQ at {} blocks publishing ({}, a resource alarm); publishes wait up to {},"
+                    + " then fail",
                 where,
                 reason,
                 BrokerErrors.human(options.publishTimeout())),
@@ -243,6 +244,16 @@ public final class RabbitMqTransport implements Transport {
     }
     String node = connector.address().contains(",") ? Connector.node(connection) : null;
     return "connected to " + where + (node == null ? "" : ", node " + node);
+  }
+
+  /**
+   * @return the broker's reason (for example {@code low on disk}) while a resource alarm blocks the
+   *     publishing connection: publishes then wait and fail at their publish timeout, consumers go
+   *     on; empty otherwise
+   */
+  @Override
+  public Optional<String> blocked() {
+    return closed.get() ? Optional.empty() : publisher.blocked();
   }
 
   @Override
