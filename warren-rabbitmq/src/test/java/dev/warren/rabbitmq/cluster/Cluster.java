@@ -303,6 +303,45 @@ final class Cluster implements BeforeEachCallback, AfterEachCallback {
   }
 
   /**
+   * @param queue a quorum queue of this test's virtual host
+   * @return the node that leads it now, as {@code rabbitmqctl list_queues} reports it
+   */
+  int quorumLeader(String queue) {
+    for (int i : running()) {
+      String listed = ctl(i, "list_queues", "-p", vhost(), "--no-table-headers", "name", "leader");
+      for (String line : listed.split("\n")) {
+        String[] cols = line.strip().split("\t");
+        if (cols.length == 2 && queue.equals(cols[0])) {
+          return nodeNumber(cols[1]);
+        }
+      }
+      throw new AssertionError("no queue " + queue + " in " + listed);
+    }
+    throw new AssertionError("no cluster node runs");
+  }
+
+  /**
+   * Moves the leadership of a quorum queue to node {@code to} (RabbitMQ's own {@code
+   * rabbit_quorum_queue:transfer_leadership/2}, as maintenance mode uses it).
+   *
+   * @return whether {@code to} leads it now
+   */
+  boolean transferLeadership(String queue, int to) {
+    String out =
+        ctl(
+            running().get(0),
+            "eval",
+            "{ok, Q} = rabbit_amqqueue:lookup(rabbit_misc:r(<<\""
+                + vhost()
+                + "\">>, queue, <<\""
+                + queue
+                + "\">>)), rabbit_quorum_queue:transfer_leadership(Q, '"
+                + nodeName(to)
+                + "').");
+    return out.contains("migrated") && !out.contains("not_migrated");
+  }
+
+  /**
    * @param queue a queue of this test's virtual host
    * @return its queue type, {@code classic} or {@code quorum}
    */

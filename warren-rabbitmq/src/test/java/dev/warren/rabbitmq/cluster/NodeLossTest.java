@@ -37,13 +37,28 @@ class NodeLossTest {
         });
   }
 
+  /**
+   * The leader of the subscription's quorum queue, moved first to a node the client has no
+   * connection to, so that only the queue loses its leader.
+   */
   @Test
   void killingTheQueueLeaderLosesNoConfirmedEvent() throws Exception {
     crashUnderLoad(
         "queue leader",
         () -> {
           assertThat(cluster.queueType(QUEUE)).isEqualTo("quorum");
-          return cluster.queueNode(QUEUE);
+          List<Integer> clientNodes = cluster.connectionNodes();
+          int leader = cluster.quorumLeader(QUEUE);
+          if (clientNodes.contains(leader)) {
+            for (int n = 1; n <= 3; n++) {
+              int to = n;
+              if (!clientNodes.contains(to) && cluster.transferLeadership(QUEUE, to)) {
+                await().atMost(10, SECONDS).until(() -> cluster.quorumLeader(QUEUE) == to);
+                break;
+              }
+            }
+          }
+          return cluster.quorumLeader(QUEUE);
         });
   }
 
@@ -65,7 +80,7 @@ class NodeLossTest {
         int victim = victimOf.getAsInt();
         List<Integer> clientNodes = cluster.connectionNodes();
         List<Integer> consumerNodes = cluster.consumerNodes(QUEUE);
-        int leader = cluster.queueNode(QUEUE);
+        int leader = cluster.quorumLeader(QUEUE);
         long[] killed = new long[2];
         cluster.kill(
             victim,

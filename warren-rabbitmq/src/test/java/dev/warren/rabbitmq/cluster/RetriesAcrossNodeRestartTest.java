@@ -32,9 +32,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RetriesAcrossNodeRestartTest {
   private static final String QUEUE = "retries";
   private static final int EVENTS = 300;
-  // why: a power of two is one wait queue tier, so every event waits in the same queue, long
-  // enough for the crash and the restart to happen while they wait
-  private static final Duration DELAY = Duration.ofMillis(8192);
+  // why: wait queues hold powers of two (DelayQueues); 8192 ms and a little more puts every event
+  // in the 8192 ms queue (then a short hop for the rest), long enough for the crash and the restart
+  // to happen while they wait
+  private static final Duration DELAY = Duration.ofMillis(8192 + 300);
   private static final String WAIT_QUEUE = QUEUE + ".wait.8192ms";
 
   @RegisterExtension final Cluster cluster = new Cluster();
