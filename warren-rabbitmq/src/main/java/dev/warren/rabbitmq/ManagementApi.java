@@ -23,12 +23,15 @@ import java.util.Map;
 /**
  * RabbitMQ's management HTTP API, for what AMQP cannot tell: the list of queues, their
  * unacknowledged counts and message rates. Found at {@link WarrenOptions#managementUrl()}, or port
- * 15672 (15671 for amqps) of the broker's host, with the broker's credentials either way.
+ * 15672 (15671 for amqps) of the broker's host, with the broker's credentials either way. With the
+ * nodes of a cluster, every node serves the same API: one that cannot be reached is passed over for
+ * the next.
  */
 final class ManagementApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final String base;
+  private final List<String> bases;
+  private volatile int current;
   private final String vhost;
   private final String auth;
   private final HttpClient http =
@@ -38,20 +41,21 @@ final class ManagementApi {
    * @param options the broker's URI and, when set, the management API's URL
    */
   ManagementApi(WarrenOptions options) {
-    // why: every node of a cluster serves the same API; the first one named is asked
-    URI uri = URI.create(options.rabbitmqUris().get(0));
-    String scheme = "amqps".equals(uri.getScheme()) ? "https" : "http";
-    int port = "amqps".equals(uri.getScheme()) ? 15671 : 15672;
-    this.base =
-        options.managementUrl() != null
-            ? options.managementUrl()
-            : scheme + "://" + uri.getHost() + ":" + port;
-    String path = uri.getRawPath();
+    this(bases(options), URI.create(options.rabbitmqUris().get(0)));
+  }
+
+  /**
+   * @param bases the API's base URLs, asked in this order
+   * @param broker the broker's URI, for the virtual host and the credentials
+   */
+  ManagementApi(List<String> bases, URI broker) {
+    this.bases = List.copyOf(bases);
+    String path = broker.getRawPath();
     this.vhost =
         path == null || path.length() <= 1
             ? "/"
             : URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8);
-    String userInfo = uri.getRawUserInfo();
+    String userInfo = broker.getRawUserInfo();
     String user = "guest";
     String pass = "guest";
     if (userInfo != null) {
@@ -65,11 +69,28 @@ final class ManagementApi {
                 .encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The configured URL, or port 15672 (15671 for amqps) of each node's host. */
+  private static List<String> bases(WarrenOptions options) {
+    if (options.managementUrl() != null) {
+      return List.of(options.managementUrl());
+    }
+    List<String> bases = new ArrayList<>();
+    for (String node : options.rabbitmqUris()) {
+      URI uri = URI.create(node);
+      boolean tls = "amqps".equals(uri.getScheme());
+      String base = (tls ? "https" : "http") + "://" + uri.getHost() + ":" + (tls ? 15671 : 15672);
+      if (!bases.contains(base)) {
+        bases.add(base);
+      }
+    }
+    return bases;
+  }
+
   /**
-   * @return where the API is, for messages
+   * @return where the API is, for messages: the node asked last
    */
   String base() {
-    return base;
+    return bases.get(current);
   }
 
   /**
@@ -77,19 +98,34 @@ final class ManagementApi {
    * @throws WarrenException when the API cannot be reached or refuses
    */
   List<QueueInfo> queues() {
-    String url =
-        base
-            + "/api/queues/"
-            + URLEncoder.encode(vhost, StandardCharsets.UTF_8).replace("+", "%20");
+    String path =
+        "/api/queues/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8).replace("+", "%20");
+    int first = current;
+    String base = bases.get(first);
+    String url = base + path;
     try {
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(url))
-                  .header("Authorization", auth)
-                  .timeout(Duration.ofSeconds(10))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> r = null;
+      for (int i = 0; r == null; i++) {
+        int n = (first + i) % bases.size();
+        base = bases.get(n);
+        url = base + path;
+        try {
+          r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create(url))
+                      .header("Authorization", auth)
+                      .timeout(Duration.ofSeconds(10))
+                      .GET()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
+          current = n;
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+          // why: a node that is down; another node of the cluster answers the same
+          if (i + 1 >= bases.size()) {
+            throw e;
+          }
+        }
+      }
       if (r.statusCode() != 200) {
         throw new WarrenException(
             "RabbitMQ management API at " + base + " answered " + r.statusCode() + " for " + url);
@@ -102,7 +138,7 @@ final class ManagementApi {
     } catch (java.io.IOException e) {
       throw new WarrenException(
           "cannot list queues: the RabbitMQ management API at "
-              + base
+              + String.join(", ", bases)
               + " is unreachable (enable the rabbitmq_management plugin or set"
               + " WARREN_RABBITMQ_MANAGEMENT_URL): "
               + e.getMessage(),

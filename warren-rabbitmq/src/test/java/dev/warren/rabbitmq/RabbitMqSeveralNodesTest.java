@@ -7,11 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.BrokerUnavailableException;
+import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.testkit.TestBroker;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Message;
+import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -221,5 +228,34 @@ class RabbitMqSeveralNodesTest {
                 + nodes.get(1).port())
         .hasMessageContaining("unreachable after 700 ms")
         .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void theManagementApiOfANodeThatIsDownIsPassedOver() throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(broker.host(), 15672), 500);
+    } catch (IOException e) {
+      Assumptions.abort("no management API on port 15672");
+    }
+    List<NodeProxy> down = nodes(2);
+    down.forEach(NodeProxy::kill);
+    String dead = "http://127.0.0.1:" + down.get(0).port();
+    String dead2 = "http://127.0.0.1:" + down.get(1).port();
+    String live = "http://" + broker.host() + ":15672";
+    connect(broker.options()).declareQueue(QueueSpec.durable("listed"));
+    ManagementApi api = new ManagementApi(List.of(dead, live), URI.create(broker.uri()));
+    assertThat(api.queues()).extracting(QueueInfo::name).contains("listed");
+    assertThat(api.base()).isEqualTo(live);
+    assertThat(api.queues()).extracting(QueueInfo::name).contains("listed");
+
+    ManagementApi none = new ManagementApi(List.of(dead, dead2), URI.create(broker.uri()));
+    assertThatThrownBy(none::queues)
+        .isInstanceOf(WarrenException.class)
+        .hasMessageStartingWith(
+            "cannot list queues: the RabbitMQ management API at "
+                + dead
+                + ", "
+                + dead2
+                + " is unreachable");
   }
 }
