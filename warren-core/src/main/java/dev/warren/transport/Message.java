@@ -26,6 +26,9 @@ import java.util.Map;
  * @param origin the event this message was encoded from, while the message has not left the process
  *     (the in-memory transport hands it over as is, so the consumer need not decode the headers
  *     again); {@code null} for a message read off the wire or changed since
+ * @param contentEncoding the {@code content_encoding} property (for example {@code gzip}), or
+ *     {@code null}; kept so that a retry or a dead letter of a foreign message still says it
+ * @param priority the {@code priority} property (0-255), or {@code null}
  */
 public record Message(
     String messageId,
@@ -39,7 +42,9 @@ public record Message(
     boolean persistent,
     Map<String, Object> headers,
     byte[] body,
-    Event origin) {
+    Event origin,
+    String contentEncoding,
+    Integer priority) {
 
   private static final Class<?> UNMODIFIABLE_VIEW =
       Collections.unmodifiableMap(new LinkedHashMap<>()).getClass();
@@ -48,6 +53,8 @@ public record Message(
    * Canonical constructor: headers become an unmodifiable copy, never null. An unmodifiable view
    * ({@link Collections#unmodifiableMap}) is kept as it is: whoever passes one hands over the map
    * behind it and must not change it afterwards.
+   *
+   * @throws dev.warren.InvalidInputException when the priority is not between 0 and 255
    */
   public Message {
     // why: every message is built once per publish and once per delivery; copying its header
@@ -58,6 +65,57 @@ public record Message(
       headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     }
     body = body == null ? new byte[0] : body;
+    if (priority != null && (priority < 0 || priority > 255)) {
+      throw new dev.warren.InvalidInputException(
+          "message priority " + priority + " is not between 0 and 255");
+    }
+  }
+
+  /**
+   * A message without {@code content_encoding} and {@code priority}, the properties Warren never
+   * sets on its own messages.
+   *
+   * @param messageId the {@code message_id} property
+   * @param type the {@code type} property
+   * @param contentType the {@code content_type} property
+   * @param correlationId the {@code correlation_id} property
+   * @param replyTo the {@code reply_to} property, or {@code null}
+   * @param appId the {@code app_id} property
+   * @param timestamp the {@code timestamp} property
+   * @param expiration per-message time-to-live in milliseconds, or {@code null}
+   * @param persistent whether the broker writes it to disk
+   * @param headers header table
+   * @param body the body
+   * @param origin the event it was encoded from, or {@code null}
+   */
+  public Message(
+      String messageId,
+      String type,
+      String contentType,
+      String correlationId,
+      String replyTo,
+      String appId,
+      Instant timestamp,
+      Long expiration,
+      boolean persistent,
+      Map<String, Object> headers,
+      byte[] body,
+      Event origin) {
+    this(
+        messageId,
+        type,
+        contentType,
+        correlationId,
+        replyTo,
+        appId,
+        timestamp,
+        expiration,
+        persistent,
+        headers,
+        body,
+        origin,
+        null,
+        null);
   }
 
   /**
@@ -168,7 +226,9 @@ public record Message(
         persistent,
         headers,
         body,
-        null);
+        null,
+        contentEncoding,
+        priority);
   }
 
   /**
@@ -188,7 +248,9 @@ public record Message(
         persistent,
         headers,
         body,
-        origin);
+        origin,
+        contentEncoding,
+        priority);
   }
 
   /**
@@ -209,7 +271,9 @@ public record Message(
         persistent,
         headers,
         body,
-        origin);
+        origin,
+        contentEncoding,
+        priority);
   }
 
   /**

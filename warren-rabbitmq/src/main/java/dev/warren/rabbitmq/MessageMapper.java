@@ -12,7 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Maps {@link Message} onto AMQP basic properties and back. */
+/**
+ * Maps {@link Message} onto AMQP basic properties and back. {@code user_id} and {@code cluster_id}
+ * are not kept: a retry or a dead letter is published by Warren's own user, and the broker refuses
+ * a {@code user_id} that is not the publisher's.
+ */
 final class MessageMapper {
   private static final int PERSISTENT = 2;
   private static final int TRANSIENT = 1;
@@ -37,6 +41,8 @@ final class MessageMapper {
         .messageId(m.messageId())
         .type(m.type())
         .contentType(m.contentType())
+        .contentEncoding(m.contentEncoding())
+        .priority(m.priority())
         .correlationId(m.correlationId())
         .replyTo(m.replyTo())
         .appId(m.appId())
@@ -117,7 +123,10 @@ final class MessageMapper {
         // why: the map is this method's own, so the message may keep it without a copy
         headers.isEmpty() ? headers : Collections.unmodifiableMap(headers),
         body,
-        null);
+        null,
+        // why: kept so that a retry or a dead letter of a foreign message says what it said
+        p.getContentEncoding(),
+        p.getPriority());
   }
 
   private static Long expiration(String text) {

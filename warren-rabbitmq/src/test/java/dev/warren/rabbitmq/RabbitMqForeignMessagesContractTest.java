@@ -148,7 +148,7 @@ class RabbitMqForeignMessagesContractTest extends ForeignMessagesContractTest {
       raw.channel.basicPublish(
           exchange(),
           "parcel.shipped",
-          new AMQP.BasicProperties.Builder().build(),
+          new AMQP.BasicProperties.Builder().contentEncoding("identity").priority(3).build(),
           "{\"parcel\":1}".getBytes(StandardCharsets.UTF_8));
       raw.channel.waitForConfirmsOrDie(10_000);
 
@@ -163,6 +163,8 @@ class RabbitMqForeignMessagesContractTest extends ForeignMessagesContractTest {
       assertThat(p.getMessageId()).isNull();
       assertThat(p.getType()).isNull();
       assertThat(p.getHeaders().keySet()).noneMatch(k -> k.startsWith("cloudEvents"));
+      assertThat(p.getContentEncoding()).isEqualTo("identity");
+      assertThat(p.getPriority()).isEqualTo(3);
     }
   }
 }

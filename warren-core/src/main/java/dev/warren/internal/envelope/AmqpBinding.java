@@ -209,8 +209,9 @@ public final class AmqpBinding {
    * example one from a plain AMQP client: a version 8 UUID made of the first 128 bits of the
    * SHA-256 of what the broker copies unchanged into every queue and Warren keeps unchanged on
    * retries and dead letters: the body, the {@code type}, {@code content_type}, {@code
-   * correlation_id} and {@code app_id} properties, the {@code timestamp} property (in seconds) and
-   * the headers except Warren's ({@code warren-*}) and the broker's ({@code x-*}).
+   * content_encoding}, {@code priority}, {@code correlation_id} and {@code app_id} properties, the
+   * {@code timestamp} property (in seconds) and the headers except Warren's ({@code warren-*}) and
+   * the broker's ({@code x-*}).
    *
    * <p>So every subscription that receives the message, and every attempt, sees the same id; and
    * two byte-identical messages without ids get the same id (a subscription with deduplication
@@ -229,6 +230,8 @@ public final class AmqpBinding {
     field(sha, "warren-derived-id-1");
     field(sha, message.type());
     field(sha, message.contentType());
+    field(sha, message.contentEncoding());
+    field(sha, message.priority() == null ? null : message.priority().toString());
     field(sha, message.correlationId());
     field(sha, message.appId());
     field(
