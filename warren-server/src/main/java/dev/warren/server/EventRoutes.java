@@ -39,6 +39,9 @@ final class EventRoutes {
   /** How often an idle stream is probed, which is also how soon a gone client is noticed. */
   static final long HEARTBEAT_SECONDS = 10;
 
+  /** The name of every stream's own subscription begins with this. */
+  static final String STREAM_PREFIX = "warren-server-stream-";
+
   private static final AtomicLong STREAMS = new AtomicLong();
 
   private static final int MAX_TYPES = 200;
@@ -282,7 +285,7 @@ final class EventRoutes {
   }
 
   private void open(SseClient client, String pattern) {
-    String name = "warren-server-stream-" + STREAMS.incrementAndGet();
+    String name = STREAM_PREFIX + STREAMS.incrementAndGet();
     Subscription subscription = Subscription.named(name).pattern(pattern).broadcast();
     SubscriptionHandle handle =
         server
@@ -300,10 +303,19 @@ final class EventRoutes {
     client.onClose(
         () -> {
           clients.remove(client);
-          handle.close();
-          // why: the queue would expire by itself, but a stream's queue is nobody else's business
-          server.warren().admin().deleteQueue(handle.queue());
-          server.warren().admin().deleteQueue(subscription.deadLetterQueue());
+          // why: a stream is closed from the thread whose write failed, which may be the
+          // subscription's own handler; closing the subscription waits for its handlers, so it
+          // must not happen on that thread
+          Thread.ofVirtual()
+              .name(name + "-close")
+              .start(
+                  () -> {
+                    handle.close();
+                    // why: the queue would expire by itself, but a stream's queue is nobody
+                    // else's business
+                    server.warren().admin().deleteQueue(handle.queue());
+                    server.warren().admin().deleteQueue(subscription.deadLetterQueue());
+                  });
         });
     client.sendComment("subscribed " + pattern);
     client.keepAlive();

@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -189,6 +190,9 @@ public final class WarrenServer {
 
   private void routes(JavalinDefaultRoutingApi router) {
     router.exception(Exception.class, this::handleException);
+    // why: Javalin answers its own refusals (a body over the limit) in plain text unless a handler
+    // names their class; every error of this server is a problem+json
+    router.exception(HttpResponseException.class, this::handleException);
     router.error(404, ctx -> notFound(ctx));
     add(router, HandlerType.GET, "/health/live", Access.OPEN, Health.live(warren));
     add(router, HandlerType.GET, "/health/ready", Access.OPEN, Health.ready(warren));
@@ -230,7 +234,12 @@ public final class WarrenServer {
         ctx -> {
           authorizedTasks(ctx);
           requireBroker();
-          reply(ctx, tasks.submit(ctx.body()));
+          reply(
+              ctx,
+              tasks.submit(
+                  new String(
+                      EventRoutes.Bodies.read(ctx, options.maxEventBytes()),
+                      java.nio.charset.StandardCharsets.UTF_8)));
         });
     add(
         router,
@@ -416,6 +425,11 @@ public final class WarrenServer {
     while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
+    }
+    if (t instanceof NotFoundResponse) {
+      // why: Javalin's "no route", which may be a known path with another method
+      notFound(ctx);
+      return;
     }
     Problem problem;
     if (t instanceof Problem p) {
