@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.ExceptionHandler;
 import com.rabbitmq.client.TopologyRecoveryException;
+import java.net.InetAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,15 @@ final class LoggingExceptionHandler implements ExceptionHandler {
 
   @Override
   public void handleUnexpectedConnectionDriverException(Connection conn, Throwable e) {
-    log.warn("RabbitMQ at {}: connection error: {}", where, BrokerErrors.reason(e));
+    log.warn("RabbitMQ at {}: connection error: {}", at(conn), BrokerErrors.reason(e));
+  }
+
+  /** The node a connection is on, when there are several: the one that failed. */
+  private String at(Connection conn) {
+    InetAddress node = conn == null || !where.contains(",") ? null : conn.getAddress();
+    return node == null
+        ? where
+        : node.getHostAddress() + ":" + conn.getPort() + " (of " + where + ")";
   }
 
   @Override
