@@ -279,6 +279,23 @@ public abstract class ForeignMessagesContractTest {
     assertThat(seen.get(3).id()).isNotEqualTo(seen.get(0).id()).isNotEqualTo(seen.get(2).id());
   }
 
+  @Test
+  void anOrderedSubscriptionReceivesForeignMessagesThatHaveNoPartitionHeader() {
+    Warren warren = newWarren();
+    List<Event> seen = new CopyOnWriteArrayList<>();
+    warren.subscribe(
+        Subscription.named(name("ordered")).pattern("ledger.*").ordered().partitions(4), seen::add);
+
+    for (int i = 0; i < 5; i++) {
+      publishForeign(exchange(), "ledger.entry", plain("{\"n\":" + i + "}", Map.of()));
+    }
+
+    await().atMost(30, SECONDS).until(() -> seen.size() == 5);
+    assertThat(seen)
+        .extracting(Event::dataAsString)
+        .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
+  }
+
   // ------------------------------------------------------------------ malformed CloudEvents
 
   @Test
