@@ -47,6 +47,17 @@ import java.util.function.Function;
  *       and rates</td><td>port 15672 of the broker's host</td></tr>
  *   <tr><td>WARREN_MEMORY_BROKER</td><td>name of a JVM-wide in-memory broker to share</td>
  *       <td>none: a broker per instance</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_TLS_CA</td><td>for amqps://: a PEM file of the CA certificates the
+ *       broker's certificate must chain to ({@link TlsOptions})</td><td>the JVM's trust
+ *       store</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_TLS_TRUSTSTORE, _TRUSTSTORE_PASSWORD</td><td>or a PKCS12 or JKS trust
+ *       store and its password</td><td>none</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_TLS_KEYSTORE, _KEYSTORE_PASSWORD</td><td>mutual TLS: the client's
+ *       certificate and key in a PKCS12 or JKS key store, and its password</td><td>none</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_TLS_CERT, _KEY</td><td>or mutual TLS from a PEM certificate and its
+ *       unencrypted PKCS#8 PEM key</td><td>none</td></tr>
+ *   <tr><td>WARREN_RABBITMQ_TLS_VERIFY_HOSTNAME</td><td>{@code false} accepts a certificate that
+ *       does not name the host connected to</td><td>true</td></tr>
  *   <tr><td>WARREN_QUEUE_TYPE</td><td>auto, quorum or classic: the type of Warren's durable
  *       queues (subscriptions, wait and dead-letter queues, task queues); auto is quorum when the
  *       broker supports it (RabbitMQ 3.10+)</td><td>auto</td></tr>
@@ -81,6 +92,7 @@ public final class WarrenOptions {
   private final DataCodec codec;
   private final String managementUrl;
   private final String memoryBroker;
+  private final TlsOptions tls;
   private final Subscription.QueueType queueType;
   private final int deliveryLimit;
 
@@ -100,6 +112,7 @@ public final class WarrenOptions {
     this.codec = b.codec;
     this.managementUrl = b.managementUrl;
     this.memoryBroker = b.memoryBroker;
+    this.tls = b.tls;
     this.queueType = b.queueType;
     this.deliveryLimit = b.deliveryLimit;
   }
@@ -210,6 +223,10 @@ public final class WarrenOptions {
     String memoryBroker = get.apply("WARREN_MEMORY_BROKER");
     if (memoryBroker != null) {
       b.memoryBroker(memoryBroker);
+    }
+    TlsOptions tls = TlsOptions.fromEnvironment(get);
+    if (tls != null) {
+      b.tls(tls);
     }
     String queueType = get.apply("WARREN_QUEUE_TYPE");
     if (queueType != null) {
@@ -435,6 +452,14 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return how {@code amqps://} connections check the broker and, for mutual TLS, which client
+   *     certificate they present; {@link TlsOptions#defaults()} unless set
+   */
+  public TlsOptions tls() {
+    return tls;
+  }
+
+  /**
    * @return the type of Warren's durable queues (subscriptions that do not choose one, their wait
    *     and dead-letter queues, task queues): {@link Subscription.QueueType#AUTO} (the default)
    *     declares quorum queues when the broker supports them (RabbitMQ 3.10 and later), classic
@@ -473,6 +498,7 @@ public final class WarrenOptions {
     b.codec = codec;
     b.managementUrl = managementUrl;
     b.memoryBroker = memoryBroker;
+    b.tls = tls;
     b.queueType = queueType;
     b.deliveryLimit = deliveryLimit;
     return b;
@@ -527,6 +553,7 @@ public final class WarrenOptions {
     private DataCodec codec;
     private String managementUrl;
     private String memoryBroker;
+    private TlsOptions tls = TlsOptions.defaults();
     private Subscription.QueueType queueType = Subscription.QueueType.AUTO;
     private int deliveryLimit = 20;
 
@@ -764,6 +791,19 @@ public final class WarrenOptions {
     }
 
     /**
+     * How {@code amqps://} connections check the broker (a CA bundle or trust store instead of the
+     * JVM's, host name verification) and the client certificate they present for mutual TLS.
+     *
+     * @param tls the TLS options, validated when built; {@code null} for {@link
+     *     TlsOptions#defaults()}
+     * @return this builder
+     */
+    public Builder tls(TlsOptions tls) {
+      this.tls = tls == null ? TlsOptions.defaults() : tls;
+      return this;
+    }
+
+    /**
      * The type of Warren's durable queues. A queue that already exists keeps its type: one found as
      * a classic queue where a quorum queue is wanted is used as it is, with a warning.
      *
@@ -805,6 +845,13 @@ public final class WarrenOptions {
       if (transport == TransportKind.RABBITMQ && rabbitmqUris.isEmpty()) {
         throw new InvalidInputException(
             "transport rabbitmq needs a broker: set WARREN_RABBITMQ_URL or WARREN_RABBITMQ_HOST");
+      }
+      if (!tls.isDefault()
+          && !rabbitmqUris.isEmpty()
+          && rabbitmqUris.stream().noneMatch(u -> u.startsWith("amqps:"))) {
+        // why: TLS settings on a plain connection would be ignored without a word
+        throw new InvalidInputException(
+            "TLS options (WARREN_RABBITMQ_TLS_*) are set but the broker URL is not amqps://");
       }
       return new WarrenOptions(this);
     }

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.SocketConfigurators;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,13 +82,18 @@ final class Connector {
       String uri = uris.get(0);
       boolean tls = uri.startsWith("amqps:");
       // why: amqp-client's amqps:// handling trusts every certificate; verify them instead, with
-      // the JVM's trust store and the host name
+      // the CAs of the TLS options (the JVM's trust store by default) and the host name
       factory.setUri(tls ? "amqp" + uri.substring("amqps".length()) : uri);
       int defaultPort =
           tls ? ConnectionFactory.DEFAULT_AMQP_OVER_SSL_PORT : ConnectionFactory.DEFAULT_AMQP_PORT;
       if (tls) {
-        factory.useSslProtocol(SSLContext.getDefault());
-        factory.enableHostnameVerification();
+        factory.useSslProtocol(TlsContext.of(options.tls()));
+        // why: amqp-client 5.33+ verifies host names from useSslProtocol on; start again from
+        // the plain socket set-up so that the option alone decides
+        factory.setSocketConfigurator(SocketConfigurators.defaultConfigurator());
+        if (options.tls().verifyHostname()) {
+          factory.enableHostnameVerification();
+        }
       }
       for (String u : uris) {
         URI parsed = new URI(u);
@@ -204,6 +209,11 @@ final class Connector {
         return factory.newConnection(addresses, name);
       } catch (IOException | TimeoutException e) {
         String reason = BrokerErrors.reason(e);
+        String tlsFailure = TlsContext.failure(e);
+        if (tlsFailure != null) {
+          // why: a certificate the client does not trust, or that the broker refuses, stays so
+          throw new WarrenException("RabbitMQ at " + display + ": TLS: " + tlsFailure, e);
+        }
         if (refusedForGood(e)) {
           throw new WarrenException(
               "RabbitMQ at " + display + " refused the connection: " + reason, e);
