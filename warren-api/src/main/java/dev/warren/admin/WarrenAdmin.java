@@ -71,6 +71,21 @@ public interface WarrenAdmin {
   long purgeQueue(String name);
 
   /**
+   * Moves every ready message of a queue to another, in order, through the default exchange: each
+   * is taken, published to the target, and removed from the source only once the broker confirmed
+   * it there, so a failure part-way loses nothing (a message may then be in both). Messages that
+   * arrive meanwhile are moved too. Used to move a queue's messages into a queue of another type
+   * (README, "Quorum queues").
+   *
+   * @param from the queue to empty
+   * @param to the queue receiving the messages; it must exist
+   * @return how many messages were moved
+   * @throws QueueNotFoundException when either queue does not exist
+   * @throws dev.warren.InvalidInputException when both are the same queue
+   */
+  long moveMessages(String from, String to);
+
+  /**
    * Deletes a queue with its messages.
    *
    * @param name the queue

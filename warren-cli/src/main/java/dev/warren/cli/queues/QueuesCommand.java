@@ -22,18 +22,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code warren queues list|info|declare|purge|delete}: queue operations on the broker, through
- * {@link WarrenAdmin}. A queue that does not exist is a runtime failure (exit code 1), an invalid
- * name bad input (exit code 2).
+ * {@code warren queues list|info|declare|move|purge|delete}: queue operations on the broker,
+ * through {@link WarrenAdmin}. A queue that does not exist is a runtime failure (exit code 1), an
+ * invalid name bad input (exit code 2).
  */
 @Command(
     name = "queues",
     mixinStandardHelpOptions = true,
-    description = "List, inspect, declare, purge and delete queues.",
+    description = "List, inspect, declare, move, purge and delete queues.",
     subcommands = {
       QueuesCommand.ListQueues.class,
       QueuesCommand.Info.class,
       QueuesCommand.Declare.class,
+      QueuesCommand.Move.class,
       QueuesCommand.Purge.class,
       QueuesCommand.Delete.class
     })
@@ -160,6 +161,32 @@ public final class QueuesCommand implements Callable<Integer> {
       // why: built before connecting, so an invalid declaration touches no broker
       QueueDefinition definition = b.build();
       print(CliContext.of(spec).out(), admin(spec).declareQueue(definition).queue());
+      return WarrenCli.EXIT_OK;
+    }
+  }
+
+  /** {@code warren queues move <from> <to>}. */
+  @Command(
+      name = "move",
+      description =
+          "Move every ready message of a queue to another, in order; each leaves the source only"
+              + " once the target confirmed it.",
+      mixinStandardHelpOptions = true)
+  static final class Move implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", description = "Queue to empty")
+    String from;
+
+    @Parameters(index = "1", description = "Queue receiving the messages (must exist)")
+    String to;
+
+    @Override
+    public Integer call() {
+      long moved = admin(spec).moveMessages(from, to);
+      PrintWriter out = CliContext.of(spec).out();
+      out.println("moved " + moved);
+      out.flush();
       return WarrenCli.EXIT_OK;
     }
   }

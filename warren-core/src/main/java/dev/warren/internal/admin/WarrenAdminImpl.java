@@ -138,6 +138,49 @@ public final class WarrenAdminImpl implements WarrenAdmin {
   }
 
   @Override
+  public long moveMessages(String from, String to) {
+    checkQueueName(from);
+    checkQueueName(to);
+    if (from.equals(to)) {
+      throw new InvalidInputException("cannot move the messages of queue '" + from + "' to itself");
+    }
+    existing(from);
+    existing(to);
+    long moved = 0;
+    for (Optional<Delivery> next = transport.get(from);
+        next.isPresent();
+        next = transport.get(from)) {
+      Delivery d = next.get();
+      try {
+        // why: removed from the source only once the target confirmed it, so nothing is lost
+        transport.publish("", to, d.message()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        d.reject(true);
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new WarrenException(
+            "moved "
+                + moved
+                + " messages from queue '"
+                + from
+                + "' to '"
+                + to
+                + "', then the broker did not take one: "
+                + cause.getMessage()
+                + "; it stays in '"
+                + from
+                + "'",
+            cause);
+      }
+      d.ack();
+      moved++;
+    }
+    return moved;
+  }
+
+  @Override
   public boolean deleteQueue(String name) {
     checkQueueName(name);
     boolean existed = transport.queueInfo(name).isPresent();
