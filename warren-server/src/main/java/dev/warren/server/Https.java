@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -68,6 +70,13 @@ final class Https {
   static KeyStore keyStore(Path certificate, Path key, char[] password) {
     List<Certificate> chain = certificates(certificate);
     PrivateKey privateKey = privateKey(key, chain.get(0).getPublicKey().getAlgorithm());
+    if (!matches(privateKey, chain.get(0).getPublicKey())) {
+      throw new InvalidInputException(
+          "the private key in WARREN_HTTP_TLS_KEY "
+              + key
+              + " is not the key of the certificate in WARREN_HTTP_TLS_CERT "
+              + certificate);
+    }
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
@@ -82,6 +91,34 @@ final class Https {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /** Whether the key signs what the certificate's public key verifies. */
+  private static boolean matches(PrivateKey key, PublicKey certified) {
+    String algorithm =
+        switch (certified.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          case "Ed448" -> "Ed448";
+          default -> null;
+        };
+    if (algorithm == null) {
+      return true; // why: an algorithm this check does not know is left to the TLS handshake
+    }
+    try {
+      byte[] challenge = "warren".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certified);
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
