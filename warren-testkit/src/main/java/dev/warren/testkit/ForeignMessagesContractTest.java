@@ -230,6 +230,35 @@ public abstract class ForeignMessagesContractTest {
   }
 
   @Test
+  void aForeignMessageTheBrokerDeadLetteredKeepsItsTypeInTheDeadLetterAndOnReplay()
+      throws Exception {
+    Warren warren = newWarren();
+    String sub = name("broker-dead");
+    List<Event> seen = new CopyOnWriteArrayList<>();
+    warren.subscribe(Subscription.named(sub).pattern("stock.*"), seen::add).close();
+    publishForeign(exchange(), "stock.counted", plain("{\"sku\":1}", Map.of()));
+
+    // a consumer rejects it without requeueing: the queue's dead-letter exchange moves it, with
+    // only the broker's x-death record to say where it came from
+    WarrenOptions options = baseOptions().build();
+    try (Transport t = connect(options)) {
+      await().atMost(30, SECONDS).until(() -> t.queueInfo(sub).orElseThrow().messages() == 1);
+      t.get(sub).orElseThrow().reject(false);
+    }
+    DeadLetters dlq = warren.deadLetters(sub);
+    await().atMost(30, SECONDS).until(() -> dlq.count() == 1);
+    DeadLetter dead = dlq.peek(1).get(0);
+    assertThat(dead.routingKey()).isEqualTo("stock.counted");
+    assertThat(dead.event().type()).isEqualTo("stock.counted");
+
+    warren.subscribe(Subscription.named(sub).pattern("stock.*"), seen::add);
+    assertThat(dlq.replay(List.of(dead.id()))).isEqualTo(1);
+    await().atMost(30, SECONDS).until(() -> seen.size() == 1);
+    assertThat(seen.get(0).type()).isEqualTo("stock.counted");
+    assertThat(seen.get(0).id()).isEqualTo(dead.id());
+  }
+
+  @Test
   void aRetryKeepsTheTypeAndIdPropertiesAPlainClientSent() {
     Warren warren = newWarren();
     List<Event> seen = new CopyOnWriteArrayList<>();

@@ -211,6 +211,11 @@ public final class DeadLettersImpl implements DeadLetters {
         headers.put(e.getKey(), e.getValue());
       }
     }
+    // why: one the broker dead-lettered names its first routing key only in x-death, which goes
+    String first = AmqpBinding.firstRoutingKey(m);
+    if (first != null) {
+      headers.putIfAbsent(WarrenHeaders.ROUTING_KEY, first);
+    }
     headers.put(WarrenHeaders.REPLAYS, Failure.count(m, WarrenHeaders.REPLAYS) + 1);
     return headers;
   }
@@ -228,7 +233,7 @@ public final class DeadLettersImpl implements DeadLetters {
 
   private DeadLetter toDeadLetter(Delivery d) {
     Message m = d.message();
-    String routingKey = m.header(WarrenHeaders.ROUTING_KEY);
+    String routingKey = AmqpBinding.firstRoutingKey(m);
     Event event;
     try {
       event = AmqpBinding.toEvent(m, routingKey != null ? routingKey : d.routingKey(), codec);

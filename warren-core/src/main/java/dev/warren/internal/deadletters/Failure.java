@@ -72,7 +72,8 @@ public record Failure(
     headers.putIfAbsent(WarrenHeaders.FIRST_FAILURE, now);
     headers.put(WarrenHeaders.LAST_FAILURE, now);
     // why: a retry comes back through the default exchange with the queue name as routing key
-    headers.putIfAbsent(WarrenHeaders.ROUTING_KEY, delivery.routingKey());
+    String first = AmqpBinding.firstRoutingKey(original);
+    headers.put(WarrenHeaders.ROUTING_KEY, first != null ? first : delivery.routingKey());
     headers.put(WarrenHeaders.SUBSCRIPTION, subscription);
     headers.put(WarrenHeaders.QUEUE, queue);
     headers.remove(WarrenHeaders.RETRY_DUE);

@@ -165,7 +165,7 @@ public final class AmqpBinding {
       type = message.type();
     }
     if (type == null) {
-      type = message.header(WarrenHeaders.ROUTING_KEY);
+      type = firstRoutingKey(message);
     }
     Event.Builder b = Event.builder(type != null ? type : routingKey);
     b.id(id != null ? id : idOf(message));
@@ -180,6 +180,48 @@ public final class AmqpBinding {
     b.data(message.body(), contentType != null ? contentType : Event.JSON);
     b.codec(codec);
     return b.build();
+  }
+
+  /**
+   * The routing key a message was first published with, before retries (through the default
+   * exchange) or the broker's dead-lettering changed it: {@link WarrenHeaders#ROUTING_KEY}, which
+   * Warren records when a delivery first fails, else the routing key of the broker's first {@code
+   * x-death} record.
+   *
+   * @param message a message
+   * @return the routing key, or {@code null} when the message does not say (it arrived as it was
+   *     published)
+   */
+  public static String firstRoutingKey(Message message) {
+    String recorded = message.header(WarrenHeaders.ROUTING_KEY);
+    if (recorded != null) {
+      return recorded;
+    }
+    if (!(message.headers().get("x-death") instanceof List<?> deaths) || deaths.isEmpty()) {
+      return null;
+    }
+    // why: the broker moves a record to the front when the same queue and reason recur, so the
+    // first death is the record naming x-first-death-queue and -reason, else the oldest one
+    String queue = message.header("x-first-death-queue");
+    String reason = message.header("x-first-death-reason");
+    Object first = deaths.get(deaths.size() - 1);
+    for (Object d : deaths) {
+      if (d instanceof Map<?, ?> death
+          && queue != null
+          && queue.equals(String.valueOf(death.get("queue")))
+          && (reason == null || reason.equals(String.valueOf(death.get("reason"))))) {
+        first = d;
+        break;
+      }
+    }
+    if (first instanceof Map<?, ?> death
+        && death.get("routing-keys") instanceof List<?> keys
+        && !keys.isEmpty()
+        && keys.get(0) != null) {
+      Object key = keys.get(0);
+      return key instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : key.toString();
+    }
+    return null;
   }
 
   /**
