@@ -1564,6 +1564,8 @@ public abstract class TransportContractTest {
         .filteredOn(q -> q.name().startsWith(each + ".") && !q.name().endsWith(".dlq"))
         .singleElement()
         .satisfies(q -> assertThat(q.arguments()).containsEntry(QueueSpec.QUEUE_TYPE, "classic"));
+    // its dead-letter queue is shared by every instance, and lasting: a quorum queue
+    t.declareQueue(QueueSpec.durable(each + ".dlq").asQuorum(0));
   }
 
   @Test

@@ -124,7 +124,8 @@ public final class Topology {
       QueueDeclarer declarer, Subscription subscription, String queue) {
     QueueSpec classic = queueSpec(subscription, queue);
     QueueSpec quorum = withoutType(classic).asQuorum(declarer.deliveryLimit());
-    return declare(declarer, subscription, quorum, classic);
+    boolean oneInstance = subscription.mode() == Subscription.Mode.BROADCAST;
+    return declare(declarer, subscription, quorum, classic, oneInstance);
   }
 
   /**
@@ -139,19 +140,27 @@ public final class Topology {
       QueueDeclarer declarer, Subscription subscription) {
     QueueSpec classic = deadLetterQueueSpec(subscription);
     QueueSpec quorum = QueueSpec.durable(subscription.deadLetterQueue()).asQuorum(0);
-    return declare(declarer, subscription, quorum, classic);
+    // why: even a broadcast subscription has one dead-letter queue, shared and lasting
+    return declare(declarer, subscription, quorum, classic, false);
   }
 
+  /**
+   * @param oneInstance whether the queue belongs to one instance (a broadcast queue): classic
+   *     unless the subscription asks for quorum
+   */
   private static QueueSpec declare(
-      QueueDeclarer declarer, Subscription subscription, QueueSpec quorum, QueueSpec classic) {
+      QueueDeclarer declarer,
+      Subscription subscription,
+      QueueSpec quorum,
+      QueueSpec classic,
+      boolean oneInstance) {
     // the shape of this queue before quorum queues were the default: its type as the
     // subscription said, classic unless QUORUM
     QueueSpec earlierQuorum = classic.withArgument(QueueSpec.QUEUE_TYPE, "quorum");
     QueueSpec earlierClassic = classic.withArgument(QueueSpec.QUEUE_TYPE, "classic");
-    boolean broadcast = subscription.mode() == Subscription.Mode.BROADCAST;
     boolean wantQuorum =
         declarer.quorum(subscription.queueType())
-            && !(broadcast && subscription.queueType() == Subscription.QueueType.AUTO);
+            && !(oneInstance && subscription.queueType() == Subscription.QueueType.AUTO);
     return switch (subscription.queueType()) {
       case QUORUM -> declarer.declare(quorum, earlierQuorum);
       case CLASSIC -> declarer.declare(earlierClassic);
