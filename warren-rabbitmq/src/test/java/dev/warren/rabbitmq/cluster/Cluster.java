@@ -121,15 +121,18 @@ final class Cluster implements BeforeEachCallback, AfterEachCallback {
     if (vhost == null) {
       return; // why: JUnit calls this after a skipped beforeEach too; there is nothing to undo
     }
-    List<Integer> raised = List.copyOf(diskAlarms);
-    for (int node : raised) {
-      clearDiskAlarm(node);
+    try {
+      List<Integer> raised = List.copyOf(diskAlarms);
+      for (int node : raised) {
+        clearDiskAlarm(node);
+      }
+      if (running().size() < 3) {
+        run("start");
+      }
+    } finally {
+      http("DELETE", "/api/vhosts/" + enc(vhost), null);
+      vhost = null;
     }
-    if (running().size() < 3) {
-      run("start");
-    }
-    http("DELETE", "/api/vhosts/" + enc(vhost), null);
-    vhost = null;
   }
 
   /**
