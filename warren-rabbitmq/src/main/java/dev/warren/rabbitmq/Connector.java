@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.SocketConfigurator;
 import com.rabbitmq.client.SocketConfigurators;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedConsumer;
@@ -19,6 +20,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.transport.ReplyChannel;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
@@ -30,6 +32,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -203,10 +206,34 @@ final class Connector {
    * @throws WarrenException when the broker refused the credentials or the virtual host
    */
   Connection connect(String name, long deadline) {
+    return connect(name, deadline, null);
+  }
+
+  /**
+   * Connects as {@link #connect(String, long)} does, and hands over each socket the connection
+   * opens (the first one and each one of a recovery).
+   *
+   * <p>why: a write to a broker that stopped reading (a resource alarm) blocks while holding the
+   * connection's output, and closing the connection must write too; closing the socket is then the
+   * only way out.
+   *
+   * @param sockets receives each socket before it is used, or {@code null}
+   */
+  Connection connect(String name, long deadline, Consumer<Socket> sockets) {
+    ConnectionFactory f = factory;
+    if (sockets != null) {
+      f = factory.clone();
+      SocketConfigurator configured = f.getSocketConfigurator();
+      f.setSocketConfigurator(
+          socket -> {
+            configured.configure(socket);
+            sockets.accept(socket);
+          });
+    }
     long backoff = FIRST_BACKOFF_MS;
     while (true) {
       try {
-        return factory.newConnection(addresses, name);
+        return f.newConnection(addresses, name);
       } catch (IOException | TimeoutException e) {
         String reason = BrokerErrors.reason(e);
         String tlsFailure = TlsContext.failure(e);

@@ -24,6 +24,7 @@ import dev.warren.transport.ReplyChannel;
 import dev.warren.transport.ReplyReceiver;
 import dev.warren.transport.Transport;
 import java.io.IOException;
+import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +75,7 @@ public final class RabbitMqTransport implements Transport {
   private final Connector connector;
   private final Connection connection;
   private final Connection publishing;
+  private final AtomicReference<Socket> publishingSocket;
   private final String where;
   private final ScheduledExecutorService tasks;
   private final AdminChannel admin;
@@ -88,12 +91,17 @@ public final class RabbitMqTransport implements Transport {
   private volatile ManagementApi management;
 
   private RabbitMqTransport(
-      WarrenOptions options, Connector connector, Connection connection, Connection publishing)
+      WarrenOptions options,
+      Connector connector,
+      Connection connection,
+      Connection publishing,
+      AtomicReference<Socket> publishingSocket)
       throws IOException {
     this.options = options;
     this.connector = connector;
     this.connection = connection;
     this.publishing = publishing;
+    this.publishingSocket = publishingSocket;
     this.where = connector.address() + " vhost " + connector.vhost();
     this.tasks =
         Executors.newSingleThreadScheduledExecutor(
@@ -164,9 +172,11 @@ public final class RabbitMqTransport implements Transport {
     String name = "warren-" + options.instanceId();
     Connection main = connector.connect(name, deadline);
     Connection publishing = null;
+    AtomicReference<Socket> publishingSocket = new AtomicReference<>();
     try {
-      publishing = connector.connect(name + "-publisher", deadline);
-      RabbitMqTransport transport = new RabbitMqTransport(options, connector, main, publishing);
+      publishing = connector.connect(name + "-publisher", deadline, publishingSocket::set);
+      RabbitMqTransport transport =
+          new RabbitMqTransport(options, connector, main, publishing, publishingSocket);
       log.info("RabbitMQ at {}: connected as {}", transport.where, name);
       return transport;
     } catch (IOException | RuntimeException e) {
@@ -687,7 +697,7 @@ public final class RabbitMqTransport implements Transport {
     }
     publisher.drain(options.shutdownTimeout());
     admin.close();
-    closeConnection(publishing);
+    closePublishing();
     closeConnection(connection);
     tasks.shutdownNow();
     try {
@@ -696,6 +706,43 @@ public final class RabbitMqTransport implements Transport {
       Thread.currentThread().interrupt();
     }
     log.info("RabbitMQ at {}: closed", where);
+  }
+
+  /**
+   * Closes the publishing connection; when that has not returned after {@link #CLOSE_TIMEOUT_MS},
+   * closes its socket.
+   *
+   * <p>why: while a resource alarm blocks the connection the broker reads nothing, so a write can
+   * block for as long as the alarm lasts, holding the connection's output; the close frame waits
+   * behind it. Closing the socket fails both writes. The connection is closed by then, so it does
+   * not recover.
+   */
+  private void closePublishing() {
+    Thread closer = new Thread(() -> closeConnection(publishing), "warren-close-publishing");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(CLOSE_TIMEOUT_MS + 1000);
+      if (closer.isAlive()) {
+        log.warn(
+            "RabbitMQ at {}: the publishing connection did not close in {} ms{}; closing its"
+                + " socket",
+            where,
+            CLOSE_TIMEOUT_MS,
+            publisher.blocked().map(r -> " (the broker blocks it: " + r + ")").orElse(""));
+        Socket socket = publishingSocket.get();
+        if (socket != null) {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // closed either way
+          }
+        }
+        closer.join(CLOSE_TIMEOUT_MS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void closeConnection(Connection c) {

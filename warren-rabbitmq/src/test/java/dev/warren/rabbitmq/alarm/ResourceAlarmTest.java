@@ -142,6 +142,28 @@ class ResourceAlarmTest {
   }
 
   @Test
+  void aPublishStuckInASocketWriteFailsAtItsTimeoutAndCloseDoesNotHang() throws Exception {
+    RabbitMqTransport t = connect(TIMEOUT);
+    t.publish("", queue, message("before")).get(10, TimeUnit.SECONDS);
+    raiseAlarm();
+    // why: 48 MB do not fit in the TCP buffers of a connection the broker stopped reading, so the
+    // write blocks until the alarm clears
+    long start = System.nanoTime();
+    CompletableFuture<Void> big = t.publish("", queue, Message.of(new byte[48 << 20], Map.of()));
+    Duration took = failsNamingTheAlarm(big, start);
+    System.out.printf("alarm: a publish stuck in its write failed after %d ms%n", took.toMillis());
+    assertThat(took).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.plusSeconds(2));
+
+    long closing = System.nanoTime();
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(t::close);
+    closed.get(30, TimeUnit.SECONDS);
+    System.out.printf(
+        "alarm: close with a stuck write took %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing));
+    transports.remove(t);
+  }
+
+  @Test
   void aPublishWaitingWhenTheAlarmClearsSucceedsWithItsConfirm() throws Exception {
     RabbitMqTransport t = connect(Duration.ofSeconds(60));
     t.publish("", queue, message("before")).get(10, TimeUnit.SECONDS);
