@@ -21,7 +21,8 @@ import java.util.Map;
  * @param expiration per-message time-to-live in milliseconds, or {@code null}
  * @param persistent whether the broker writes it to disk ({@code delivery_mode} 2)
  * @param headers header table: values are String, Long, Integer, Boolean, Double, byte[], List or
- *     Map
+ *     Map; from a foreign publisher also Short, Byte, Float, BigDecimal and Instant (an AMQP
+ *     timestamp), kept so that a retry or a dead letter writes them back as they arrived
  * @param body the body
  * @param origin the event this message was encoded from, while the message has not left the process
  *     (the in-memory transport hands it over as is, so the consumer need not decode the headers

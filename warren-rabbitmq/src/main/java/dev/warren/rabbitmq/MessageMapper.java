@@ -5,6 +5,7 @@ import com.rabbitmq.client.LongString;
 import dev.warren.InvalidInputException;
 import dev.warren.transport.Message;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
@@ -33,8 +34,12 @@ final class MessageMapper {
     if (!headers.isEmpty()) {
       // why: amqp-client numbers a publish before it serializes the headers, so a value it
       // cannot write would leave the confirm sequence off by one; refuse it up front instead
+      boolean instants = false;
       for (Map.Entry<String, Object> e : headers.entrySet()) {
-        checkValue(e.getKey(), e.getValue());
+        instants |= checkValue(e.getKey(), e.getValue());
+      }
+      if (instants) {
+        headers = wire(headers);
       }
     }
     return new AMQP.BasicProperties.Builder()
@@ -53,7 +58,36 @@ final class MessageMapper {
         .build();
   }
 
-  private static void checkValue(String name, Object v) {
+  /** A copy of a header table with each {@link Instant} as the {@link Date} amqp-client writes. */
+  @SuppressWarnings("unchecked")
+  private static <T> T wire(T v) {
+    if (v instanceof Instant i) {
+      return (T) Date.from(i);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> out = new ArrayList<>(list.size());
+      for (Object o : list) {
+        out.add(wire(o));
+      }
+      return (T) out;
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>(map.size() * 2);
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        out.put((String) e.getKey(), wire(e.getValue()));
+      }
+      return (T) out;
+    }
+    return v;
+  }
+
+  /**
+   * @return whether the value holds an {@link Instant}, which is written as an AMQP timestamp
+   */
+  private static boolean checkValue(String name, Object v) {
+    if (v instanceof Instant) {
+      return true;
+    }
     if (v == null
         || v instanceof String
         || v instanceof Long
@@ -67,30 +101,33 @@ final class MessageMapper {
         || v instanceof BigDecimal
         || v instanceof Date
         || v instanceof LongString) {
-      return;
+      return false;
     }
     if (v instanceof List<?> list) {
+      boolean instants = false;
       for (Object o : list) {
-        checkValue(name, o);
+        instants |= checkValue(name, o);
       }
-      return;
+      return instants;
     }
     if (v instanceof Map<?, ?> map) {
+      boolean instants = false;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String)) {
           throw new InvalidInputException(
               "header '" + name + "' holds a table with a non-text key '" + e.getKey() + "'");
         }
-        checkValue(name, e.getValue());
+        instants |= checkValue(name, e.getValue());
       }
-      return;
+      return instants;
     }
     throw new InvalidInputException(
         "header '"
             + name
             + "' has a value of type "
             + v.getClass().getName()
-            + "; AMQP headers carry String, Long, Integer, Boolean, Double, byte[], List or Map");
+            + "; AMQP headers carry String, Long, Integer, Short, Byte, Boolean, Double, Float,"
+            + " BigDecimal, Instant, byte[], List or Map");
   }
 
   /**
@@ -143,7 +180,9 @@ final class MessageMapper {
 
   /**
    * amqp-client reads strings as {@link LongString}, also inside arrays and tables (for example
-   * {@code x-death}); Warren's headers are plain Java values.
+   * {@code x-death}); Warren's headers are plain Java values. Timestamps become {@link Instant}s;
+   * other numbers keep their type (short, byte, float, decimal), so that a retry or a dead letter
+   * writes each header back as the type it arrived as.
    */
   static Object plain(Object v) {
     if (v instanceof LongString s) {
@@ -164,16 +203,7 @@ final class MessageMapper {
       return out;
     }
     if (v instanceof Date d) {
-      return d.toInstant().toString();
-    }
-    if (v instanceof Short || v instanceof Byte) {
-      return ((Number) v).intValue();
-    }
-    if (v instanceof Float f) {
-      return f.doubleValue();
-    }
-    if (v instanceof BigDecimal d) {
-      return d.toPlainString();
+      return d.toInstant();
     }
     return v;
   }

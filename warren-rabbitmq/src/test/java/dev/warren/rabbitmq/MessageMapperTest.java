@@ -78,16 +78,21 @@ class MessageMapperTest {
     Message m = MessageMapper.toMessage(p, new byte[0]);
 
     assertThat(m.headers().get("plain")).isEqualTo("text");
-    assertThat(m.headers().get("small")).isEqualTo(7);
+    assertThat(m.headers().get("small")).isEqualTo((short) 7);
     assertThat(m.headers().get("x-death"))
         .isEqualTo(
             List.of(
                 Map.of(
-                    "queue", "orders",
-                    "reason", "rejected",
-                    "count", 2L,
-                    "time", "2023-11-14T22:13:20Z",
-                    "routing-keys", List.of("order.created"))));
+                    "queue",
+                    "orders",
+                    "reason",
+                    "rejected",
+                    "count",
+                    2L,
+                    "time",
+                    Instant.parse("2023-11-14T22:13:20Z"),
+                    "routing-keys",
+                    List.of("order.created"))));
   }
 
   @Test
