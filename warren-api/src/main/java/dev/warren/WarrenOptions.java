@@ -851,7 +851,8 @@ public final class WarrenOptions {
           && rabbitmqUris.stream().noneMatch(u -> u.startsWith("amqps:"))) {
         // why: TLS settings on a plain connection would be ignored without a word
         throw new InvalidInputException(
-            "TLS options (WARREN_RABBITMQ_TLS_*) are set but the broker URL is not amqps://");
+            "TLS options (WARREN_RABBITMQ_TLS_*) are set but the broker URL is not amqps://"
+                + " (set WARREN_RABBITMQ_URL=amqps://…)");
       }
       return new WarrenOptions(this);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.BrokerUnavailableException;
+import dev.warren.Warren;
 import dev.warren.WarrenOptions;
 import dev.warren.rabbitmq.RabbitMqTransport;
 import dev.warren.rabbitmq.tls.TlsNode;
@@ -161,6 +162,39 @@ class ResourceAlarmTest {
         "alarm: close with a stuck write took %d ms%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing));
     transports.remove(t);
+  }
+
+  @Test
+  void warrenPublishFailsAtItsTimeoutAndSaysItIsBlocked() throws Exception {
+    WarrenOptions options =
+        WarrenOptions.builder()
+            .rabbitmqUri("amqp://guest:guest@127.0.0.1:" + TlsNode.AMQP_PORT)
+            .exchange("warren.alarm.events")
+            .publishTimeout(TIMEOUT)
+            .shutdownTimeout(Duration.ofSeconds(1))
+            .build();
+    try (Warren warren = Warren.create(options)) {
+      warren.publish("alarm.before", Map.of("n", 1)).get(10, TimeUnit.SECONDS);
+      raiseAlarm();
+      for (int i = 0; i < 2; i++) {
+        long start = System.nanoTime();
+        CompletableFuture<?> publish = warren.publish("alarm.during", Map.of("n", i));
+        try {
+          publish.get(TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+          throw new AssertionError("Warren.publish succeeded while the broker blocked publishing");
+        } catch (ExecutionException e) {
+          Duration took = Duration.ofNanos(System.nanoTime() - start);
+          assertThat(e.getCause())
+              .isInstanceOf(BrokerUnavailableException.class)
+              .hasMessageContaining("blocked publishing: low on disk (resource alarm)");
+          assertThat(took).isBetween(TIMEOUT.minusMillis(100), TIMEOUT.plusSeconds(2));
+        }
+      }
+      assertThat(warren.blocked()).contains("low on disk");
+      clearAlarm();
+      await().atMost(Duration.ofSeconds(20)).until(() -> warren.blocked().isEmpty());
+      warren.publish("alarm.after", Map.of("n", 2)).get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
