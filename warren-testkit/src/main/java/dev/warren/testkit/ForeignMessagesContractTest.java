@@ -346,6 +346,7 @@ public abstract class ForeignMessagesContractTest {
     assertThat(dead.event()).isNull();
     assertThat(dead.errorType()).isEqualTo("dev.warren.InvalidInputException");
     assertThat(dead.errorMessage()).contains("specversion").contains("'9.9'");
+    assertThat(warren.admin().deadLetters(sub).peek(1).get(0).errorMessage()).contains("'9.9'");
 
     // replayed unchanged, it is refused again for the same reason
     assertThat(dlq.replay(List.of("ce-99"))).isEqualTo(1);
@@ -439,6 +440,7 @@ public abstract class ForeignMessagesContractTest {
               assertThat(d.id()).isNotBlank();
             });
     assertThat(dead.get(1).errorMessage()).contains("'id'");
+    assertThat(warren.admin().deadLetters(queue).count()).isEqualTo(2);
     assertThat(ran).hasValue(0);
 
     // replayed unchanged to the task queue, it comes back to the dead-letter queue
