@@ -33,7 +33,8 @@ import java.util.function.Function;
  *   <tr><td>WARREN_EXCHANGE</td><td>the topic exchange</td><td>warren.events</td></tr>
  *   <tr><td>WARREN_SOURCE</td><td>CloudEvents source of published events</td>
  *       <td>/warren/&lt;host&gt;</td></tr>
- *   <tr><td>WARREN_PUBLISH_TIMEOUT</td><td>how long a publish waits for an absent broker</td>
+ *   <tr><td>WARREN_PUBLISH_TIMEOUT</td><td>how long a publish waits for the broker's confirm (an
+ *       absent broker, a resource alarm) before failing</td>
  *       <td>30s</td></tr>
  *   <tr><td>WARREN_CONNECT_TIMEOUT</td><td>how long start-up retries an unreachable broker</td>
  *       <td>30s</td></tr>
@@ -376,7 +377,9 @@ public final class WarrenOptions {
   }
 
   /**
-   * @return how long a publish waits for an absent broker before failing
+   * @return how long a publish waits for the broker's confirm before failing with {@link
+   *     BrokerUnavailableException}, counted from the call: for an absent broker, a confirm window
+   *     slot, or the end of a resource alarm
    */
   public Duration publishTimeout() {
     return publishTimeout;
@@ -663,7 +666,8 @@ public final class WarrenOptions {
     }
 
     /**
-     * @param timeout how long a publish waits for an absent broker
+     * @param timeout how long a publish waits for the broker's confirm (an absent broker, a
+     *     resource alarm) before failing
      * @return this builder
      */
     public Builder publishTimeout(Duration timeout) {
