@@ -98,6 +98,7 @@ class NodeLossTest {
             .until(() -> load.firstHandledAfter(killedAfter) != Long.MAX_VALUE);
         long handledResume = load.firstHandledAfter(killedAfter) - killedAt;
         long confirmedResume = load.firstConfirmedAfter(killedAfter) - killedAt;
+        List<Integer> consumersAfter = cluster.consumerNodes(QUEUE);
         long resumedAfter = load.lastSequence();
         await()
             .atMost(30, SECONDS)
@@ -112,7 +113,8 @@ class NodeLossTest {
         long longestPause = load.longestPauseSince(killedAt);
         String counts =
             String.format(
-                "cluster-fault kill %s (node %d; connections on %s, consumer on %s, leader %d):"
+                "cluster-fault kill %s (node %d; connections on %s, consumer on %s, then on %s,"
+                    + " leader %d):"
                     + " published=%d"
                     + " confirmed=%d failed=%d handled=%d deliveries=%d lost=%d"
                     + " consume-resume=%dms confirm-resume=%s longest-pause=%dms",
@@ -120,6 +122,7 @@ class NodeLossTest {
                 victim,
                 clientNodes,
                 consumerNodes,
+                consumersAfter,
                 leader,
                 load.published(),
                 load.confirmed().size(),
@@ -138,6 +141,11 @@ class NodeLossTest {
             .as("the restarted node rejoined")
             .contains(cluster.nodeName(victim));
 
+        // why: a quorum queue keeps the consumer of a node that went down listed (as suspected
+        // down) until the node is back, so the survivor's consumer is one among them
+        assertThat(consumersAfter)
+            .as("the subscription consumes on a survivor; " + counts)
+            .anyMatch(n -> n != victim);
         assertThat(load.lost()).as("confirmed but never handled; " + counts).isEmpty();
         assertThat(Duration.ofNanos(handledResume))
             .as("time until an event published after the crash was handled; " + counts)
