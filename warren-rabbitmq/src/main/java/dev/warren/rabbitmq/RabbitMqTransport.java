@@ -474,10 +474,13 @@ public final class RabbitMqTransport implements Transport {
     Throwable cause = r.getCause();
     return switch (r.code) {
       case BrokerErrors.PRECONDITION_FAILED ->
-          declaring
-              ? new TopologyMismatchException(
-                  what + " exists with other settings: " + r.text, cause)
-              : new WarrenException(what + ": " + r.text, cause);
+          // why: "invalid property 'exclusive'" (a quorum queue that cannot be) is not a mismatch
+          !declaring
+              ? new WarrenException(what + ": " + r.text, cause)
+              : r.text.startsWith("invalid ")
+                  ? new WarrenException("cannot declare " + what + ": " + r.text, cause)
+                  : new TopologyMismatchException(
+                      what + " exists with other settings: " + r.text, cause);
       case BrokerErrors.RESOURCE_LOCKED ->
           new WarrenException(what + " is exclusive to another connection: " + r.text, cause);
       case AMQP.ACCESS_REFUSED -> new WarrenException(what + ": access refused: " + r.text, cause);

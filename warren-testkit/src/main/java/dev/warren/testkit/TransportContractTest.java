@@ -1522,9 +1522,11 @@ public abstract class TransportContractTest {
     Map<String, Object> quorum = Map.of(QueueSpec.QUEUE_TYPE, "quorum");
     assertThatThrownBy(() -> t.declareQueue(new QueueSpec(name("q1"), true, false, true, quorum)))
         .isInstanceOf(WarrenException.class)
+        .isNotInstanceOf(TopologyMismatchException.class)
         .hasMessageContaining("auto-delete");
     assertThatThrownBy(() -> t.declareQueue(new QueueSpec(name("q2"), false, false, false, quorum)))
         .isInstanceOf(WarrenException.class)
+        .isNotInstanceOf(TopologyMismatchException.class)
         .hasMessageContaining("non-durable");
     assertThatThrownBy(() -> QueueSpec.durable(name("q3")).withDurable(false).asQuorum(0))
         .isInstanceOf(InvalidInputException.class)
