@@ -92,8 +92,8 @@ public final class AmqpBinding {
    *   <li>The id is {@code cloudEvents_id}, else a non-blank {@code message_id}, else {@link
    *       #derivedId(Message)}: the same in every subscription and every attempt.
    *   <li>The type is {@code cloudEvents_type}, else the {@code type} property, else the routing
-   *       key the message was first published with ({@link WarrenHeaders#ROUTING_KEY}, recorded
-   *       when it first failed), else the routing key it arrived with.
+   *       key the message was first published with ({@link #firstRoutingKey}: it differs on a retry
+   *       or a replay), else the routing key it arrived with.
    *   <li>Attribute headers must have valid names ({@code [a-z0-9]}, at most 20 characters).
    * </ul>
    *
