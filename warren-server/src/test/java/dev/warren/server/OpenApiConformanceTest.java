@@ -19,8 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -61,9 +63,16 @@ class OpenApiConformanceTest {
   static String taskId;
   static final Map<String, AtomicLong> STATUSES = new ConcurrentHashMap<>();
   static final AtomicLong SENT = new AtomicLong();
+  static final Map<String, Set<Integer>> BY_OPERATION = new ConcurrentHashMap<>();
 
   /** A request to send. */
-  record Req(String method, String path, String contentType, String body, List<String> headers) {
+  record Req(
+      String operation,
+      String method,
+      String path,
+      String contentType,
+      String body,
+      List<String> headers) {
     @Override
     public String toString() {
       return method
@@ -124,6 +133,7 @@ class OpenApiConformanceTest {
             + Http.VALIDATED.get()
             + ", statuses "
             + statuses);
+    new TreeMap<>(BY_OPERATION).forEach((op, seen) -> System.out.println("  " + op + ": " + seen));
     for (WarrenServer s : new WarrenServer[] {open, keyed}) {
       if (s != null) {
         s.stop();
@@ -134,6 +144,15 @@ class OpenApiConformanceTest {
     }
     if (keysFile != null) {
       Files.deleteIfExists(keysFile);
+    }
+    if (SENT.get() >= 1000) { // why: not when a single property was run alone
+      for (Operation op : operations()) {
+        String key = op.method() + " " + op.template();
+        assertThat(BY_OPERATION).as("requests of " + key).containsKey(key);
+        assertThat(BY_OPERATION.get(key))
+            .as(key + " answered 2xx at least once")
+            .anyMatch(s -> s >= 200 && s < 300);
+      }
     }
   }
 
@@ -184,7 +203,9 @@ class OpenApiConformanceTest {
       headers.add("Authorization");
       headers.add(authorization);
     }
-    send(keyedHttp, new Req(req.method(), req.path(), req.contentType(), req.body(), headers));
+    send(
+        keyedHttp,
+        new Req(req.operation(), req.method(), req.path(), req.contentType(), req.body(), headers));
   }
 
   private static void send(Http http, Req req) throws Exception {
@@ -218,6 +239,9 @@ class OpenApiConformanceTest {
       body = r.body();
     }
     STATUSES.computeIfAbsent(Integer.toString(status), k -> new AtomicLong()).incrementAndGet();
+    if (req.method().equals(req.operation().substring(0, req.operation().indexOf(' ')))) {
+      BY_OPERATION.computeIfAbsent(req.operation(), k -> new ConcurrentSkipListSet<>()).add(status);
+    }
     assertThat(status).as(req + " -> " + body).isLessThan(500).isNotEqualTo(0);
   }
 
@@ -274,7 +298,13 @@ class OpenApiConformanceTest {
                 headers.add("Accept");
                 headers.add(accept);
               }
-              return new Req(m, path + query, body.contentType(), body.body(), headers);
+              return new Req(
+                  op.method() + " " + op.template(),
+                  m,
+                  path + query,
+                  body.contentType(),
+                  body.body(),
+                  headers);
             });
   }
 
