@@ -45,8 +45,9 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
- * <p>Files are read again at each connection, so renewed certificates are picked up on reconnect.
- * Passwords are never part of {@link #toString()} or of an error message.
+ * <p>The transport reads the files when it starts (and {@link Builder#build()} once before, to
+ * check them): restart the instance to use renewed certificates. Passwords are never part of {@link
+ * #toString()} or of an error message.
  */
 public final class TlsOptions {
   private static final TlsOptions DEFAULTS = new Builder().build();
