@@ -253,7 +253,11 @@ public final class RabbitMqTransport implements Transport {
       return "disconnected from " + connector.address() + " (recovering)";
     }
     String node = connector.address().contains(",") ? Connector.node(connection) : null;
-    return "connected to " + where + (node == null ? "" : ", node " + node);
+    String alarm = publisher.blocked().orElse(null);
+    return "connected to "
+        + where
+        + (node == null ? "" : ", node " + node)
+        + (alarm == null ? "" : ", publishing blocked by the broker: " + alarm);
   }
 
   /**

@@ -113,6 +113,7 @@ class ResourceAlarmTest {
     long start = System.nanoTime();
     Duration first = failsNamingTheAlarm(t.publish("", queue, message("first")), start);
     assertThat(t.blocked()).contains("low on disk");
+    assertThat(t.describe()).endsWith(", publishing blocked by the broker: low on disk");
 
     // while blocked: nothing is written, each publish fails at its own timeout
     start = System.nanoTime();
