@@ -135,6 +135,23 @@ class RabbitMqTlsTest {
   }
 
   @Test
+  void aClientCertificateOfAnotherCaIsNotPresented() throws Exception {
+    // why: the broker names the CAs it accepts and the JDK offers only a certificate they signed;
+    // this node accepts clients without one (fail_if_no_peer_cert = false), so it connects, but
+    // as nobody: a broker that requires one refuses the handshake instead
+    RabbitMqTransport t =
+        connect(
+            options(
+                "localhost",
+                TlsOptions.builder()
+                    .caBundle(TlsNode.cert("ca.pem"))
+                    .certificate(TlsNode.cert("other-client.pem"), TlsNode.cert("other-client.key"))
+                    .build()));
+    roundTrip(t);
+    assertThat(peerCertificates()).doesNotContain("unrelated-client");
+  }
+
+  @Test
   void theJvmTrustStoreDoesNotKnowTheTestCa() {
     assertThatThrownBy(() -> connect(options("localhost", TlsOptions.defaults())))
         .isInstanceOf(WarrenException.class)
