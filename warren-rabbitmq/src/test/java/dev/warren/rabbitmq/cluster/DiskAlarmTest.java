@@ -59,9 +59,7 @@ class DiskAlarmTest {
   @Test
   void publishesFailAtTheirTimeoutWhileBlockedAndNothingConfirmedIsLost() throws Exception {
     try (Warren warren = Warren.create(cluster.options().publishTimeout(PUBLISH_TIMEOUT).build())) {
-      warren.subscribe(
-          Subscription.named("stock").pattern("stock.#").queueType(Subscription.QueueType.QUORUM),
-          e -> handled.add(e.id()));
+      warren.subscribe(Subscription.named("stock").pattern("stock.#"), e -> handled.add(e.id()));
       Set<String> confirmed = new HashSet<>(publishAll(warren, "before-", BEFORE));
       assertThat(warren.blocked()).isEmpty();
 

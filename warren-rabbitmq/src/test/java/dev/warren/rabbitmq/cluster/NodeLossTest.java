@@ -46,7 +46,6 @@ class NodeLossTest {
     crashUnderLoad(
         "queue leader",
         () -> {
-          assertThat(cluster.queueType(QUEUE)).isEqualTo("quorum");
           List<Integer> clientNodes = cluster.connectionNodes();
           int leader = cluster.quorumLeader(QUEUE);
           if (clientNodes.contains(leader)) {
@@ -66,16 +65,12 @@ class NodeLossTest {
     try (Warren warren =
         Warren.create(cluster.options().publishTimeout(Duration.ofSeconds(30)).build())) {
       ConfirmedLoad load = new ConfirmedLoad(warren, "load.tick", 200);
-      // why: a quorum queue has copies on the survivors, so consuming can go on without the node
-      warren.subscribe(
-          Subscription.named(QUEUE)
-              .pattern("load.#")
-              .queueType(Subscription.QueueType.QUORUM)
-              .concurrency(4),
-          load::handle);
+      // the default queue type: a quorum queue, with copies on the survivors
+      warren.subscribe(Subscription.named(QUEUE).pattern("load.#").concurrency(4), load::handle);
       try (load) {
         load.start();
         await().atMost(20, SECONDS).until(() -> load.handled().size() >= 300);
+        assertThat(cluster.queueType(QUEUE)).as("the subscription's queue").isEqualTo("quorum");
 
         int victim = victimOf.getAsInt();
         List<Integer> clientNodes = cluster.connectionNodes();

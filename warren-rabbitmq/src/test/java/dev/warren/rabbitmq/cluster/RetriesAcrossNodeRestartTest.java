@@ -61,7 +61,6 @@ class RetriesAcrossNodeRestartTest {
       warren.subscribe(
           Subscription.named(QUEUE)
               .pattern("retry.#")
-              .queueType(Subscription.QueueType.QUORUM)
               .concurrency(4)
               .retry(RetryPolicy.builder().immediateRetries(0).delays(DELAY).jitter(0).build()),
           this::handle);
@@ -84,6 +83,11 @@ class RetriesAcrossNodeRestartTest {
       assertThat(successes).isEmpty();
       int holder = cluster.queueNode(WAIT_QUEUE);
       String waitQueueType = cluster.queueType(WAIT_QUEUE);
+      // why: the defaults replicate the subscription's queue, its wait queues and its dead-letter
+      // queue, so the waiting retries survive the node that holds them
+      assertThat(cluster.queueType(QUEUE)).as("the subscription's queue").isEqualTo("quorum");
+      assertThat(waitQueueType).as("the wait queue").isEqualTo("quorum");
+      assertThat(cluster.queueType(QUEUE + ".dlq")).as("the dead-letter queue").isEqualTo("quorum");
       List<Integer> clientNodes = cluster.connectionNodes();
 
       long t0 = System.nanoTime();
