@@ -123,7 +123,8 @@ final class TaskWorker {
    * returned to the queue.
    */
   private void deadLetter(Delivery delivery, RuntimeException why) {
-    DeadLetterPublisher dead = new DeadLetterPublisher(tasks.transport(), queue + ".dlq");
+    DeadLetterPublisher dead =
+        new DeadLetterPublisher(tasks.transport(), TaskQueue.deadLetterQueue(queue));
     Failure failure = new Failure(queue, queue, delivery, null, why, 1);
     try {
       // why: a task queue on quorum has its dead-letter queue already; declare one only if not
