@@ -141,6 +141,13 @@ public final class AmqpBinding {
         case "time" -> time = value;
         case "subject" -> subject = value;
         case "datacontenttype" -> dataContentType = value;
+        case "dataschema" ->
+            // why: a valid attribute Warren's event has no place for; refused, not left out
+            throw new InvalidInputException(
+                "header '"
+                    + key
+                    + "': Warren's events do not carry the CloudEvents dataschema attribute,"
+                    + " so this event cannot be handled without losing it");
         default -> {
           // why: an attribute Warren cannot carry is refused rather than left out of the event
           if (!EXTENSION_NAME.matcher(name).matches()) {

@@ -128,6 +128,15 @@ class AmqpBindingTest {
   }
 
   @Test
+  void aDataSchemaIsRefusedWithAReasonNotLeftOut() {
+    Map<String, Object> h = cloudEvent();
+    h.put("cloudEvents_dataschema", "https://example.com/schema");
+    assertThatThrownBy(() -> AmqpBinding.toEvent(plain("{}", h), "a.b", null))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("dataschema");
+  }
+
+  @Test
   void theDataContentTypeAttributeIsUsedWhenTheContentTypePropertyIsMissing() {
     Map<String, Object> h = cloudEvent();
     h.put("cloudEvents_datacontenttype", "text/plain");
