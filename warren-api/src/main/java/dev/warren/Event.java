@@ -18,7 +18,9 @@ import java.util.Set;
  *
  * <p>Every event has an {@code id} (time-ordered, unique), a {@code source}, a {@code type} (which
  * is also the routing key), a {@code time}, a {@code datacontenttype} and data, optionally a {@code
- * subject}, and extension attributes. Warren's own extensions are {@code correlationid}, {@code
+ * subject} and a {@code dataschema}, and extension attributes. Extension values keep their
+ * CloudEvents type: {@link String}, {@link Integer} or {@link Boolean} (URI and timestamp values
+ * are carried in their string form). Warren's own extensions are {@code correlationid}, {@code
  * causationid} and {@code partitionkey}.
  *
  * <pre>{@code
@@ -66,7 +68,8 @@ public final class Event {
   private final Instant time;
   private final String subject;
   private final String dataContentType;
-  private final Map<String, String> extensions;
+  private final String dataSchema;
+  private final Map<String, Object> extensions;
   private final byte[] data;
   private final Object value;
   private final DataCodec codec;
@@ -77,6 +80,7 @@ public final class Event {
     this.type = b.type;
     this.time = b.time == null ? Instant.now() : b.time;
     this.subject = b.subject;
+    this.dataSchema = b.dataSchema;
     this.extensions =
         b.extensions.isEmpty()
             ? Map.of()
@@ -114,6 +118,7 @@ public final class Event {
     b.type = type;
     b.time = time;
     b.subject = subject;
+    b.dataSchema = dataSchema;
     b.dataContentType = dataContentType;
     b.extensions.putAll(extensions);
     b.data = data;
@@ -172,18 +177,28 @@ public final class Event {
   }
 
   /**
-   * @return the extension attributes, in insertion order
+   * @return the URI of the schema the data adheres to, if any (the CloudEvents {@code dataschema})
    */
-  public Map<String, String> extensions() {
+  public Optional<String> dataSchema() {
+    return Optional.ofNullable(dataSchema);
+  }
+
+  /**
+   * @return the extension attributes in insertion order, each a {@link String}, {@link Integer} or
+   *     {@link Boolean}
+   */
+  public Map<String, Object> extensions() {
     return extensions;
   }
 
   /**
    * @param name an extension attribute name
-   * @return its value, if present
+   * @return its value in the CloudEvents canonical string form ({@code 42}, {@code true}), if
+   *     present; {@code extensions().get(name)} gives the typed value
    */
   public Optional<String> extension(String name) {
-    return Optional.ofNullable(extensions.get(name));
+    Object value = extensions.get(name);
+    return value == null ? Optional.empty() : Optional.of(value.toString());
   }
 
   /**
@@ -197,7 +212,7 @@ public final class Event {
    * @return the ids of the events that caused this one; empty when none is known
    */
   public List<String> causationIds() {
-    String value = extensions.get(CAUSATION_ID);
+    String value = extension(CAUSATION_ID).orElse(null);
     if (value == null || value.isBlank()) {
       return List.of();
     }
@@ -251,6 +266,7 @@ public final class Event {
         && Objects.equals(source, e.source)
         && time.equals(e.time)
         && Objects.equals(subject, e.subject)
+        && Objects.equals(dataSchema, e.dataSchema)
         && dataContentType.equals(e.dataContentType)
         && extensions.equals(e.extensions)
         && Arrays.equals(data, e.data);
@@ -281,8 +297,9 @@ public final class Event {
     private String type;
     private Instant time;
     private String subject;
+    private String dataSchema;
     private String dataContentType;
-    private final Map<String, String> extensions = new LinkedHashMap<>();
+    private final Map<String, Object> extensions = new LinkedHashMap<>();
     private byte[] data;
     private Object value;
     private boolean hasValue;
@@ -383,17 +400,29 @@ public final class Event {
     }
 
     /**
+     * @param dataSchema the absolute URI of the schema the data adheres to, or {@code null}
+     * @return this builder
+     */
+    public Builder dataSchema(String dataSchema) {
+      this.dataSchema = dataSchema;
+      return this;
+    }
+
+    /**
      * Sets an extension attribute.
      *
      * @param name lower-case letters and digits, at most 20 characters
-     * @param value the value; {@code null} removes the attribute
+     * @param value a {@link String}, {@link Boolean} or integer ({@link Integer}, or a {@link
+     *     Long}, {@link Short} or {@link Byte} within the 32-bit range CloudEvents allows); {@code
+     *     null} removes the attribute
      * @return this builder
+     * @throws InvalidInputException when the value has another type or is out of range
      */
-    public Builder extension(String name, String value) {
+    public Builder extension(String name, Object value) {
       if (value == null) {
         extensions.remove(name);
       } else {
-        extensions.put(name, value);
+        extensions.put(name, extensionValue(name, value));
       }
       return this;
     }
@@ -444,6 +473,9 @@ public final class Event {
       if (source != null && source.isBlank()) {
         throw new InvalidInputException("invalid event source: it is blank");
       }
+      if (dataSchema != null) {
+        requireAbsoluteUri(dataSchema);
+      }
       for (String name : extensions.keySet()) {
         if (!isExtensionName(name)) {
           throw new InvalidInputException(
@@ -457,6 +489,45 @@ public final class Event {
         }
       }
       return new Event(this);
+    }
+  }
+
+  /** CloudEvents' extension types as Java values: String, Boolean, 32-bit Integer. */
+  private static Object extensionValue(String name, Object value) {
+    if (value instanceof String || value instanceof Boolean || value instanceof Integer) {
+      return value;
+    }
+    if (value instanceof Long || value instanceof Short || value instanceof Byte) {
+      long n = ((Number) value).longValue();
+      if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+        throw new InvalidInputException(
+            "invalid extension '"
+                + name
+                + "': "
+                + n
+                + " is outside CloudEvents' 32-bit integer range; send it as a string");
+      }
+      return (int) n;
+    }
+    throw new InvalidInputException(
+        "invalid extension '"
+            + name
+            + "': a "
+            + value.getClass().getSimpleName()
+            + " is no CloudEvents extension type; use a string, an integer or a boolean");
+  }
+
+  private static void requireAbsoluteUri(String dataSchema) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(dataSchema);
+    } catch (java.net.URISyntaxException e) {
+      throw new InvalidInputException(
+          "invalid dataschema '" + dataSchema + "': not a URI (" + e.getReason() + ")");
+    }
+    if (!uri.isAbsolute()) {
+      throw new InvalidInputException(
+          "invalid dataschema '" + dataSchema + "': CloudEvents needs an absolute URI");
     }
   }
 

@@ -10,6 +10,31 @@ import org.junit.jupiter.api.Test;
 
 class EventTest {
   @Test
+  void extensionsKeepTheirCloudEventsTypeAndTheDataSchemaMustBeAnAbsoluteUri() {
+    Event e =
+        Event.builder("a.b")
+            .extension("count", 5L)
+            .extension("flag", true)
+            .extension("tenant", "acme")
+            .dataSchema("https://example.com/s.json")
+            .build();
+    assertThat(e.extensions()).containsEntry("count", 5).containsEntry("flag", true);
+    assertThat(e.extension("count")).contains("5");
+    assertThat(e.dataSchema()).contains("https://example.com/s.json");
+    assertThat(e.toBuilder().build()).isEqualTo(e);
+
+    assertThatThrownBy(() -> Event.builder("a.b").extension("big", 1L << 40))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'big'");
+    assertThatThrownBy(() -> Event.builder("a.b").extension("ratio", 1.5))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Double");
+    assertThatThrownBy(() -> Event.builder("a.b").dataSchema("s.json").build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("dataschema 's.json'");
+  }
+
+  @Test
   void idsAreUniqueAndTimeOrdered() {
     Set<String> seen = new HashSet<>();
     String previous = "";

@@ -92,8 +92,9 @@ public final class CloudEventsJson {
    * the text of {@link #write(Event)}.
    *
    * @param event the event
-   * @return a new JSON object: specversion, id, source, type, time, datacontenttype, subject, the
-   *     extensions, then {@code data} or {@code data_base64}
+   * @return a new JSON object: specversion, id, source, type, time, datacontenttype, dataschema,
+   *     subject, the extensions (integers and booleans as JSON numbers and booleans), then {@code
+   *     data} or {@code data_base64}
    */
   public static ObjectNode toJson(Event event) {
     ObjectNode node = MAPPER.createObjectNode();
@@ -105,8 +106,18 @@ public final class CloudEventsJson {
     node.put("type", event.type());
     node.put("time", event.time().toString());
     node.put("datacontenttype", event.dataContentType());
+    event.dataSchema().ifPresent(d -> node.put("dataschema", d));
     event.subject().ifPresent(s -> node.put("subject", s));
-    event.extensions().forEach(node::put);
+    event
+        .extensions()
+        .forEach(
+            (name, value) -> {
+              switch (value) {
+                case Integer i -> node.put(name, i);
+                case Boolean bool -> node.put(name, bool);
+                default -> node.put(name, value.toString());
+              }
+            });
     byte[] data = event.data();
     if (data.length > 0) {
       JsonNode tree = isJson(event.dataContentType()) ? tryParse(data) : null;
@@ -125,7 +136,7 @@ public final class CloudEventsJson {
   /**
    * Reads an event in structured JSON as the format requires it: {@code specversion}, {@code id},
    * {@code source} and {@code type} present. Attributes other than the context attributes become
-   * extensions; {@code dataschema} is not kept.
+   * extensions, keeping their JSON type (string, integer, boolean).
    *
    * @param json one JSON object
    * @return the event
@@ -189,6 +200,7 @@ public final class CloudEventsJson {
       b.time(parseTime(time));
     }
     b.subject(text(root, "subject", false));
+    b.dataSchema(text(root, "dataschema", false));
     String contentType = text(root, "datacontenttype", false);
     String dataType = contentType == null ? Event.JSON : contentType;
     JsonNode data = root.get("data");
@@ -220,11 +232,27 @@ public final class CloudEventsJson {
       if (CONTEXT_ATTRIBUTES.contains(field.getKey()) || field.getValue().isNull()) {
         continue;
       }
-      if (field.getValue().isContainerNode()) {
+      JsonNode value = field.getValue();
+      if (value.isContainerNode()) {
         throw new InvalidInputException(
-            "extension '" + field.getKey() + "' must be a string, number or boolean");
+            "extension '" + field.getKey() + "' must be a string, an integer or a boolean");
       }
-      b.extension(field.getKey(), field.getValue().asText());
+      if (value.isBoolean()) {
+        b.extension(field.getKey(), value.booleanValue());
+      } else if (value.isNumber()) {
+        if (!value.canConvertToExactIntegral() || !value.canConvertToInt()) {
+          throw new InvalidInputException(
+              "extension '"
+                  + field.getKey()
+                  + "' is "
+                  + shorten(value.asText())
+                  + ": CloudEvents integers are whole numbers within 32 bits; send other numbers"
+                  + " as strings");
+        }
+        b.extension(field.getKey(), value.intValue());
+      } else {
+        b.extension(field.getKey(), value.asText());
+      }
     }
     return b.build();
   }

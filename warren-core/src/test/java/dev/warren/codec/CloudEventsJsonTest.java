@@ -17,6 +17,42 @@ class CloudEventsJsonTest {
           .time(Instant.parse("2025-11-23T12:00:00.123456Z"));
 
   @Test
+  void theDataSchemaAndTypedExtensionsSurviveARoundTrip() {
+    Event e =
+        CloudEventsJson.read(
+            "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"a.b\","
+                + "\"dataschema\":\"https://example.com/s.json\",\"count\":5,\"flag\":true,"
+                + "\"tenant\":\"acme\"}");
+    assertThat(e.dataSchema()).contains("https://example.com/s.json");
+    assertThat(e.extensions())
+        .containsEntry("count", 5)
+        .containsEntry("flag", true)
+        .containsEntry("tenant", "acme");
+    String written = CloudEventsJson.write(e);
+    assertThat(written)
+        .contains("\"dataschema\":\"https://example.com/s.json\"")
+        .contains("\"count\":5")
+        .contains("\"flag\":true")
+        .contains("\"tenant\":\"acme\"");
+    assertThat(CloudEventsJson.read(written)).isEqualTo(e);
+  }
+
+  @Test
+  void numbersThatAreNoCloudEventsIntegersAreRefusedNamingTheExtension() {
+    for (String n : new String[] {"1.5", "9999999999"}) {
+      assertThatThrownBy(
+              () ->
+                  CloudEventsJson.read(
+                      "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\","
+                          + "\"type\":\"a.b\",\"ratio\":"
+                          + n
+                          + "}"))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("extension 'ratio'");
+    }
+  }
+
+  @Test
   void writesTheAttributesExtensionsAndJsonDataOnOneLine() {
     Event event =
         base.subject("42")

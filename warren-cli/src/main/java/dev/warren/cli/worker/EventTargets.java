@@ -112,7 +112,8 @@ final class EventTargets {
     h.put("ce-type", encode(event.type()));
     h.put("ce-time", event.time().toString());
     event.subject().ifPresent(s -> h.put("ce-subject", encode(s)));
-    event.extensions().forEach((name, value) -> h.put(PREFIX + name, encode(value)));
+    event.dataSchema().ifPresent(d -> h.put("ce-dataschema", encode(d)));
+    event.extensions().forEach((name, value) -> h.put(PREFIX + name, encode(value.toString())));
     h.put("Content-Type", event.dataContentType());
     return h;
   }
@@ -144,6 +145,7 @@ final class EventTargets {
     // why: no ce-source leaves it to the worker's own source, filled in on publish
     b.source(headers.firstValue("ce-source").map(EventTargets::decode).orElse(null));
     b.subject(headers.firstValue("ce-subject").map(EventTargets::decode).orElse(null));
+    b.dataSchema(headers.firstValue("ce-dataschema").map(EventTargets::decode).orElse(null));
     Optional<String> time = headers.firstValue("ce-time").map(EventTargets::decode);
     if (time.isPresent()) {
       b.time(parseTime(time.get()));

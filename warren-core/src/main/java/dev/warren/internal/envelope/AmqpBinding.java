@@ -43,6 +43,7 @@ public final class AmqpBinding {
   private static final String TYPE = PREFIX + "type";
   private static final String TIME = PREFIX + "time";
   private static final String SUBJECT = PREFIX + "subject";
+  private static final String DATASCHEMA = PREFIX + "dataschema";
 
   private static final java.util.regex.Pattern EXTENSION_NAME =
       java.util.regex.Pattern.compile("[a-z0-9]{1,20}");
@@ -62,7 +63,9 @@ public final class AmqpBinding {
     headers.put(TYPE, event.type());
     headers.put(TIME, InstantText.format(event.time()));
     event.subject().ifPresent(s -> headers.put(SUBJECT, s));
-    for (Map.Entry<String, String> e : event.extensions().entrySet()) {
+    event.dataSchema().ifPresent(d -> headers.put(DATASCHEMA, d));
+    // why: AMQP application properties are typed, so integer and boolean extensions travel as such
+    for (Map.Entry<String, Object> e : event.extensions().entrySet()) {
       headers.put(PREFIX + e.getKey(), e.getValue());
     }
     headers.putAll(extraHeaders);
@@ -121,7 +124,8 @@ public final class AmqpBinding {
     String time = null;
     String subject = null;
     String dataContentType = null;
-    Map<String, String> extensions = new LinkedHashMap<>();
+    String dataSchema = null;
+    Map<String, Object> extensions = new LinkedHashMap<>();
     for (Map.Entry<String, Object> h : message.headers().entrySet()) {
       String key = h.getKey();
       String name;
@@ -141,13 +145,7 @@ public final class AmqpBinding {
         case "time" -> time = value;
         case "subject" -> subject = value;
         case "datacontenttype" -> dataContentType = value;
-        case "dataschema" ->
-            // why: a valid attribute Warren's event has no place for; refused, not left out
-            throw new InvalidInputException(
-                "header '"
-                    + key
-                    + "': Warren's events do not carry the CloudEvents dataschema attribute,"
-                    + " so this event cannot be handled without losing it");
+        case "dataschema" -> dataSchema = value;
         default -> {
           // why: an attribute Warren cannot carry is refused rather than left out of the event
           if (!EXTENSION_NAME.matcher(name).matches()) {
@@ -157,7 +155,7 @@ public final class AmqpBinding {
                     + "' is no CloudEvents attribute Warren can read: attribute names are"
                     + " lower-case letters and digits, at most 20 of them");
           }
-          extensions.put(name, value);
+          extensions.put(name, extensionValue(h.getValue(), value));
         }
       }
     }
@@ -179,6 +177,7 @@ public final class AmqpBinding {
     b.source(source != null ? source : message.appId() != null ? message.appId() : "amqp");
     b.time(time != null ? parseTime(time) : message.timestamp());
     b.subject(subject);
+    b.dataSchema(dataSchema);
     if (message.correlationId() != null && !extensions.containsKey(Event.CORRELATION_ID)) {
       extensions.put(Event.CORRELATION_ID, message.correlationId());
     }
@@ -187,6 +186,18 @@ public final class AmqpBinding {
     b.data(message.body(), contentType != null ? contentType : Event.JSON);
     b.codec(codec);
     return b.build();
+  }
+
+  /** An AMQP header as a CloudEvents extension value: booleans and integers keep their type. */
+  private static Object extensionValue(Object raw, String text) {
+    if (raw instanceof Boolean || raw instanceof Integer) {
+      return raw;
+    }
+    if ((raw instanceof Long || raw instanceof Short || raw instanceof Byte)
+        && ((Number) raw).longValue() == (int) ((Number) raw).longValue()) {
+      return (int) ((Number) raw).longValue();
+    }
+    return text;
   }
 
   /**

@@ -128,12 +128,37 @@ class AmqpBindingTest {
   }
 
   @Test
-  void aDataSchemaIsRefusedWithAReasonNotLeftOut() {
+  void theDataSchemaAndTypedExtensionsArriveAsTheyWereSent() {
     Map<String, Object> h = cloudEvent();
     h.put("cloudEvents_dataschema", "https://example.com/schema");
+    h.put("cloudEvents_count", 5);
+    h.put("cloudEvents_big", 7L);
+    h.put("cloudEvents_flag", true);
+    h.put("cloudEvents_tenant", "acme");
+    Event e = AmqpBinding.toEvent(plain("{}", h), "a.b", null);
+    assertThat(e.dataSchema()).contains("https://example.com/schema");
+    assertThat(e.extensions())
+        .containsEntry("count", 5)
+        .containsEntry("big", 7)
+        .containsEntry("flag", true)
+        .containsEntry("tenant", "acme");
+    assertThat(e.extension("flag")).contains("true");
+
+    // and they are written back with their types
+    Map<String, Object> out = AmqpBinding.toMessage(e, Map.of()).headers();
+    assertThat(out)
+        .containsEntry("cloudEvents_dataschema", "https://example.com/schema")
+        .containsEntry("cloudEvents_count", 5)
+        .containsEntry("cloudEvents_flag", true);
+  }
+
+  @Test
+  void aDataSchemaThatIsNoAbsoluteUriIsRefusedWithAReason() {
+    Map<String, Object> h = cloudEvent();
+    h.put("cloudEvents_dataschema", "schema.json");
     assertThatThrownBy(() -> AmqpBinding.toEvent(plain("{}", h), "a.b", null))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("dataschema");
+        .hasMessageContaining("dataschema 'schema.json'");
   }
 
   @Test
