@@ -114,8 +114,13 @@ public final class QueueDeclarer {
     QueueSpec known = inUse.get(wanted.name());
     if (known != null && !known.equals(wanted)) {
       // why: once found in an older shape, it keeps it; no refused declaration each time
-      transport.declareQueue(known);
-      return known;
+      try {
+        transport.declareQueue(known);
+        return known;
+      } catch (TopologyMismatchException e) {
+        // it was replaced meanwhile (moved to a quorum queue): look again
+        inUse.remove(wanted.name());
+      }
     }
     try {
       transport.declareQueue(wanted);

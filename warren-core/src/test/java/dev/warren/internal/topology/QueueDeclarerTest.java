@@ -112,6 +112,11 @@ class QueueDeclarerTest {
     assertThat(d.declare(classic.asQuorum(0), classic)).isEqualTo(classic);
     assertThat(declarations.get()).isEqualTo(3);
     assertThat(arguments(classic.name())).doesNotContainKey(QueueSpec.QUEUE_TYPE);
+
+    // moved to a quorum queue meanwhile (README, "Quorum queues"): found again
+    t.deleteQueue(classic.name());
+    t.declareQueue(classic.asQuorum(0));
+    assertThat(d.declare(classic.asQuorum(0), classic)).isEqualTo(classic.asQuorum(0));
   }
 
   @Test
