@@ -1637,6 +1637,13 @@ public abstract class TransportContractTest {
       assertThat(dead.message().header("x-first-death-queue")).isEqualTo(sub);
       assertThat(messages(t, sub)).isZero();
       assertThat(handled.get()).isEqualTo(2);
+      // the dead letter says why, though no handler failed with an exception
+      Warren reader = newWarren(limitOne.toBuilder().instanceId("reader").build());
+      DeadLetter letter = reader.deadLetters(sub).peek(1).get(0);
+      assertThat(letter.errorMessage())
+          .contains("dead-lettered by the broker from queue '" + sub + "'")
+          .contains("delivery limit");
+      assertThat(letter.event().type()).isEqualTo("pill.swallowed");
     } finally {
       never.countDown();
     }

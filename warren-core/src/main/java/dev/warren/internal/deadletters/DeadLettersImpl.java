@@ -247,11 +247,30 @@ public final class DeadLettersImpl implements DeadLetters {
         routingKey,
         Failure.count(m, WarrenHeaders.ATTEMPTS),
         m.header(WarrenHeaders.ERROR_TYPE),
-        m.header(WarrenHeaders.ERROR_MESSAGE),
+        Optional.ofNullable(m.header(WarrenHeaders.ERROR_MESSAGE)).orElseGet(() -> brokerReason(m)),
         m.header(WarrenHeaders.ERROR_STACK),
         time(m.header(WarrenHeaders.FIRST_FAILURE)),
         time(m.header(WarrenHeaders.LAST_FAILURE)),
         Failure.count(m, WarrenHeaders.REPLAYS));
+  }
+
+  /**
+   * @return why the broker dead-lettered a message no handler failed with (a poison message
+   *     returned more often than its quorum queue's delivery limit), or {@code null}
+   */
+  private static String brokerReason(Message m) {
+    String reason = m.header("x-first-death-reason");
+    if (reason == null) {
+      return null;
+    }
+    String queue = m.header("x-first-death-queue");
+    String where = queue == null ? "" : " from queue '" + queue + "'";
+    return "delivery_limit".equals(reason)
+        ? "dead-lettered by the broker"
+            + where
+            + ": returned more often than its delivery limit (a handler or process that failed"
+            + " without settling it each time)"
+        : "dead-lettered by the broker" + where + ": " + reason;
   }
 
   private static Instant time(String s) {
