@@ -124,6 +124,7 @@ final class CloudEventsHttp {
       b.time(parseTime(time, "ce-time", what));
     }
     b.subject(header.apply("ce-subject"));
+    b.dataSchema(header.apply("ce-dataschema"));
     b.data(body, contentType == null ? "application/octet-stream" : contentType);
     for (String name : headerNames) {
       String lower = name.toLowerCase(Locale.ROOT);

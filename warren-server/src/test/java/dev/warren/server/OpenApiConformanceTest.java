@@ -149,11 +149,87 @@ class OpenApiConformanceTest {
       for (Operation op : operations()) {
         String key = op.method() + " " + op.template();
         assertThat(BY_OPERATION).as("requests of " + key).containsKey(key);
-        assertThat(BY_OPERATION.get(key))
-            .as(key + " answered 2xx at least once")
-            .anyMatch(s -> s >= 200 && s < 300);
       }
     }
+  }
+
+  /**
+   * One valid request of every operation, in an order that makes each succeed: the 2xx answers of
+   * the document are checked deterministically, beside the generated ones.
+   */
+  @Example
+  void everyOperationSucceedsOnceAsDocumented() throws Exception {
+    Http http = openHttp;
+    String ce = "application/cloudevents+json";
+    String json = "application/json";
+    java.util.Set<String> done = new java.util.TreeSet<>();
+    java.util.function.BiConsumer<String, HttpResponse<String>> ok =
+        (op, r) -> {
+          assertThat(r.statusCode()).as(op + ": " + r.body()).isBetween(200, 299);
+          done.add(op);
+        };
+    ok.accept("GET /health/live", http.get("/health/live"));
+    ok.accept("GET /health/ready", http.get("/health/ready"));
+    ok.accept("GET /openapi.json", http.get("/openapi.json"));
+    ok.accept("GET /metrics", http.get("/metrics"));
+    ok.accept(
+        "POST /events",
+        http.send("POST", "/events", ce, "{\"specversion\":\"1.0\",\"type\":\"conf.fixed\"}"));
+    ok.accept("POST /publish/{type}", http.send("POST", "/publish/conf.fixed", json, "{\"n\":1}"));
+    HttpResponse<java.io.InputStream> stream =
+        http.client()
+            .send(
+                HttpRequest.newBuilder(URI.create(http.base() + "/events/stream?pattern=conf.%23"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    try {
+      assertThat(stream.statusCode()).isEqualTo(200);
+      http.validate("GET", "/events/stream?pattern=conf.%23", stream);
+      done.add("GET /events/stream");
+    } finally {
+      stream.body().close();
+    }
+    HttpResponse<String> event = http.get("/events/" + eventId);
+    ok.accept("GET /events/{id}", event);
+    String correlation =
+        dev.warren.codec.JsonDataCodec.MAPPER.readTree(event.body()).get("correlationId").asText();
+    ok.accept("GET /events/{id}/lineage", http.get("/events/" + eventId + "/lineage"));
+    ok.accept("GET /correlations/{id}", http.get("/correlations/" + encode(correlation)));
+    ok.accept("PUT /queues/{name}", http.send("PUT", "/queues/conf-fixed", json, "{}"));
+    ok.accept("GET /queues", http.get("/queues"));
+    ok.accept("GET /queues/{name}", http.get("/queues/conf-fixed"));
+    ok.accept(
+        "POST /queues/{name}/messages",
+        http.send(
+            "POST",
+            "/queues/conf-fixed/messages",
+            ce,
+            "{\"specversion\":\"1.0\",\"type\":\"conf.fixed\"}"));
+    ok.accept("GET /queues/{name}/messages", http.get("/queues/conf-fixed/messages"));
+    ok.accept(
+        "DELETE /queues/{name}/messages",
+        http.send("DELETE", "/queues/conf-fixed/messages", null, null));
+    ok.accept("DELETE /queues/{name}", http.send("DELETE", "/queues/conf-fixed", null, null));
+    ok.accept("GET /subscriptions", http.get("/subscriptions"));
+    ok.accept(
+        "GET /subscriptions/{name}/dead-letters", http.get("/subscriptions/conf-sub/dead-letters"));
+    ok.accept(
+        "POST /subscriptions/{name}/dead-letters/replay",
+        http.send("POST", "/subscriptions/conf-sub/dead-letters/replay", json, "{}"));
+    ok.accept(
+        "DELETE /subscriptions/{name}/dead-letters",
+        http.send("DELETE", "/subscriptions/conf-sub/dead-letters", null, null));
+    HttpResponse<String> task =
+        http.send("POST", "/tasks", json, "{\"name\":\"conf.task\",\"countdown\":\"1h\"}");
+    ok.accept("POST /tasks", task);
+    String id = dev.warren.codec.JsonDataCodec.MAPPER.readTree(task.body()).get("id").asText();
+    ok.accept("GET /tasks", http.get("/tasks"));
+    ok.accept("GET /tasks/{id}", http.get("/tasks/" + id));
+    ok.accept("DELETE /tasks/{id}", http.send("DELETE", "/tasks/" + id, null, null));
+    java.util.Set<String> all = new java.util.TreeSet<>();
+    operations().forEach(op -> all.add(op.method() + " " + op.template()));
+    assertThat(done).isEqualTo(all);
   }
 
   @Example
@@ -210,6 +286,14 @@ class OpenApiConformanceTest {
 
   private static void send(Http http, Req req) throws Exception {
     SENT.incrementAndGet();
+    // why: a generated DELETE removes the queue the valid requests name; put it back, so the queue
+    // operations keep being driven to their 2xx answers too
+    if (warren.admin().queue("conf-q").isEmpty()) {
+      warren
+          .admin()
+          .declareQueue(
+              dev.warren.admin.QueueDefinition.durable("conf-q").binding("conf.#").build());
+    }
     String[] headers = req.headers().toArray(String[]::new);
     int status;
     String body = "";
@@ -326,7 +410,7 @@ class OpenApiConformanceTest {
     Arbitrary<String> valid =
         switch (param) {
           // why: not the subscription's own queue, whose deletion would rightly make ready 503
-          case "{queue}" -> Arbitraries.of("conf-q", "conf-q", "orders", "gone-q");
+          case "{queue}" -> Arbitraries.of("conf-q", "conf-q", "conf-q", "orders", "gone-q");
           case "{name}" -> Arbitraries.of("conf-sub", "spy", "orders");
           case "{type}" -> Arbitraries.of("conf.gen", "order.created", "a", "a.b.c");
           case "{id}" -> Arbitraries.of(eventId, taskId, "00000000-0000-7000-8000-000000000000");
@@ -489,7 +573,16 @@ class OpenApiConformanceTest {
                             ext.isEmpty() ? "t" : ext,
                             "ce-dataschema",
                             "https://example.com/s.json")));
-    return Arbitraries.oneOf(one, batch, binary);
+    // why: most generated events have something wrong; one surely valid keeps the 2xx in reach
+    Arbitrary<Body> valid =
+        Arbitraries.of("conf.gen", "order.created")
+            .map(
+                t ->
+                    Body.of(
+                        "application/cloudevents+json",
+                        "{\"specversion\":\"1.0\",\"type\":\"" + t + "\",\"data\":{\"n\":1}}"));
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, valid), Tuple.of(2, one), Tuple.of(1, batch), Tuple.of(2, binary));
   }
 
   static Arbitrary<Body> queueDeclarations() {
@@ -537,15 +630,23 @@ class OpenApiConformanceTest {
             "\"colour\":1");
     Arbitrary<String> name =
         Arbitraries.of("\"name\":\"conf.task\"", "\"name\":\"\"", "\"name\":7", "");
-    return Combinators.combine(name, field.list().ofMaxSize(3).uniqueElements())
-        .as(
-            (n, fields) -> {
-              List<String> all = new ArrayList<>(fields);
-              if (!n.isEmpty()) {
-                all.add(0, n);
-              }
-              return Body.of("application/json", "{" + String.join(",", all) + "}");
-            });
+    Arbitrary<Body> any =
+        Combinators.combine(name, field.list().ofMaxSize(3).uniqueElements())
+            .as(
+                (n, fields) -> {
+                  List<String> all = new ArrayList<>(fields);
+                  if (!n.isEmpty()) {
+                    all.add(0, n);
+                  }
+                  return Body.of("application/json", "{" + String.join(",", all) + "}");
+                });
+    // why: as for events, a surely valid submission keeps the 2xx in reach
+    Arbitrary<Body> valid =
+        Arbitraries.of(
+                "{\"name\":\"conf.task\"}",
+                "{\"name\":\"conf.task\",\"args\":{\"n\":1},\"countdown\":\"30s\"}")
+            .map(j -> Body.of("application/json", j));
+    return Arbitraries.frequencyOf(Tuple.of(1, valid), Tuple.of(2, any));
   }
 
   static Arbitrary<String> json() {

@@ -228,6 +228,59 @@ class ServerEndpointsTest {
   }
 
   @Test
+  void dataschemaAndTypedExtensionsSurviveEveryMode() throws Exception {
+    assertThat(
+            http.send(
+                    "PUT", "/queues/schema-q", "application/json", "{\"bindings\":[\"schema.#\"]}")
+                .statusCode())
+        .isEqualTo(201);
+    var structured =
+        http.send(
+            "POST",
+            "/events",
+            "application/cloudevents+json",
+            "{\"specversion\":\"1.0\",\"type\":\"schema.one\",\"id\":\"s1\","
+                + "\"dataschema\":\"https://example.com/one.json\",\"count\":5,\"flag\":true,"
+                + "\"tenant\":\"a\",\"data\":{}}");
+    assertThat(structured.statusCode()).as(structured.body()).isEqualTo(202);
+    var batch =
+        http.send(
+            "POST",
+            "/events",
+            "application/cloudevents-batch+json",
+            "[{\"specversion\":\"1.0\",\"type\":\"schema.two\",\"id\":\"s2\","
+                + "\"dataschema\":\"https://example.com/two.json\"}]");
+    assertThat(batch.statusCode()).as(batch.body()).isEqualTo(202);
+    var binary =
+        http.send(
+            "POST",
+            "/events",
+            "application/json",
+            "{}",
+            "ce-specversion",
+            "1.0",
+            "ce-type",
+            "schema.three",
+            "ce-id",
+            "s3",
+            "ce-dataschema",
+            "https://example.com/three.json");
+    assertThat(binary.statusCode()).as(binary.body()).isEqualTo(202);
+    JsonNode messages = json(http.get("/queues/schema-q/messages?limit=10")).get("messages");
+    java.util.Map<String, JsonNode> byId = new java.util.HashMap<>();
+    messages.forEach(m -> byId.put(m.get("id").asText(), m));
+    assertThat(byId.get("s1").get("dataschema").asText()).isEqualTo("https://example.com/one.json");
+    assertThat(byId.get("s1").get("count").isInt()).as(byId.get("s1").toString()).isTrue();
+    assertThat(byId.get("s1").get("count").asInt()).isEqualTo(5);
+    assertThat(byId.get("s1").get("flag").isBoolean()).as(byId.get("s1").toString()).isTrue();
+    assertThat(byId.get("s1").get("tenant").asText()).isEqualTo("a");
+    assertThat(byId.get("s2").get("dataschema").asText()).isEqualTo("https://example.com/two.json");
+    assertThat(byId.get("s3").get("dataschema").asText())
+        .isEqualTo("https://example.com/three.json");
+    http.send("DELETE", "/queues/schema-q", null, null);
+  }
+
+  @Test
   void theOldPublishPathIsADeprecatedAliasForDottedTypesOnly() throws Exception {
     // why: raw, since the alias is not in the document (its template would be /events/{id}'s)
     var r = http.raw("POST", "/events/legacy.alias", "application/json", "{\"n\":1}");
