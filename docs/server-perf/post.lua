@@ -1,4 +1,4 @@
--- POST /events/{type} with a 1 KB JSON body
+-- POST /publish/{type} with a 1 KB JSON body
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local f = io.open("body.json", "r")

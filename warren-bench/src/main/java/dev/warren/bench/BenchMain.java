@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
       "  1, publish         publish-classic, publish-quorum: confirmed publishing",
       "  2                  end-to-end: publish, no-op handler, ack",
       "  3, fixed-rate      fixed-rate-1000, fixed-rate-5000: latency at a fixed rate",
-      "  4, http-ingest     http-ingest, http-ingest-2000: POST /events/{type} to the",
+      "  4, http-ingest     http-ingest, http-ingest-2000: POST /publish/{type} to the",
       "                     in-process server vs Warren.publish, saturated and 2,000/s",
       "  5                  in-memory: in-memory transport vs ArrayBlockingQueue",
       "  6                  tasks: submit to SUCCESS round trips, in-memory",

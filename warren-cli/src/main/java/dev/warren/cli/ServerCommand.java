@@ -63,7 +63,14 @@ final class ServerCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Warren warren = ctx.connect(warrenOptions);
     WarrenServer server = WarrenServer.start(options, warren, warmup);
-    ctx.out().println("warren server listening on http://" + options.host() + ":" + server.port());
+    ctx.out()
+        .println(
+            "warren server listening on "
+                + server.scheme()
+                + "://"
+                + options.host()
+                + ":"
+                + server.port());
     ctx.out().flush();
     Runtime.getRuntime()
         .addShutdownHook(

@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The footprint scenario's baseline, run as its own JVM: the JDK's built-in HTTP server on virtual
- * threads, answering {@code GET /health/ready} and {@code POST /events/{type}} (202, an id) and
+ * threads, answering {@code GET /health/ready} and {@code POST /publish/{type}} (202, an id) and
  * nothing else. What any Java HTTP service costs in start-up and memory before it does anything.
  */
 public final class FloorServer {
@@ -30,7 +30,7 @@ public final class FloorServer {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/health/ready", x -> answer(x, 200, "{\"status\":\"Healthy\"}"));
     server.createContext(
-        "/events/",
+        "/publish/",
         x -> {
           try (InputStream in = x.getRequestBody()) {
             in.readAllBytes();

@@ -52,13 +52,11 @@ public final class FootprintScenario implements Scenario {
    * they were when this was written; {@link #launcherOptions} reads the launcher's own.
    */
   static final List<String> LAUNCHER_OPTIONS =
-      List.of(
-          "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC",
-          "-Xlog:disable",
-          "-Xlog:all=warning:stderr");
+      List.of("-XX:+UseSerialGC", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
-  private static final Pattern JVM_OPTS = Pattern.compile("(?m)^jvm_opts=\\(([^)]*)\\)");
+  // why: the launcher's first indented jvm_opts is the one of its server block (the unindented one
+  // is the CLI's C1-only set)
+  private static final Pattern JVM_OPTS = Pattern.compile("(?m)^\\s+jvm_opts=\\(([^)]*)\\)");
 
   private static final Pattern LISTENING = Pattern.compile("http://[^\\s:/]+:(\\d+)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -84,7 +82,7 @@ public final class FootprintScenario implements Scenario {
         + " WARREN_RABBITMQ_URL; no other WARREN_ variable). Measured: launch to the first 200 from"
         + " GET /health/ready (polled every 5 ms), resident memory (VmRSS) idle 1 to 3 s after"
         + " ready, and the most resident memory while the HTTP load of scenario 4 (1 KB JSON to"
-        + " POST /events/{type}, the run's connections) runs for the round; msg/s and latency are"
+        + " POST /publish/{type}, the run's connections) runs for the round; msg/s and latency are"
         + " that load's, and client CPU/msg also counts the launch and the wait. The baseline is"
         + " the JDK's com.sun.net.httpserver on virtual threads in a JVM with the same options,"
         + " answering the same requests without a broker.";
@@ -276,7 +274,7 @@ public final class FootprintScenario implements Scenario {
                     });
         RoundResult r;
         try {
-          r = load.saturate(HttpLoad.post(base.resolve("/events/bench.footprint"), json), length);
+          r = load.saturate(HttpLoad.post(base.resolve("/publish/bench.footprint"), json), length);
         } finally {
           sampler.interrupt();
           sampler.join();

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Scenario 4: HTTP ingestion. The Warren server runs in this process on RabbitMQ (the run's virtual
- * host), and the JDK's HTTP client posts 1 KB JSON events to {@code POST /events/{type}} over many
+ * host), and the JDK's HTTP client posts 1 KB JSON events to {@code POST /publish/{type}} over many
  * connections; each request is answered once the broker confirmed the event. The baseline is the
  * same library publishing the same events directly ({@link Warren#publish(Event)}), with as many
  * unconfirmed as the HTTP side has connections, so the ratio is what HTTP costs. Either as fast as
@@ -53,7 +53,7 @@ public final class HttpIngestScenario implements Scenario {
   @Override
   public String title() {
     return rate == 0
-        ? "4. HTTP ingestion: POST /events/{type} vs Warren.publish"
+        ? "4. HTTP ingestion: POST /publish/{type} vs Warren.publish"
         : String.format(Locale.ROOT, "4. HTTP ingestion at %,d req/s", rate);
   }
 
@@ -77,7 +77,7 @@ public final class HttpIngestScenario implements Scenario {
             : "keep-alive HTTP/1.1 connections written and read directly by virtual threads in"
                 + " this JVM (the JDK's HTTP client costs too much CPU per request to keep the"
                 + " rate)")
-        + " posts the payload size of JSON to POST /events/{type} "
+        + " posts the payload size of JSON to POST /publish/{type} "
         + load
         + "; a request is answered 202 once the broker confirmed the event. The baseline publishes"
         + " the same events with Warren.publish(Event), at most as many unconfirmed as there are"
@@ -190,7 +190,7 @@ public final class HttpIngestScenario implements Scenario {
 
     @Override
     public RoundResult run(Duration length) throws Exception {
-      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/events/" + type);
+      URI uri = URI.create("http://127.0.0.1:" + server.port() + "/publish/" + type);
       RoundResult r;
       if (rate != 0) {
         try (SocketLoad sockets = new SocketLoad("127.0.0.1", server.port(), connections)) {
