@@ -163,8 +163,18 @@ public abstract class AdminContractTest {
 
   @Test
   void peekReturnsTheFirstMessagesAndLeavesThemInOrder() {
+    peekKeepsOrder(QueueDefinition.QueueType.CLASSIC);
+  }
+
+  @Test
+  void peekLeavesAQuorumQueueInOrderToo() {
+    // why: a quorum queue without a delivery limit puts returned messages at the back
+    peekKeepsOrder(QueueDefinition.QueueType.QUORUM);
+  }
+
+  private void peekKeepsOrder(QueueDefinition.QueueType type) {
     String q = name("peeked");
-    admin.declareQueue(QueueDefinition.durable(q).build());
+    admin.declareQueue(QueueDefinition.durable(q).type(type).build());
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       ids.add(admin.send(q, event("order.placed", i)).join().id());

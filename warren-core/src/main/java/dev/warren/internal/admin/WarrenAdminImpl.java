@@ -19,6 +19,7 @@ import dev.warren.admin.WarrenAdmin;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.engine.Topology;
 import dev.warren.internal.envelope.AmqpBinding;
+import dev.warren.internal.topology.PutBack;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.spi.TaskStore;
@@ -194,29 +195,22 @@ public final class WarrenAdminImpl implements WarrenAdmin {
     if (limit < 1 || limit > MAX_PEEK) {
       throw new InvalidInputException("peek limit " + limit + " is not between 1 and " + MAX_PEEK);
     }
-    existing(name);
+    long ready = existing(name).messages();
     List<Delivery> taken = new ArrayList<>();
     List<QueuedMessage> out = new ArrayList<>();
+    boolean drained = false;
     try {
       while (taken.size() < limit) {
         Optional<Delivery> d = transport.get(name);
         if (d.isEmpty()) {
+          drained = true;
           break;
         }
         taken.add(d.get());
         out.add(message(d.get()));
       }
     } finally {
-      // why: a requeued message goes back to the head of its queue; the last first keeps the
-      // original order
-      for (int i = taken.size() - 1; i >= 0; i--) {
-        try {
-          taken.get(i).reject(true);
-        } catch (RuntimeException e) {
-          // the broker requeues what a closed channel held unacknowledged
-          log.warn("returning a peeked message to {} failed: {}", name, e.toString());
-        }
-      }
+      PutBack.inOrder(transport, name, taken, drained ? 0 : ready - taken.size());
     }
     return out;
   }

@@ -6,6 +6,7 @@ import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.WarrenException;
 import dev.warren.internal.envelope.AmqpBinding;
+import dev.warren.internal.topology.PutBack;
 import dev.warren.spi.DataCodec;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
@@ -94,28 +95,24 @@ public final class DeadLettersImpl implements DeadLetters {
     if (limit < 1) {
       throw new InvalidInputException("limit " + limit + " must be at least 1");
     }
+    long ready = count();
     List<Delivery> taken = new ArrayList<>();
     List<DeadLetter> result = new ArrayList<>();
+    boolean drained = false;
     try {
       while (taken.size() < limit) {
         Optional<Delivery> d = transport.get(queue);
         if (d.isEmpty()) {
+          drained = true;
           break;
         }
         taken.add(d.get());
         result.add(toDeadLetter(d.get()));
       }
     } finally {
-      putBack(taken);
+      PutBack.inOrder(transport, queue, taken, drained ? 0 : ready - taken.size());
     }
     return result;
-  }
-
-  private static void putBack(List<Delivery> taken) {
-    // why: requeued messages go to the head; returning the last first keeps the original order
-    for (int i = taken.size() - 1; i >= 0; i--) {
-      taken.get(i).reject(true);
-    }
   }
 
   @Override
@@ -144,11 +141,15 @@ public final class DeadLettersImpl implements DeadLetters {
     // keeps the held set small.
     Set<String> missing = ids == null ? null : new java.util.HashSet<>(ids);
     Set<String> done = new java.util.HashSet<>();
-    long limit = 2 * count() + 1000;
+    long ready = count();
+    long limit = 2 * ready + 1000;
+    long seen = 0;
+    boolean drained = false;
     try {
-      for (long seen = 0; seen < limit && (missing == null || !missing.isEmpty()); seen++) {
+      for (; seen < limit && (missing == null || !missing.isEmpty()); seen++) {
         Optional<Delivery> next = transport.get(queue);
         if (next.isEmpty()) {
+          drained = true;
           break;
         }
         Delivery d = next.get();
@@ -184,7 +185,7 @@ public final class DeadLettersImpl implements DeadLetters {
         }
       }
     } finally {
-      putBack(kept);
+      PutBack.inOrder(transport, queue, kept, drained ? 0 : ready - seen);
     }
     try {
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();

@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A queue with RabbitMQ's delivery rules: FIFO, round-robin over consumers within their prefetch,
- * requeue at the head on reject, dead-lettering on reject, expiry and overflow, single active
- * consumer, and expiry of the queue itself when unused.
+ * requeue at the original position on reject, dead-lettering on reject, expiry and overflow, single
+ * active consumer, and expiry of the queue itself when unused.
  *
  * <p>A quorum queue ({@code x-queue-type quorum}) also counts how many times each message came back
  * (rejected with requeue, or held by a consumer that went away), shows the count in the {@code
@@ -73,10 +74,11 @@ final class MemoryQueue {
       Message message,
       boolean redelivered,
       long expiresAt,
-      long returns) {
+      long returns,
+      long seq) {
     /** The same message back in the queue once more. */
     Entry returned() {
-      return new Entry(exchange, routingKey, message, true, expiresAt, returns + 1);
+      return new Entry(exchange, routingKey, message, true, expiresAt, returns + 1, seq);
     }
   }
 
@@ -94,6 +96,9 @@ final class MemoryQueue {
   private final boolean quorum;
   private final Long deliveryLimit;
   private int nextConsumer;
+
+  /** Enqueue order, so a requeued message goes back to its original position. */
+  private static final AtomicLong SEQ = new AtomicLong();
 
   /** Deliveries handed to consumers and gets, not yet settled; guarded by {@link #lock}. */
   private long unacknowledged;
@@ -177,7 +182,8 @@ final class MemoryQueue {
       ttl = ttl == null ? messageTtl : Math.min(ttl, messageTtl);
     }
     long expiresAt = ttl == null ? Long.MAX_VALUE : now + TimeUnit.MILLISECONDS.toNanos(ttl);
-    Entry entry = new Entry(exchange, routingKey, message, false, expiresAt, 0);
+    Entry entry =
+        new Entry(exchange, routingKey, message, false, expiresAt, 0, SEQ.getAndIncrement());
     List<Entry> overflowed = List.of();
     boolean refused;
     lock.lock();
@@ -396,16 +402,55 @@ final class MemoryQueue {
   }
 
   /**
-   * Must hold the lock. Puts returned messages back at the head, in their order, except those
-   * returned more times than the delivery limit, which go to {@code overLimit}.
+   * Must hold the lock. Puts returned messages back where RabbitMQ 3.10 puts them, except those
+   * returned more times than the delivery limit, which go to {@code overLimit}: a classic queue at
+   * their original position (whatever order they are returned in, they come back in the order they
+   * were enqueued); a quorum queue with a delivery limit ahead of the others, behind those returned
+   * earlier, in the order returned (its returns queue, served first); a quorum queue without one at
+   * the back, in the order returned.
    */
   private void requeue(List<Entry> returned, List<Entry> overLimit) {
+    if (quorum) {
+      List<Entry> back = new ArrayList<>(returned.size());
+      for (Entry e : returned) {
+        Entry r = e.returned();
+        if (deliveryLimit != null && r.returns > deliveryLimit) {
+          overLimit.add(r);
+        } else if (!deleted) {
+          back.add(r);
+        }
+      }
+      if (deliveryLimit == null) {
+        ready.addAll(back);
+      } else {
+        // why: every redelivered entry still ready came from a return, and returns are served
+        // first, so they are the run at the head
+        ArrayDeque<Entry> earlier = new ArrayDeque<>();
+        while (!ready.isEmpty() && ready.peekFirst().redelivered) {
+          earlier.addLast(ready.pollFirst());
+        }
+        for (int i = back.size() - 1; i >= 0; i--) {
+          ready.addFirst(back.get(i));
+        }
+        while (!earlier.isEmpty()) {
+          ready.addFirst(earlier.pollLast());
+        }
+      }
+      return;
+    }
     for (int i = returned.size() - 1; i >= 0; i--) {
       Entry back = returned.get(i).returned();
-      if (deliveryLimit != null && back.returns > deliveryLimit) {
-        overLimit.add(0, back);
-      } else if (!deleted) {
+      if (!deleted) {
+        // why: returned messages are older than nearly all ready ones, so only the few returned
+        // before it (and older) are stepped over
+        ArrayDeque<Entry> older = new ArrayDeque<>();
+        while (!ready.isEmpty() && ready.peekFirst().seq < back.seq) {
+          older.addFirst(ready.pollFirst());
+        }
         ready.addFirst(back);
+        for (Entry e : older) {
+          ready.addFirst(e);
+        }
       }
     }
   }
