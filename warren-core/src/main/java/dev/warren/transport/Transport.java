@@ -1,5 +1,6 @@
 package dev.warren.transport;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -164,6 +165,20 @@ public interface Transport extends AutoCloseable {
    * @return the delivery, or empty when the queue is empty
    */
   Optional<Delivery> get(String queue);
+
+  /**
+   * Reads the first messages of a queue and leaves them in it. The in-memory broker copies them and
+   * changes nothing. RabbitMQ can only read a message by taking it and putting it back: there the
+   * messages read are marked redelivered, a quorum queue counts the read as a delivery (toward its
+   * delivery limit), and a quorum queue puts them back where it chooses (at its back without a
+   * delivery limit, behind other returned messages with one), so reading a quorum queue can change
+   * its order; a classic queue keeps its order.
+   *
+   * @param queue the queue
+   * @param limit the most messages to read, at least 1
+   * @return copies of the first messages, in queue order, at most {@code limit}
+   */
+  List<BrowsedMessage> browse(String queue, int limit);
 
   /**
    * Opens a channel for request/reply: requests published through it carry a reply address, and the

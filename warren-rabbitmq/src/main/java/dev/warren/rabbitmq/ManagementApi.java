@@ -98,8 +98,19 @@ final class ManagementApi {
    * @throws WarrenException when the API cannot be reached or refuses
    */
   List<QueueInfo> queues() {
-    String path =
-        "/api/queues/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8).replace("+", "%20");
+    List<QueueInfo> out = new ArrayList<>();
+    for (JsonNode q : fetch("/api/queues/" + encode(vhost), "cannot list queues")) {
+      out.add(queue(q));
+    }
+    return out;
+  }
+
+  private static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** GETs a path from the first node that answers. */
+  private JsonNode fetch(String path, String what) {
     int first = current;
     String base = bases.get(first);
     String url = base + path;
@@ -130,14 +141,11 @@ final class ManagementApi {
         throw new WarrenException(
             "RabbitMQ management API at " + base + " answered " + r.statusCode() + " for " + url);
       }
-      List<QueueInfo> out = new ArrayList<>();
-      for (JsonNode q : JSON.readTree(r.body())) {
-        out.add(queue(q));
-      }
-      return out;
+      return JSON.readTree(r.body());
     } catch (java.io.IOException e) {
       throw new WarrenException(
-          "cannot list queues: the RabbitMQ management API at "
+          what
+              + ": the RabbitMQ management API at "
               + String.join(", ", bases)
               + " is unreachable (enable the rabbitmq_management plugin or set"
               + " WARREN_RABBITMQ_MANAGEMENT_URL): "
@@ -145,7 +153,7 @@ final class ManagementApi {
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new WarrenException("interrupted while listing queues", e);
+      throw new WarrenException("interrupted: " + what, e);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.warren.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoverableConnection;
@@ -13,6 +14,7 @@ import dev.warren.InvalidInputException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
+import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.DeliveryHandler;
@@ -25,6 +27,7 @@ import dev.warren.transport.ReplyReceiver;
 import dev.warren.transport.Transport;
 import java.io.IOException;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -642,6 +645,65 @@ public final class RabbitMqTransport implements Transport {
           "RabbitMQ at "
               + where
               + " is unavailable: cannot get from queue '"
+              + queue
+              + "': "
+              + BrokerErrors.reason(e),
+          e);
+    }
+  }
+
+  @Override
+  public List<BrowsedMessage> browse(String queue, int limit) {
+    requireOpen();
+    if (limit < 1) {
+      throw new IllegalArgumentException("browse limit " + limit + " is below 1");
+    }
+    Channel ch = null;
+    try {
+      ch = connection.createChannel();
+      if (ch == null) {
+        throw new IOException("the connection has no free channel number");
+      }
+      // why: one channel, so the broker sees the gets and returns in the order sent, and the
+      // returns are handled before the close is confirmed
+      List<BrowsedMessage> out = new ArrayList<>();
+      List<Long> tags = new ArrayList<>();
+      while (out.size() < limit) {
+        GetResponse r = ch.basicGet(queue, false);
+        if (r == null) {
+          break;
+        }
+        Envelope env = r.getEnvelope();
+        tags.add(env.getDeliveryTag());
+        out.add(
+            new BrowsedMessage(
+                MessageMapper.toMessage(r.getProps(), r.getBody()),
+                env.getExchange(),
+                env.getRoutingKey(),
+                env.isRedeliver()));
+      }
+      // why: one by one in the order taken, which a classic queue does not need (it puts each back
+      // at its place) and which is the best a quorum queue allows (it puts them back where it
+      // chooses; a multiple nack is applied in an order of its own)
+      for (long tag : tags) {
+        ch.basicReject(tag, true);
+      }
+      ch.close();
+      return List.copyOf(out);
+    } catch (IOException | TimeoutException | ShutdownSignalException e) {
+      abort(ch);
+      AMQP.Channel.Close refusal = BrokerErrors.channelClose(BrokerErrors.signal(e));
+      if (refusal != null && refusal.getReplyCode() == BrokerErrors.NOT_FOUND) {
+        throw new WarrenException("cannot read queue '" + queue + "': it does not exist", e);
+      }
+      if (refusal != null) {
+        throw new WarrenException(
+            "cannot read queue '" + queue + "': " + BrokerErrors.text(refusal.getReplyText()), e);
+      }
+      throw new BrokerUnavailableException(
+          "RabbitMQ at "
+              + where
+              + " is unavailable: cannot read queue '"
               + queue
               + "': "
               + BrokerErrors.reason(e),

@@ -73,4 +73,12 @@ class RabbitMqAdminContractTest extends AdminContractTest {
       right.admin().deleteQueue(queue);
     }
   }
+
+  @Override
+  protected boolean peekKeepsQuorumQueuesInOrder() {
+    // why: a quorum queue puts returned messages back where it chooses (RabbitMQ 3.10: at its back
+    // without a
+    // delivery limit, behind other returned messages with one, a batch in an order of its own)
+    return false;
+  }
 }

@@ -30,4 +30,12 @@ class RabbitMqTransportContractTest extends TransportContractTest {
   protected void restartBroker() {
     broker.restartBroker();
   }
+
+  @Override
+  protected boolean readingKeepsQuorumQueuesInOrder() {
+    // why: a quorum queue puts returned messages back where it chooses (RabbitMQ 3.10: at its back
+    // without a
+    // delivery limit, behind other returned messages with one, a batch in an order of its own)
+    return false;
+  }
 }

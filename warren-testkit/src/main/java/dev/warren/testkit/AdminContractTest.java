@@ -167,9 +167,16 @@ public abstract class AdminContractTest {
   }
 
   @Test
-  void peekLeavesAQuorumQueueInOrderToo() {
-    // why: a quorum queue without a delivery limit puts returned messages at the back
+  void peekLeavesAQuorumQueueWithTheSameMessages() {
     peekKeepsOrder(QueueDefinition.QueueType.QUORUM);
+  }
+
+  /**
+   * Whether peeking a quorum queue keeps its order: RabbitMQ puts messages read and returned back
+   * where it chooses.
+   */
+  protected boolean peekKeepsQuorumQueuesInOrder() {
+    return true;
   }
 
   private void peekKeepsOrder(QueueDefinition.QueueType type) {
@@ -186,9 +193,15 @@ public abstract class AdminContractTest {
     List<QueuedMessage> again = admin.peek(q, 100);
 
     assertThat(firstThree).extracting(m -> m.event().id()).isEqualTo(ids.subList(0, 3));
-    assertThat(all).extracting(m -> m.event().id()).isEqualTo(ids);
-    assertThat(again).extracting(m -> m.event().id()).isEqualTo(ids);
-    QueuedMessage first = all.get(0);
+    if (type == QueueDefinition.QueueType.CLASSIC || peekKeepsQuorumQueuesInOrder()) {
+      assertThat(all).extracting(m -> m.event().id()).isEqualTo(ids);
+      assertThat(again).extracting(m -> m.event().id()).isEqualTo(ids);
+    } else {
+      assertThat(all).extracting(m -> m.event().id()).containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(again).extracting(m -> m.event().id()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+    QueuedMessage first =
+        all.stream().filter(m -> m.event().id().equals(ids.get(0))).findFirst().orElseThrow();
     assertThat(first.routingKey()).isEqualTo(q);
     assertThat(first.asEvent()).isPresent();
     assertThat(first.event().type()).isEqualTo("order.placed");
@@ -196,7 +209,8 @@ public abstract class AdminContractTest {
     assertThat(new String(first.body(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("{\"n\":0}");
     assertThat(first.headers()).isNotEmpty();
-    assertThat(admin.queue(q).orElseThrow().messages()).isEqualTo(5);
+    // why: RabbitMQ's management API, which the listing reads, refreshes its counts every 5 s
+    await().atMost(20, SECONDS).until(() -> admin.queue(q).orElseThrow().messages() == 5);
   }
 
   @Test

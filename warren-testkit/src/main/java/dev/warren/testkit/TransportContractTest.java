@@ -36,6 +36,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -933,6 +934,62 @@ public abstract class TransportContractTest {
       ids.add(d.get().message().messageId());
     }
     return ids;
+  }
+
+  @Test
+  void browsingLeavesEveryKindOfQueueAsItWas() throws Exception {
+    // why: RabbitMQ puts a returned message back at its original place in a classic queue; the
+    // in-memory broker reads without taking
+    Transport t = rawTransport();
+    Map<String, QueueSpec> queues = new LinkedHashMap<>();
+    queues.put("classic", QueueSpec.durable(name("browse-classic")));
+    queues.put("quorum-limit", QueueSpec.durable(name("browse-ql")).asQuorum(20));
+    queues.put("quorum", QueueSpec.durable(name("browse-q")).asQuorum(0));
+    for (Map.Entry<String, QueueSpec> e : queues.entrySet()) {
+      String queue = e.getValue().name();
+      t.declareQueue(e.getValue());
+      List<CompletableFuture<Void>> confirms = new ArrayList<>();
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        Message m = sampleMessage(i);
+        sent.add(m.messageId());
+        confirms.add(t.publish("", queue, m));
+      }
+      CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)).get(30, SECONDS);
+
+      boolean keepsOrder = e.getKey().equals("classic") || readingKeepsQuorumQueuesInOrder();
+      List<String> expected = new ArrayList<>(sent);
+      for (int limit : new int[] {1, 7, 50, 200, 3}) {
+        List<String> seen =
+            t.browse(queue, limit).stream().map(b -> b.message().messageId()).toList();
+        if (keepsOrder) {
+          assertThat(seen)
+              .as("%s, %d read", e.getKey(), limit)
+              .isEqualTo(sent.subList(0, Math.min(limit, sent.size())));
+        } else {
+          assertThat(seen).as("%s, %d read", e.getKey(), limit).hasSize(Math.min(limit, 50));
+          assertThat(expected).as("%s, %d read", e.getKey(), limit).containsAll(seen);
+        }
+      }
+      assertThat(t.browse(queue, 1).get(0).routingKey()).isEqualTo(queue);
+      assertThatThrownBy(() -> t.browse(queue, 1).get(0).ack())
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> t.browse(queue, 0)).isInstanceOf(IllegalArgumentException.class);
+      List<String> left = drain(t, queue);
+      if (keepsOrder) {
+        assertThat(left).as(e.getKey()).isEqualTo(sent);
+      } else {
+        assertThat(left).as(e.getKey()).containsExactlyInAnyOrderElementsOf(sent);
+      }
+    }
+  }
+
+  /**
+   * Whether reading a quorum queue with {@link Transport#browse} keeps its order: RabbitMQ puts
+   * returned messages back where it chooses.
+   */
+  protected boolean readingKeepsQuorumQueuesInOrder() {
+    return true;
   }
 
   @Test

@@ -19,10 +19,10 @@ import dev.warren.admin.WarrenAdmin;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.engine.Topology;
 import dev.warren.internal.envelope.AmqpBinding;
-import dev.warren.internal.topology.PutBack;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.spi.TaskStore;
+import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
@@ -195,22 +195,10 @@ public final class WarrenAdminImpl implements WarrenAdmin {
     if (limit < 1 || limit > MAX_PEEK) {
       throw new InvalidInputException("peek limit " + limit + " is not between 1 and " + MAX_PEEK);
     }
-    long ready = existing(name).messages();
-    List<Delivery> taken = new ArrayList<>();
+    existing(name);
     List<QueuedMessage> out = new ArrayList<>();
-    boolean drained = false;
-    try {
-      while (taken.size() < limit) {
-        Optional<Delivery> d = transport.get(name);
-        if (d.isEmpty()) {
-          drained = true;
-          break;
-        }
-        taken.add(d.get());
-        out.add(message(d.get()));
-      }
-    } finally {
-      PutBack.inOrder(transport, name, taken, drained ? 0 : ready - taken.size());
+    for (BrowsedMessage m : transport.browse(name, limit)) {
+      out.add(message(m));
     }
     return out;
   }

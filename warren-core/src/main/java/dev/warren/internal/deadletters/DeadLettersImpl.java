@@ -6,8 +6,8 @@ import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.WarrenException;
 import dev.warren.internal.envelope.AmqpBinding;
-import dev.warren.internal.topology.PutBack;
 import dev.warren.spi.DataCodec;
+import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.Transport;
@@ -95,22 +95,9 @@ public final class DeadLettersImpl implements DeadLetters {
     if (limit < 1) {
       throw new InvalidInputException("limit " + limit + " must be at least 1");
     }
-    long ready = count();
-    List<Delivery> taken = new ArrayList<>();
     List<DeadLetter> result = new ArrayList<>();
-    boolean drained = false;
-    try {
-      while (taken.size() < limit) {
-        Optional<Delivery> d = transport.get(queue);
-        if (d.isEmpty()) {
-          drained = true;
-          break;
-        }
-        taken.add(d.get());
-        result.add(toDeadLetter(d.get()));
-      }
-    } finally {
-      PutBack.inOrder(transport, queue, taken, drained ? 0 : ready - taken.size());
+    for (BrowsedMessage m : transport.browse(queue, limit)) {
+      result.add(toDeadLetter(m));
     }
     return result;
   }
@@ -131,44 +118,44 @@ public final class DeadLettersImpl implements DeadLetters {
 
   private long replayMatching(Set<String> ids) {
     List<Delivery> kept = new ArrayList<>();
+    List<Delivery> chosen = new ArrayList<>();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
-    long replayed = 0;
-    // why: messages looked at but not replayed stay unacknowledged until the end, so the walk sees
-    // each once and ends when the queue has nothing ready; one replayed here that fails again and
-    // comes back meanwhile (same id, the replay count written here) is kept, not replayed twice.
-    // Not bounded by the queue's message count alone: that counts only ready messages, and a
-    // peek's returns may not be ready again yet. Stopping as soon as every asked-for id was found
-    // keeps the held set small.
+    // why: messages looked at stay unacknowledged until the end, so the walk sees each once and
+    // ends when the queue has nothing ready. Not bounded by the queue's message count alone: that
+    // counts only ready messages, and a peek's returns may not be ready again yet. Stopping as soon
+    // as every asked-for id was found keeps the held set small.
     Set<String> missing = ids == null ? null : new java.util.HashSet<>(ids);
-    Set<String> done = new java.util.HashSet<>();
-    long ready = count();
-    long limit = 2 * ready + 1000;
-    long seen = 0;
-    boolean drained = false;
+    long limit = 2 * count() + 1000;
     try {
-      for (; seen < limit && (missing == null || !missing.isEmpty()); seen++) {
+      for (long seen = 0; seen < limit && (missing == null || !missing.isEmpty()); seen++) {
         Optional<Delivery> next = transport.get(queue);
         if (next.isEmpty()) {
-          drained = true;
           break;
         }
         Delivery d = next.get();
         String id = idOf(d.message());
-        String again = id + "#" + Failure.count(d.message(), WarrenHeaders.REPLAYS);
-        if ((ids != null && !ids.contains(id)) || done.contains(again)) {
+        if (ids != null && !ids.contains(id)) {
           kept.add(d);
-          continue;
-        }
-        String target = target(d.message());
-        if (target == null) {
+        } else if (target(d.message()) == null) {
           log.warn("dead letter {} of {}: its queue is gone; leaving it", id, subscription);
           kept.add(d);
-          continue;
+        } else {
+          chosen.add(d);
+          if (missing != null) {
+            missing.remove(id);
+          }
         }
+      }
+      // why: in the order they died, not the order the queue holds them in: reading a quorum
+      // queue (a peek, a listing) can change its order, and an ordered subscription's events must
+      // come back per key in the order they came the first time
+      chosen.sort(java.util.Comparator.comparing(d -> diedAt(d.message())));
+      for (Delivery d : chosen) {
+        String id = idOf(d.message());
         Message back = d.message().withHeaders(replayHeaders(d.message())).withExpiration(null);
         sent.add(
             transport
-                .publish("", target, back)
+                .publish("", target(d.message()), back)
                 .whenComplete(
                     (ok, error) -> {
                       if (error == null) {
@@ -178,14 +165,14 @@ public final class DeadLettersImpl implements DeadLetters {
                         d.reject(true);
                       }
                     }));
-        replayed++;
-        done.add(id + "#" + (Failure.count(d.message(), WarrenHeaders.REPLAYS) + 1));
-        if (missing != null) {
-          missing.remove(id);
-        }
       }
+    } catch (RuntimeException e) {
+      chosen.stream().skip(sent.size()).forEach(kept::add);
+      throw e;
     } finally {
-      PutBack.inOrder(transport, queue, kept, drained ? 0 : ready - seen);
+      for (Delivery d : kept) {
+        d.reject(true);
+      }
     }
     try {
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
@@ -193,8 +180,14 @@ public final class DeadLettersImpl implements DeadLetters {
       throw new WarrenException(
           "replaying " + subscription + " failed part-way; unconfirmed dead letters stay", e);
     }
-    log.info("replayed {} dead letter(s) of {}", replayed, subscription);
-    return replayed;
+    log.info("replayed {} dead letter(s) of {}", sent.size(), subscription);
+    return sent.size();
+  }
+
+  /** When a dead letter died: its last failure, or for one the broker dead-lettered, unknown. */
+  private static Instant diedAt(Message m) {
+    Instant last = time(m.header(WarrenHeaders.LAST_FAILURE));
+    return last != null ? last : Instant.MAX;
   }
 
   private String target(Message m) {

@@ -1,6 +1,7 @@
 package dev.warren.internal.memory;
 
 import dev.warren.WarrenException;
+import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.DeliveryHandler;
@@ -191,6 +192,15 @@ public final class InMemoryTransport implements Transport {
   public Optional<Delivery> get(String queue) {
     requireOpen();
     return Optional.ofNullable(broker.requireQueue(queue).get(this));
+  }
+
+  @Override
+  public List<BrowsedMessage> browse(String queue, int limit) {
+    requireOpen();
+    if (limit < 1) {
+      throw new IllegalArgumentException("browse limit " + limit + " is below 1");
+    }
+    return broker.requireQueue(queue).browse(limit);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.warren.internal.memory;
 
 import dev.warren.WarrenException;
+import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
@@ -402,45 +403,18 @@ final class MemoryQueue {
   }
 
   /**
-   * Must hold the lock. Puts returned messages back where RabbitMQ 3.10 puts them, except those
-   * returned more times than the delivery limit, which go to {@code overLimit}: a classic queue at
-   * their original position (whatever order they are returned in, they come back in the order they
-   * were enqueued); a quorum queue with a delivery limit ahead of the others, behind those returned
-   * earlier, in the order returned (its returns queue, served first); a quorum queue without one at
-   * the back, in the order returned.
+   * Must hold the lock. Puts returned messages back at their original position, whatever order they
+   * are returned in, except those returned more times than the delivery limit, which go to {@code
+   * overLimit}. That is a classic queue's rule; a RabbitMQ quorum queue puts them back where it
+   * chooses (at its back without a delivery limit, behind other returned messages with one), which
+   * nobody can rely on, so the in-memory broker keeps the one order everybody can.
    */
   private void requeue(List<Entry> returned, List<Entry> overLimit) {
-    if (quorum) {
-      List<Entry> back = new ArrayList<>(returned.size());
-      for (Entry e : returned) {
-        Entry r = e.returned();
-        if (deliveryLimit != null && r.returns > deliveryLimit) {
-          overLimit.add(r);
-        } else if (!deleted) {
-          back.add(r);
-        }
-      }
-      if (deliveryLimit == null) {
-        ready.addAll(back);
-      } else {
-        // why: every redelivered entry still ready came from a return, and returns are served
-        // first, so they are the run at the head
-        ArrayDeque<Entry> earlier = new ArrayDeque<>();
-        while (!ready.isEmpty() && ready.peekFirst().redelivered) {
-          earlier.addLast(ready.pollFirst());
-        }
-        for (int i = back.size() - 1; i >= 0; i--) {
-          ready.addFirst(back.get(i));
-        }
-        while (!earlier.isEmpty()) {
-          ready.addFirst(earlier.pollLast());
-        }
-      }
-      return;
-    }
     for (int i = returned.size() - 1; i >= 0; i--) {
       Entry back = returned.get(i).returned();
-      if (!deleted) {
+      if (deliveryLimit != null && back.returns > deliveryLimit) {
+        overLimit.add(0, back);
+      } else if (!deleted) {
         // why: returned messages are older than nearly all ready ones, so only the few returned
         // before it (and older) are stepped over
         ArrayDeque<Entry> older = new ArrayDeque<>();
@@ -496,6 +470,37 @@ final class MemoryQueue {
       lock.unlock();
     }
     overLimit.forEach(e -> deadLetter(e, "delivery_limit"));
+  }
+
+  /** Copies of the first ready messages, left where they are; expired ones are passed over. */
+  List<BrowsedMessage> browse(int limit) {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      List<BrowsedMessage> out = new ArrayList<>(Math.min(limit, ready.size()));
+      for (Entry e : ready) {
+        if (out.size() >= limit) {
+          break;
+        }
+        if (e.expiresAt > now) {
+          out.add(new BrowsedMessage(shown(e), e.exchange, e.routingKey, e.redelivered));
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The message as a delivery shows it. */
+  private Message shown(Entry entry) {
+    if (!quorum || entry.returns == 0) {
+      return entry.message;
+    }
+    // why: a quorum queue tells a redelivery how many times the message came back before
+    Map<String, Object> headers = new LinkedHashMap<>(entry.message.headers());
+    headers.put(QueueSpec.DELIVERY_COUNT_HEADER, entry.returns);
+    return entry.message.withHeaders(headers);
   }
 
   Delivery get(InMemoryTransport connection) {
@@ -613,13 +618,7 @@ final class MemoryQueue {
 
     @Override
     public Message message() {
-      if (!queue.quorum || entry.returns == 0) {
-        return entry.message;
-      }
-      // why: a quorum queue tells a redelivery how many times the message came back before
-      Map<String, Object> headers = new LinkedHashMap<>(entry.message.headers());
-      headers.put(QueueSpec.DELIVERY_COUNT_HEADER, entry.returns);
-      return entry.message.withHeaders(headers);
+      return queue.shown(entry);
     }
 
     @Override
