@@ -87,7 +87,8 @@ final class ListenerMethod {
       return new ListenerMethod(
           new Invoker(bean, method), subscription, arguments, dataType, returnsValue);
     } catch (InvalidInputException e) {
-      throw new InvalidInputException("@WarrenListener " + where + ": " + e.getMessage(), e);
+      // why: the message says it all; the inner trace would only point into this class
+      throw new InvalidInputException("@WarrenListener " + where + ": " + e.getMessage());
     }
   }
 
