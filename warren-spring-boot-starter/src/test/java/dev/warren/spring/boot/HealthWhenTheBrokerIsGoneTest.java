@@ -14,7 +14,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -22,9 +25,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * {@code /actuator/health} of the {@link Shop} on RabbitMQ over HTTP: UP with Warren in it, then
- * DOWN, in the readiness group too, once the broker is gone. The broker is "stopped" by cutting a
- * TCP relay in front of it: the shared broker itself is never stopped.
+ * {@code /actuator/health} of the {@link Shop} on RabbitMQ over HTTP: UP with Warren in it, DOWN
+ * (in the readiness group too) while the broker blocks publishing, UP again when it stops, and DOWN
+ * once the broker is gone. A TCP relay in front of the broker plays the faults: it sends the
+ * broker's {@code connection.blocked}, then is cut; the shared broker itself is never touched.
  */
 @SpringBootTest(
     classes = Shop.class,
@@ -38,6 +42,7 @@ import org.springframework.test.context.DynamicPropertySource;
       "warren.publish-timeout=2s"
     })
 @DirtiesContext
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthWhenTheBrokerIsGoneTest {
   private static TestBroker broker;
   private static BrokerProxy proxy;
@@ -71,6 +76,33 @@ class HealthWhenTheBrokerIsGoneTest {
   }
 
   @Test
+  @Order(1)
+  void healthIsDownWhileTheBrokerBlocksPublishing() throws Exception {
+    assertThat(get("/actuator/health").statusCode()).isEqualTo(200);
+
+    proxy.block("low on disk");
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> blocked = get("/actuator/health");
+              assertThat(blocked.statusCode()).isEqualTo(503);
+              assertThat(json(blocked).at("/components/warren/details/reason").asText())
+                  .isEqualTo("the broker blocks publishing: low on disk");
+            });
+    assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+
+    proxy.unblock();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(get("/actuator/health").statusCode()).isEqualTo(200));
+    assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(2)
   void healthGoesDownWhenTheBrokerIsUnreachable() throws Exception {
     HttpResponse<String> health = get("/actuator/health");
     assertThat(health.statusCode()).isEqualTo(200);
