@@ -138,7 +138,7 @@ public class WarrenAutoConfiguration {
   @ConditionalOnClass(com.fasterxml.jackson.databind.ObjectMapper.class)
   static class Jackson2Codec {
     @Bean
-    @ConditionalOnMissingBean(DataCodec.class)
+    @ConditionalOnMissingBean(value = DataCodec.class, type = "tools.jackson.databind.ObjectMapper")
     @ConditionalOnSingleCandidate(com.fasterxml.jackson.databind.ObjectMapper.class)
     DataCodec warrenJackson2Codec(com.fasterxml.jackson.databind.ObjectMapper mapper) {
       return JsonDataCodec.of(mapper);

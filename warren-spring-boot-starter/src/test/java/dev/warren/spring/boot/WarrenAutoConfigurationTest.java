@@ -151,6 +151,19 @@ class WarrenAutoConfigurationTest {
   }
 
   @Test
+  void withBothJacksonsTheJackson3MapperIsTheCodec() {
+    runner
+        .withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
+        .withBean(
+            com.fasterxml.jackson.databind.ObjectMapper.class,
+            com.fasterxml.jackson.databind.ObjectMapper::new)
+        .run(
+            context ->
+                assertThat(context.getBean(Warren.class).options().codec())
+                    .isInstanceOf(Jackson3DataCodec.class));
+  }
+
+  @Test
   void anApplicationCodecWinsOverItsMapper() {
     DataCodec own = JsonDataCodec.defaults();
     runner
