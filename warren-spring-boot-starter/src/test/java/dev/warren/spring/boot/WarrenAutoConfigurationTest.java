@@ -354,6 +354,42 @@ class WarrenAutoConfigurationTest {
   }
 
   @Test
+  void whatAListenerThrowsIsWhatItsRetryPolicySees() {
+    runner
+        .withUserConfiguration(Failing.class)
+        .run(
+            context -> {
+              Warren warren = context.getBean(Warren.class);
+              warren.publish("failing.thing", "x").join();
+              // why: nonRetryable names the method's own exception, so it must reach Warren
+              // unwrapped for the event to skip the (long) retry delays
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> warren.deadLetters("failing").count() == 1);
+              assertThat(warren.deadLetters("failing").peek(1).get(0).errorType())
+                  .isEqualTo(IllegalStateException.class.getName());
+              assertThat(context.getBean(Failing.class).calls.get()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void anEventAListenerReturnsIsPublishedAsACausedEvent() {
+    runner
+        .withUserConfiguration(Forwarding.class)
+        .run(
+            context -> {
+              Warren warren = context.getBean(Warren.class);
+              Event original = warren.publish("forward.me", "hello").join();
+              Forwarding forwarding = context.getBean(Forwarding.class);
+              await().atMost(Duration.ofSeconds(10)).until(() -> !forwarding.forwarded.isEmpty());
+              Event forwarded = forwarding.forwarded.get(0);
+              assertThat(forwarded.type()).isEqualTo("forwarded.it");
+              assertThat(forwarded.data(String.class)).isEqualTo("HELLO");
+              assertThat(forwarded.causationIds()).containsExactly(original.id());
+            });
+  }
+
+  @Test
   void listenersStartOnlyOnceTheContextIsReady() {
     runner
         .withUserConfiguration(Listening.class)
@@ -419,6 +455,37 @@ class WarrenAutoConfigurationTest {
 
     @WarrenListener(subscription = "twice", pattern = "b.*")
     void two(Event event) {}
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Failing {
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @WarrenListener(
+        subscription = "failing",
+        pattern = "failing.*",
+        retryDelays = "1h",
+        nonRetryable = IllegalStateException.class)
+    void fail(String data) {
+      calls.incrementAndGet();
+      throw new IllegalStateException("refused " + data);
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Forwarding {
+    final List<Event> forwarded = new CopyOnWriteArrayList<>();
+
+    @WarrenListener(subscription = "forwarder", pattern = "forward.me")
+    Event forward(String text) {
+      return Event.builder("forwarded.it").data(text.toUpperCase(java.util.Locale.ROOT)).build();
+    }
+
+    @WarrenListener(subscription = "forwarded", pattern = "forwarded.*")
+    void receive(Event event) {
+      forwarded.add(event);
+    }
   }
 
   static class Slow {
