@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -392,12 +393,13 @@ class WarrenAutoConfigurationTest {
   @Test
   void listenersStartOnlyOnceTheContextIsReady() {
     runner
-        .withUserConfiguration(Listening.class)
+        .withUserConfiguration(Listening.class, SeesSubscriptions.class)
         .run(
             context -> {
-              Warren warren = context.getBean(Warren.class);
+              // why: when every singleton exists, nothing consumes yet
+              assertThat(context.getBean(SeesSubscriptions.class).whenAllBeansExisted).isEqualTo(0);
               assertThat(context.getBean(WarrenLifecycle.class).isRunning()).isTrue();
-              assertThat(warren.subscriptions()).hasSize(1);
+              assertThat(context.getBean(Warren.class).subscriptions()).hasSize(1);
             });
   }
 
@@ -485,6 +487,20 @@ class WarrenAutoConfigurationTest {
     @WarrenListener(subscription = "forwarded", pattern = "forwarded.*")
     void receive(Event event) {
       forwarded.add(event);
+    }
+  }
+
+  static class SeesSubscriptions implements SmartInitializingSingleton {
+    private final Warren warren;
+    int whenAllBeansExisted = -1;
+
+    SeesSubscriptions(Warren warren) {
+      this.warren = warren;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+      whenAllBeansExisted = warren.subscriptions().size();
     }
   }
 
