@@ -171,7 +171,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
     if (!ordered && message.origin() == null) {
       // why: most deliveries are no retry; read the clock only for those that are
       Instant due = DelayedRetries.due(message);
-      if (due != null && DelayQueues.early(due, Instant.now())) {
+      if (due != null && DelayQueues.early(due, engine.delays().now())) {
         parkAgain(lane, delivery);
         return;
       }

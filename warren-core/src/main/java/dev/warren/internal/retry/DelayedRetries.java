@@ -69,7 +69,7 @@ public final class DelayedRetries {
    * @throws dev.warren.WarrenException when a wait queue cannot be declared
    */
   public CompletableFuture<Void> park(Failure failure, long retries, Duration delay) {
-    Instant due = Instant.now().plus(delay);
+    Instant due = delays.now().plus(delay);
     Map<String, Object> headers = failure.headers();
     headers.put(WarrenHeaders.RETRIES, retries);
     headers.put(WarrenHeaders.RETRY_DUE, due.toString());
