@@ -164,21 +164,12 @@ public final class DelayQueues {
     QueueSpec wait = spec(queue, tier).withArgument(QueueSpec.EXPIRES, expires);
     // why: a queue that expires counts as unused while it only holds messages (a wait queue has no
     // consumer), so it is declared again, which restarts its expiry, at least every half expiry
-    long now = nanoTime();
+    long now = Clocks.nanoTime(clock);
     Long at = expiringDeclaredAt.get(wait.name());
     if (at == null || now - at > TimeUnit.MILLISECONDS.toNanos(expires / 2)) {
       transport.declareQueue(wait);
       expiringDeclaredAt.put(wait.name(), now);
     }
     return transport.publish("", wait.name(), message.withExpiration(tier));
-  }
-
-  /** The clock in nanoseconds, only to compare with other readings. */
-  private long nanoTime() {
-    if (clock == WarrenClock.system()) {
-      return System.nanoTime();
-    }
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

@@ -4,13 +4,13 @@ import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
 import dev.warren.WarrenClock;
 import dev.warren.WarrenException;
+import dev.warren.internal.delay.Clocks;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.ExchangeSpec.ExchangeType;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -145,11 +145,7 @@ public final class InMemoryBroker implements AutoCloseable {
    * @return the clock's time in nanoseconds, only to compare with other readings of it
    */
   long nanoTime() {
-    if (clock == WarrenClock.system()) {
-      return System.nanoTime();
-    }
-    Instant now = clock.instant();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return Clocks.nanoTime(clock);
   }
 
   /**
