@@ -279,11 +279,13 @@ class WarrenHarnessTest {
         event -> {
           throw new IllegalArgumentException("no address for " + event.data(Order.class).id());
         });
+    harness.advance(Duration.ofHours(5));
     Event placed = warren.publish("order.placed", new Order("o-10", 1000)).join();
 
     List<DeadLetter> dead = harness.deadLetters("shipping");
 
     assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).lastFailure()).as("on the virtual clock").isEqualTo(harness.now());
     assertThat(dead.get(0).event().id()).isEqualTo(placed.id());
     assertThat(dead.get(0).errorMessage()).isEqualTo("no address for o-10");
     assertThatThrownBy(() -> harness.awaitHandled("shipping", placed.id()))

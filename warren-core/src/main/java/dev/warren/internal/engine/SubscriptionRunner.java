@@ -85,7 +85,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
             subscription.mode() == Subscription.Mode.BROADCAST
                 ? Topology.BROADCAST_QUEUE_EXPIRY
                 : null);
-    this.deadLetters = new DeadLetterPublisher(transport, subscription.deadLetterQueue());
+    this.deadLetters =
+        new DeadLetterPublisher(
+            transport, subscription.deadLetterQueue(), engine.options().clock());
     this.dedupe = subscription.deduplication();
     this.ordered = subscription.mode() == Subscription.Mode.ORDERED;
     this.listener = engine.listeners();

@@ -124,7 +124,7 @@ final class TaskWorker {
    */
   private void deadLetter(Delivery delivery, RuntimeException why) {
     DeadLetterPublisher dead =
-        new DeadLetterPublisher(tasks.transport(), TaskQueue.deadLetterQueue(queue));
+        new DeadLetterPublisher(tasks.transport(), TaskQueue.deadLetterQueue(queue), tasks::now);
     Failure failure = new Failure(queue, queue, delivery, null, why, 1);
     try {
       // why: a task queue on quorum has its dead-letter queue already; declare one only if not
