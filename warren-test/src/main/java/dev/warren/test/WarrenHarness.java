@@ -5,6 +5,7 @@ import dev.warren.Event;
 import dev.warren.InvalidInputException;
 import dev.warren.Subscription;
 import dev.warren.Warren;
+import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.lineage.Delivery;
 import dev.warren.lineage.EventRecord;
@@ -136,7 +137,8 @@ public final class WarrenHarness
     try {
       broker =
           EmbeddedBroker.named(name)
-              .orElseThrow(() -> new IllegalStateException("embedded broker " + name + " missing"));
+              .orElseThrow(
+                  () -> new WarrenException("the embedded broker " + name + " is missing"));
       started.subscribe(
           Subscription.named(PUBLISHED_SUBSCRIPTION).pattern("#"),
           event -> {
