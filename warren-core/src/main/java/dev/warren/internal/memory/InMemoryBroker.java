@@ -58,7 +58,8 @@ public final class InMemoryBroker implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Counts every change of a queue's messages or consumers, so an idle check sees a still state.
+   * Counts the changes an idle check must not miss (messages added, settled or dropped, consumers
+   * coming and going), so that it sees a still state.
    */
   private final AtomicLong changes = new AtomicLong();
 

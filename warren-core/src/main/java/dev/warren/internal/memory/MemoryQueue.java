@@ -269,8 +269,9 @@ final class MemoryQueue {
         }
         ready.pollFirst();
         lastUsed = broker.nanoTime();
+        // why: no broker.changed() here: ready and unacknowledged are both busy, and this queue's
+        // lock makes the move one step for an idle check, so only a settle needs to wake waiters
         unacknowledged++;
-        broker.changed();
         c.deliver(new MemoryDelivery(this, c, head));
       }
       if (expired != null) {
