@@ -96,6 +96,7 @@ public final class WarrenOptions {
   private final TlsOptions tls;
   private final Subscription.QueueType queueType;
   private final int deliveryLimit;
+  private final WarrenClock clock;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -116,6 +117,7 @@ public final class WarrenOptions {
     this.tls = b.tls;
     this.queueType = b.queueType;
     this.deliveryLimit = b.deliveryLimit;
+    this.clock = b.clock;
   }
 
   /**
@@ -482,6 +484,14 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return where the in-memory transport reads the time and sets its timers (delayed retries, task
+   *     countdowns and ETAs, message and queue TTLs): {@link WarrenClock#system()} unless set
+   */
+  public WarrenClock clock() {
+    return clock;
+  }
+
+  /**
    * @return a builder holding these options
    */
   public Builder toBuilder() {
@@ -504,6 +514,7 @@ public final class WarrenOptions {
     b.tls = tls;
     b.queueType = queueType;
     b.deliveryLimit = deliveryLimit;
+    b.clock = clock;
     return b;
   }
 
@@ -558,6 +569,7 @@ public final class WarrenOptions {
     private String memoryBroker;
     private TlsOptions tls = TlsOptions.defaults();
     private Subscription.QueueType queueType = Subscription.QueueType.AUTO;
+    private WarrenClock clock = WarrenClock.system();
     private int deliveryLimit = 20;
 
     private Builder() {}
@@ -834,6 +846,20 @@ public final class WarrenOptions {
       return this;
     }
 
+    /**
+     * The clock of the in-memory transport: when delayed retries, task countdowns and ETAs are due
+     * and when message and queue TTLs run out. A test gives a virtual clock (warren-test's {@code
+     * WarrenHarness} does) so that time passes when the test says so; RabbitMQ keeps its own time,
+     * so only the system clock is accepted with it.
+     *
+     * @param clock the clock; {@code null} for {@link WarrenClock#system()}
+     * @return this builder
+     */
+    public Builder clock(WarrenClock clock) {
+      this.clock = clock == null ? WarrenClock.system() : clock;
+      return this;
+    }
+
     private static Duration positive(String what, Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw new InvalidInputException(what + " " + d + " must be positive");
@@ -857,6 +883,15 @@ public final class WarrenOptions {
         throw new InvalidInputException(
             "TLS options (WARREN_RABBITMQ_TLS_*) are set but the broker URL is not amqps://"
                 + " (set WARREN_RABBITMQ_URL=amqps://…)");
+      }
+      if (clock != WarrenClock.system() && transport != TransportKind.MEMORY) {
+        // why: on RabbitMQ the broker times TTLs and wait queues; another clock would be ignored
+        throw new InvalidInputException(
+            "clock "
+                + clock
+                + " needs the memory transport, not "
+                + transport.name().toLowerCase(Locale.ROOT)
+                + ": RabbitMQ keeps its own time");
       }
       return new WarrenOptions(this);
     }

@@ -120,4 +120,58 @@ class WarrenOptionsTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("mysql://x:***@h/db");
   }
+
+  /** A clock that never moves, standing in for a test's virtual clock. */
+  private static final WarrenClock STOPPED =
+      new WarrenClock() {
+        @Override
+        public java.time.Instant instant() {
+          return java.time.Instant.EPOCH;
+        }
+
+        @Override
+        public java.util.concurrent.Future<?> schedule(Duration delay, Runnable action) {
+          return new java.util.concurrent.CompletableFuture<Void>();
+        }
+
+        @Override
+        public String toString() {
+          return "a stopped clock";
+        }
+      };
+
+  @Test
+  void theClockIsTheSystemsUnlessAMemoryTransportIsGivenAnother() {
+    assertThat(WarrenOptions.builder().build().clock()).isSameAs(WarrenClock.system());
+    assertThat(WarrenOptions.builder().clock(null).build().clock()).isSameAs(WarrenClock.system());
+    WarrenOptions memory =
+        WarrenOptions.builder().transport(TransportKind.MEMORY).clock(STOPPED).build();
+    assertThat(memory.clock()).isSameAs(STOPPED);
+    assertThat(memory.toBuilder().build().clock()).isSameAs(STOPPED);
+    assertThatThrownBy(() -> WarrenOptions.builder().clock(STOPPED).build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage(
+            "clock a stopped clock needs the memory transport, not auto: RabbitMQ keeps its own time");
+    assertThatThrownBy(
+            () ->
+                WarrenOptions.builder()
+                    .transport(TransportKind.RABBITMQ)
+                    .rabbitmqUri("amqp://127.0.0.1")
+                    .clock(STOPPED)
+                    .build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not rabbitmq");
+  }
+
+  @Test
+  void theSystemClockSetsTimers() throws Exception {
+    java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+    java.time.Instant before = WarrenClock.system().instant();
+    WarrenClock.system().schedule(Duration.ofMillis(5), ran::countDown);
+    assertThat(ran.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(WarrenClock.system().instant()).isAfterOrEqualTo(before);
+    java.util.concurrent.Future<?> cancelled =
+        WarrenClock.system().schedule(Duration.ofHours(1), () -> {});
+    assertThat(cancelled.cancel(false)).isTrue();
+  }
 }

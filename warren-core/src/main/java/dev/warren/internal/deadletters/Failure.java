@@ -59,18 +59,19 @@ public record Failure(
    * @return the delivery's headers with the failure recorded: attempts, the error's type, message
    *     and stack, first and last failure time, the subscription, the queue and the original
    *     routing key
+   * @param now the failure time, on the instance's clock
    */
-  public Map<String, Object> headers() {
+  public Map<String, Object> headers(Instant now) {
     Message original = delivery.message();
     Map<String, Object> headers = new LinkedHashMap<>(original.headers());
-    String now = Instant.now().toString();
+    String at = now.toString();
     headers.put(WarrenHeaders.ATTEMPTS, attempts);
     headers.put(WarrenHeaders.ERROR_TYPE, error.getClass().getName());
     headers.put(
         WarrenHeaders.ERROR_MESSAGE, trim(String.valueOf(error.getMessage()), MAX_MESSAGE_CHARS));
     headers.put(WarrenHeaders.ERROR_STACK, stack(error));
-    headers.putIfAbsent(WarrenHeaders.FIRST_FAILURE, now);
-    headers.put(WarrenHeaders.LAST_FAILURE, now);
+    headers.putIfAbsent(WarrenHeaders.FIRST_FAILURE, at);
+    headers.put(WarrenHeaders.LAST_FAILURE, at);
     // why: a retry comes back through the default exchange with the queue name as routing key
     String first = AmqpBinding.firstRoutingKey(original);
     headers.put(WarrenHeaders.ROUTING_KEY, first != null ? first : delivery.routingKey());

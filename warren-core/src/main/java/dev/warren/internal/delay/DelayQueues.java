@@ -1,5 +1,6 @@
 package dev.warren.internal.delay;
 
+import dev.warren.WarrenClock;
 import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
@@ -49,22 +50,33 @@ public final class DelayQueues {
 
   private final Transport transport;
   private final QueueDeclarer queues;
+  private final WarrenClock clock;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> expiringDeclaredAt = new ConcurrentHashMap<>();
 
   /**
-   * @param transport where the wait queues live, all classic
+   * @param transport where the wait queues live, all classic, on the system clock
    */
   public DelayQueues(Transport transport) {
-    this(QueueDeclarer.classic(transport));
+    this(QueueDeclarer.classic(transport), WarrenClock.system());
   }
 
   /**
    * @param queues where the wait queues live and which type they have
+   * @param clock the clock due times are read on: the options' clock, which the in-memory broker
+   *     times its wait queues with too
    */
-  public DelayQueues(QueueDeclarer queues) {
+  public DelayQueues(QueueDeclarer queues, WarrenClock clock) {
     this.transport = queues.transport();
     this.queues = queues;
+    this.clock = clock;
+  }
+
+  /**
+   * @return the current time on the clock due times are read on
+   */
+  public Instant now() {
+    return clock.instant();
   }
 
   /**
@@ -116,7 +128,7 @@ public final class DelayQueues {
    * @return completes when the broker confirmed it in the wait queue
    */
   public CompletableFuture<Void> park(String queue, Message message, Instant eta) {
-    long remaining = Duration.between(Instant.now(), eta).toMillis();
+    long remaining = Duration.between(now(), eta).toMillis();
     long tier = tier(remaining);
     QueueSpec wait = spec(queue, tier);
     if (!declared.contains(wait.name())) {
@@ -147,12 +159,12 @@ public final class DelayQueues {
     if (queueExpiry == null) {
       return park(queue, message, eta);
     }
-    long tier = tier(Duration.between(Instant.now(), eta).toMillis());
+    long tier = tier(Duration.between(now(), eta).toMillis());
     long expires = queueExpiry.toMillis() + tier;
     QueueSpec wait = spec(queue, tier).withArgument(QueueSpec.EXPIRES, expires);
     // why: a queue that expires counts as unused while it only holds messages (a wait queue has no
     // consumer), so it is declared again, which restarts its expiry, at least every half expiry
-    long now = System.nanoTime();
+    long now = Clocks.nanoTime(clock);
     Long at = expiringDeclaredAt.get(wait.name());
     if (at == null || now - at > TimeUnit.MILLISECONDS.toNanos(expires / 2)) {
       transport.declareQueue(wait);

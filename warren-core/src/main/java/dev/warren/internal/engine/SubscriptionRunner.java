@@ -85,7 +85,9 @@ final class SubscriptionRunner implements SubscriptionHandle {
             subscription.mode() == Subscription.Mode.BROADCAST
                 ? Topology.BROADCAST_QUEUE_EXPIRY
                 : null);
-    this.deadLetters = new DeadLetterPublisher(transport, subscription.deadLetterQueue());
+    this.deadLetters =
+        new DeadLetterPublisher(
+            transport, subscription.deadLetterQueue(), engine.options().clock());
     this.dedupe = subscription.deduplication();
     this.ordered = subscription.mode() == Subscription.Mode.ORDERED;
     this.listener = engine.listeners();
@@ -171,7 +173,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
     if (!ordered && message.origin() == null) {
       // why: most deliveries are no retry; read the clock only for those that are
       Instant due = DelayedRetries.due(message);
-      if (due != null && DelayQueues.early(due, Instant.now())) {
+      if (due != null && DelayQueues.early(due, engine.delays().now())) {
         parkAgain(lane, delivery);
         return;
       }

@@ -76,7 +76,7 @@ public final class WarrenEngine implements Warren {
     this.transport = transport;
     this.codec = options.codec() != null ? options.codec() : JsonDataCodec.defaults();
     this.queues = QueueDeclarer.of(transport, options);
-    this.delays = new DelayQueues(queues);
+    this.delays = new DelayQueues(queues, options.clock());
     this.responder = new Responder(transport, codec, options.source());
   }
 

@@ -2,12 +2,15 @@ package dev.warren.internal.memory;
 
 import dev.warren.PublishRejectedException;
 import dev.warren.TopologyMismatchException;
+import dev.warren.WarrenClock;
 import dev.warren.WarrenException;
+import dev.warren.internal.delay.Clocks;
 import dev.warren.transport.ExchangeSpec;
 import dev.warren.transport.ExchangeSpec.ExchangeType;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueInfo;
 import dev.warren.transport.QueueSpec;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,7 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A message broker in the JVM, with RabbitMQ's semantics for what Warren uses: topic, direct,
@@ -32,6 +39,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Several {@link InMemoryTransport}s (connections) share one broker, which is how several Warren
  * instances in one process compete for or broadcast events. A Warren instance on the memory
  * transport has a broker of its own unless its options name a shared one ({@link #named}).
+ *
+ * <p>Its timers (message and queue TTLs, and so Warren's wait queues) run on a {@link WarrenClock}:
+ * the system clock on a thread of the broker's own, or a virtual clock a test moves. It knows when
+ * it is {@linkplain #isIdle() idle}: no message ready for a consumer, unacknowledged or on its way
+ * to a dead-letter exchange.
  */
 public final class InMemoryBroker implements AutoCloseable {
   // why: a name is how instances ask to share a broker; nothing is shared without one
@@ -41,16 +53,41 @@ public final class InMemoryBroker implements AutoCloseable {
   private final Map<String, MemoryExchange> exchanges = new ConcurrentHashMap<>();
   private final Map<String, MemoryQueue> queues = new ConcurrentHashMap<>();
   private final MemoryReplyTo replyTo = new MemoryReplyTo();
+  private final WarrenClock clock;
   private ScheduledExecutorService timer;
   private boolean closed;
 
-  /** Creates an empty broker of its own, for one instance or one test. */
+  /**
+   * Counts the changes an idle check must not miss (messages added, settled or dropped, consumers
+   * coming and going), so that it sees a still state.
+   */
+  private final AtomicLong changes = new AtomicLong();
+
+  /** Messages taken off a queue and not yet routed to its dead-letter exchange. */
+  private final AtomicInteger deadLettering = new AtomicInteger();
+
+  /** Threads in {@link #awaitIdle}; changes wake them through {@link #activity}. */
+  private final AtomicInteger idleWaiters = new AtomicInteger();
+
+  private final Object activity = new Object();
+
+  /** Creates an empty broker of its own, for one instance or one test, on the system clock. */
   public InMemoryBroker() {
-    this(null);
+    this(null, WarrenClock.system());
   }
 
-  private InMemoryBroker(String name) {
+  /**
+   * Creates an empty broker of its own whose timers run on a clock.
+   *
+   * @param clock the clock
+   */
+  public InMemoryBroker(WarrenClock clock) {
+    this(null, clock);
+  }
+
+  private InMemoryBroker(String name, WarrenClock clock) {
     this.name = name;
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -61,8 +98,41 @@ public final class InMemoryBroker implements AutoCloseable {
    * @return the broker of that name
    */
   public static InMemoryBroker named(String name) {
+    return named(name, WarrenClock.system());
+  }
+
+  /**
+   * The JVM-wide broker of a name, created on first use with a clock.
+   *
+   * @param name the broker's name
+   * @param clock the clock its timers run on
+   * @return the broker of that name
+   * @throws WarrenException when the broker of that name exists with another clock
+   */
+  public static InMemoryBroker named(String name, WarrenClock clock) {
     Objects.requireNonNull(name, "name");
-    return NAMED.computeIfAbsent(name, InMemoryBroker::new);
+    Objects.requireNonNull(clock, "clock");
+    InMemoryBroker broker = NAMED.computeIfAbsent(name, n -> new InMemoryBroker(n, clock));
+    if (broker.clock != clock) {
+      // why: one broker keeps one time; a second clock would make its TTLs run two ways
+      throw new WarrenException(
+          "the in-memory broker '"
+              + name
+              + "' runs on "
+              + broker.clock
+              + ", not on "
+              + clock
+              + "; give this instance another broker name");
+    }
+    return broker;
+  }
+
+  /**
+   * @param name a broker's name
+   * @return the JVM-wide broker of that name, if one is open
+   */
+  public static Optional<InMemoryBroker> find(String name) {
+    return Optional.ofNullable(NAMED.get(Objects.requireNonNull(name, "name")));
   }
 
   /**
@@ -70,6 +140,33 @@ public final class InMemoryBroker implements AutoCloseable {
    */
   public String name() {
     return name;
+  }
+
+  /**
+   * @return the clock's time in nanoseconds, only to compare with other readings of it
+   */
+  long nanoTime() {
+    return Clocks.nanoTime(clock);
+  }
+
+  /**
+   * Runs an action once the clock has moved on by a delay.
+   *
+   * @param action what to run
+   * @param delayNanos how long from now, in nanoseconds
+   * @return cancels it
+   */
+  Future<?> schedule(Runnable action, long delayNanos) {
+    if (clock == WarrenClock.system()) {
+      // why: on the system clock the broker's timers run on its own thread, which stops with it
+      return timer().schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new WarrenException("the in-memory broker is closed");
+      }
+    }
+    return clock.schedule(Duration.ofNanos(delayNanos), action);
   }
 
   /** Started on first use: a broker with no TTL or expiring queue never starts a thread. */
@@ -87,6 +184,106 @@ public final class InMemoryBroker implements AutoCloseable {
               });
     }
     return timer;
+  }
+
+  /** A queue's messages or consumers changed: wakes those waiting for the broker to be idle. */
+  void changed() {
+    changes.incrementAndGet();
+    if (idleWaiters.get() > 0) {
+      synchronized (activity) {
+        activity.notifyAll();
+      }
+    }
+  }
+
+  /** A message leaves a queue for its dead-letter exchange; {@link #deadLettered} follows. */
+  void deadLettering() {
+    deadLettering.incrementAndGet();
+  }
+
+  /** The message of a {@link #deadLettering} call was routed, or dropped. */
+  void deadLettered() {
+    deadLettering.decrementAndGet();
+    changed();
+  }
+
+  /**
+   * Whether nothing moves: no queue holds a message a consumer of it could take, or a message
+   * handed out and not yet settled, and no message is on its way to a dead-letter exchange.
+   * Messages in queues without consumers (a dead-letter queue) and messages waiting for their TTL
+   * (Warren's wait queues) do not count: they move when a timer of the clock runs, so with a
+   * virtual clock, idle and no timer due means nothing moves until the clock does.
+   *
+   * <p>The answer is from one still moment: the queues are read again until no change happened
+   * while they were read, so a message handed from one queue to another is never missed.
+   *
+   * @return whether the broker is idle
+   */
+  public boolean isIdle() {
+    while (true) {
+      long before = changes.get();
+      if (deadLettering.get() > 0) {
+        return false;
+      }
+      for (MemoryQueue q : queues.values()) {
+        if (q.busy()) {
+          return false;
+        }
+      }
+      if (changes.get() == before && deadLettering.get() == 0) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Waits until the broker is {@linkplain #isIdle() idle}, woken by each change rather than by
+   * polling.
+   *
+   * @param timeout how long to wait at most
+   * @return whether it became idle in time
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    idleWaiters.incrementAndGet();
+    try {
+      while (true) {
+        long seen = changes.get();
+        if (isIdle()) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        synchronized (activity) {
+          if (changes.get() == seen) {
+            // why: every change wakes this; the bound is only a safety net, not a poll
+            TimeUnit.NANOSECONDS.timedWait(
+                activity, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+          }
+        }
+      }
+    } finally {
+      idleWaiters.decrementAndGet();
+    }
+  }
+
+  /**
+   * @return what keeps the broker from being idle, one line per queue (empty when idle), for a
+   *     test's failure message
+   */
+  public List<String> pending() {
+    List<String> pending = new ArrayList<>();
+    int moving = deadLettering.get();
+    if (moving > 0) {
+      pending.add(moving + " message(s) on the way to a dead-letter exchange");
+    }
+    queues.values().stream()
+        .sorted(Comparator.comparing(q -> q.spec.name()))
+        .forEach(q -> q.pending().ifPresent(pending::add));
+    return pending;
   }
 
   /**

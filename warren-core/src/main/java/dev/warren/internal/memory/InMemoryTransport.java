@@ -1,5 +1,6 @@
 package dev.warren.internal.memory;
 
+import dev.warren.WarrenClock;
 import dev.warren.WarrenException;
 import dev.warren.transport.BrowsedMessage;
 import dev.warren.transport.ConsumerHandle;
@@ -50,7 +51,15 @@ public final class InMemoryTransport implements Transport {
    *     closes
    */
   public static InMemoryTransport withOwnBroker() {
-    return new InMemoryTransport(new InMemoryBroker(), true);
+    return withOwnBroker(WarrenClock.system());
+  }
+
+  /**
+   * @param clock the clock the broker's timers run on
+   * @return a connection to a new broker of its own, whose queues and timers go when it closes
+   */
+  public static InMemoryTransport withOwnBroker(WarrenClock clock) {
+    return new InMemoryTransport(new InMemoryBroker(clock), true);
   }
 
   InMemoryBroker broker() {

@@ -19,7 +19,7 @@ public final class InMemoryTransportProvider implements TransportProvider {
   public Transport create(WarrenOptions options) {
     String shared = options.memoryBroker();
     return shared == null
-        ? InMemoryTransport.withOwnBroker()
-        : new InMemoryTransport(InMemoryBroker.named(shared));
+        ? InMemoryTransport.withOwnBroker(options.clock())
+        : new InMemoryTransport(InMemoryBroker.named(shared, options.clock()));
   }
 }

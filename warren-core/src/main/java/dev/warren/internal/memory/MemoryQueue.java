@@ -12,7 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Optional;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,12 +107,13 @@ final class MemoryQueue {
 
   private boolean dispatching;
   private boolean deleted;
-  private long lastUsed = System.nanoTime();
-  private ScheduledFuture<?> expiryCheck;
-  private ScheduledFuture<?> headExpiry;
+  private long lastUsed;
+  private Future<?> expiryCheck;
+  private Future<?> headExpiry;
 
   MemoryQueue(InMemoryBroker broker, QueueSpec spec, InMemoryTransport owner) {
     this.broker = broker;
+    this.lastUsed = broker.nanoTime();
     this.spec = spec;
     this.owner = owner;
     this.messageTtl = longArg(spec, QueueSpec.MESSAGE_TTL);
@@ -165,7 +167,7 @@ final class MemoryQueue {
   void touch() {
     lock.lock();
     try {
-      lastUsed = System.nanoTime();
+      lastUsed = broker.nanoTime();
     } finally {
       lock.unlock();
     }
@@ -177,7 +179,7 @@ final class MemoryQueue {
    * @return {@code false} when refused: the publisher must get a negative confirm
    */
   boolean enqueue(String exchange, String routingKey, Message message) {
-    long now = System.nanoTime();
+    long now = broker.nanoTime();
     Long ttl = message.expiration();
     if (messageTtl != null) {
       ttl = ttl == null ? messageTtl : Math.min(ttl, messageTtl);
@@ -195,11 +197,13 @@ final class MemoryQueue {
       // why: as in RabbitMQ, the limit counts ready messages only, not unacknowledged ones
       refused = overflow != Overflow.DROP_HEAD && maxLength != null && ready.size() >= maxLength;
       if (!refused) {
+        broker.changed();
         ready.addLast(entry);
         if (maxLength != null && ready.size() > maxLength) {
           overflowed = new ArrayList<>();
           while (ready.size() > maxLength) {
             overflowed.add(ready.pollFirst());
+            broker.deadLettering();
           }
         }
         if (ttl != null && headExpiry == null) {
@@ -212,6 +216,7 @@ final class MemoryQueue {
     }
     if (refused) {
       if (overflow == Overflow.REJECT_PUBLISH_DLX) {
+        broker.deadLettering();
         deadLetter(entry, "maxlen");
       }
       return false;
@@ -250,12 +255,13 @@ final class MemoryQueue {
       List<Entry> expired = null;
       while (!ready.isEmpty()) {
         Entry head = ready.peekFirst();
-        if (head.expiresAt <= System.nanoTime()) {
+        if (head.expiresAt <= broker.nanoTime()) {
           ready.pollFirst();
           if (expired == null) {
             expired = new ArrayList<>();
           }
           expired.add(head);
+          broker.deadLettering();
           continue;
         }
         MemoryConsumer c = nextWithRoom();
@@ -263,7 +269,9 @@ final class MemoryQueue {
           break;
         }
         ready.pollFirst();
-        lastUsed = System.nanoTime();
+        lastUsed = broker.nanoTime();
+        // why: no broker.changed() here: ready and unacknowledged are both busy, and this queue's
+        // lock makes the move one step for an idle check, so only a settle needs to wake waiters
         unacknowledged++;
         c.deliver(new MemoryDelivery(this, c, head));
       }
@@ -302,19 +310,21 @@ final class MemoryQueue {
       headExpiry = null;
       return;
     }
-    long delay = Math.max(0, head.expiresAt - System.nanoTime());
-    headExpiry = broker.timer().schedule(this::expireHead, delay, TimeUnit.NANOSECONDS);
+    long delay = Math.max(0, head.expiresAt - broker.nanoTime());
+    headExpiry = broker.schedule(this::expireHead, delay);
   }
 
   private void expireHead() {
     List<Entry> expired = new ArrayList<>();
     lock.lock();
     try {
-      long now = System.nanoTime();
+      long now = broker.nanoTime();
       // why: like RabbitMQ, only messages at the head expire; the rest wait their turn
       while (!ready.isEmpty() && ready.peekFirst().expiresAt <= now) {
         expired.add(ready.pollFirst());
+        broker.deadLettering();
       }
+      broker.changed();
       scheduleHeadExpiry();
     } finally {
       lock.unlock();
@@ -324,7 +334,18 @@ final class MemoryQueue {
     }
   }
 
+  /**
+   * Routes a message to the dead-letter exchange, after an {@link InMemoryBroker#deadLettering}.
+   */
   private void deadLetter(Entry e, String reason) {
+    try {
+      route(e, reason);
+    } finally {
+      broker.deadLettered();
+    }
+  }
+
+  private void route(Entry e, String reason) {
     Object dlx = spec.arguments().get(QueueSpec.DEAD_LETTER_EXCHANGE);
     if (dlx == null) {
       return;
@@ -355,7 +376,8 @@ final class MemoryQueue {
     lock.lock();
     try {
       consumers.add(c);
-      lastUsed = System.nanoTime();
+      lastUsed = broker.nanoTime();
+      broker.changed();
       dispatch();
     } finally {
       lock.unlock();
@@ -368,7 +390,8 @@ final class MemoryQueue {
     try {
       // why: like RabbitMQ, only the last consumer going deletes an auto-delete queue
       autoDelete = consumers.remove(c) && spec.autoDelete() && consumers.isEmpty();
-      lastUsed = System.nanoTime();
+      lastUsed = broker.nanoTime();
+      broker.changed();
       dispatch();
     } finally {
       lock.unlock();
@@ -384,12 +407,14 @@ final class MemoryQueue {
     lock.lock();
     try {
       unacknowledged = Math.max(0, unacknowledged - 1);
+      broker.changed();
       if (!ack) {
         Entry e = d.entry;
         if (requeue) {
           requeue(List.of(e), overLimit);
         } else {
           deadLetter = e;
+          broker.deadLettering();
         }
       }
       dispatch();
@@ -414,6 +439,7 @@ final class MemoryQueue {
       Entry back = returned.get(i).returned();
       if (deliveryLimit != null && back.returns > deliveryLimit) {
         overLimit.add(0, back);
+        broker.deadLettering();
       } else if (!deleted) {
         // why: returned messages are older than nearly all ready ones, so only the few returned
         // before it (and older) are stepped over
@@ -444,8 +470,9 @@ final class MemoryQueue {
     lock.lock();
     try {
       boolean removed = consumers.remove(c);
-      lastUsed = System.nanoTime();
+      lastUsed = broker.nanoTime();
       unacknowledged = Math.max(0, unacknowledged - unsettled.size());
+      broker.changed();
       requeue(entries(unsettled), overLimit);
       autoDelete = removed && spec.autoDelete() && consumers.isEmpty();
       dispatch();
@@ -464,6 +491,7 @@ final class MemoryQueue {
     lock.lock();
     try {
       unacknowledged = Math.max(0, unacknowledged - unsettled.size());
+      broker.changed();
       requeue(entries(unsettled), overLimit);
       dispatch();
     } finally {
@@ -476,7 +504,7 @@ final class MemoryQueue {
   List<BrowsedMessage> browse(int limit) {
     lock.lock();
     try {
-      long now = System.nanoTime();
+      long now = broker.nanoTime();
       List<BrowsedMessage> out = new ArrayList<>(Math.min(limit, ready.size()));
       for (Entry e : ready) {
         if (out.size() >= limit) {
@@ -506,10 +534,12 @@ final class MemoryQueue {
   Delivery get(InMemoryTransport connection) {
     lock.lock();
     try {
-      lastUsed = System.nanoTime();
+      lastUsed = broker.nanoTime();
       while (!ready.isEmpty()) {
         Entry head = ready.pollFirst();
-        if (head.expiresAt <= System.nanoTime()) {
+        broker.changed();
+        if (head.expiresAt <= broker.nanoTime()) {
+          broker.deadLettering();
           deadLetter(head, "expired");
           continue;
         }
@@ -530,6 +560,7 @@ final class MemoryQueue {
     try {
       long n = ready.size();
       ready.clear();
+      broker.changed();
       return n;
     } finally {
       lock.unlock();
@@ -558,6 +589,7 @@ final class MemoryQueue {
     try {
       deleted = true;
       ready.clear();
+      broker.changed();
       gone = List.copyOf(consumers);
       consumers.clear();
       if (expiryCheck != null) {
@@ -574,33 +606,71 @@ final class MemoryQueue {
     }
   }
 
+  /** Checks, a quarter of the expiry after the last check, whether the queue went unused. */
   private void scheduleExpiryCheck() {
     if (expires == null) {
       return;
     }
     expiryCheck =
-        broker
-            .timer()
-            .scheduleWithFixedDelay(
-                () -> {
-                  boolean expire;
-                  lock.lock();
-                  try {
-                    expire =
-                        !deleted
-                            && consumers.isEmpty()
-                            && System.nanoTime() - lastUsed
-                                >= TimeUnit.MILLISECONDS.toNanos(expires);
-                  } finally {
-                    lock.unlock();
-                  }
-                  if (expire) {
-                    broker.expireQueue(this);
-                  }
-                },
-                Math.max(1, expires / 4),
-                Math.max(1, expires / 4),
-                TimeUnit.MILLISECONDS);
+        broker.schedule(this::checkExpiry, TimeUnit.MILLISECONDS.toNanos(Math.max(1, expires / 4)));
+  }
+
+  private void checkExpiry() {
+    boolean expire;
+    lock.lock();
+    try {
+      if (deleted) {
+        return;
+      }
+      expire =
+          consumers.isEmpty()
+              && broker.nanoTime() - lastUsed >= TimeUnit.MILLISECONDS.toNanos(expires);
+      if (!expire) {
+        scheduleExpiryCheck();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (expire) {
+      broker.expireQueue(this);
+    }
+  }
+
+  /**
+   * Must not hold the lock.
+   *
+   * @return whether a message here moves without the clock's help: one ready for a consumer, or one
+   *     handed out and not settled. why: a message waiting for its TTL moves when its timer runs,
+   *     which a virtual clock's owner does
+   */
+  boolean busy() {
+    lock.lock();
+    try {
+      return unacknowledged > 0 || (!ready.isEmpty() && !consumers.isEmpty());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @return what is {@linkplain #busy busy} here, in words, or empty
+   */
+  Optional<String> pending() {
+    lock.lock();
+    try {
+      List<String> what = new ArrayList<>(2);
+      if (!ready.isEmpty() && !consumers.isEmpty()) {
+        what.add(ready.size() + " ready for " + consumers.size() + " consumer(s)");
+      }
+      if (unacknowledged > 0) {
+        what.add(unacknowledged + " delivered, not yet acknowledged");
+      }
+      return what.isEmpty()
+          ? Optional.empty()
+          : Optional.of("queue '" + spec.name() + "': " + String.join(", ", what));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A message handed to a consumer or a get. */

@@ -69,8 +69,9 @@ public final class DelayedRetries {
    * @throws dev.warren.WarrenException when a wait queue cannot be declared
    */
   public CompletableFuture<Void> park(Failure failure, long retries, Duration delay) {
-    Instant due = Instant.now().plus(delay);
-    Map<String, Object> headers = failure.headers();
+    Instant now = delays.now();
+    Instant due = now.plus(delay);
+    Map<String, Object> headers = failure.headers(now);
     headers.put(WarrenHeaders.RETRIES, retries);
     headers.put(WarrenHeaders.RETRY_DUE, due.toString());
     Message waiting = failure.delivery().message().withHeaders(headers);

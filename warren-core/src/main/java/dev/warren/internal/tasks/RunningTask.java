@@ -6,7 +6,6 @@ import dev.warren.tasks.TaskContext;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -122,7 +121,7 @@ final class RunningTask implements TaskContext {
       next =
           status
               .withProgress(fraction, json)
-              .to(TaskState.PROGRESS, Instant.now(), tasks.worker(), null);
+              .to(TaskState.PROGRESS, tasks.now(), tasks.worker(), null);
       status = next;
       // why: under the lock, so a progress write cannot land after the final state
       tasks.store().put(next);

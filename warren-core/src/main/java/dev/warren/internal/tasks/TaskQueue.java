@@ -103,7 +103,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.store = store;
     this.ownsStore = ownsStore;
     this.queues = QueueDeclarer.of(transport, options);
-    this.waits = new DelayQueues(queues);
+    this.waits = new DelayQueues(queues, options.clock());
     this.codec = taskCodec(options.codec());
   }
 
@@ -152,6 +152,11 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return options.instanceId();
   }
 
+  /** The options' clock: task countdowns, ETAs and retries are due on it. */
+  Instant now() {
+    return options.clock().instant();
+  }
+
   Duration shutdownTimeout() {
     return options.shutdownTimeout();
   }
@@ -197,7 +202,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     String json = encode(args, "the arguments of task '" + name + "'");
     declare(o.queue());
     String id = UUID.randomUUID().toString();
-    Instant now = Instant.now();
+    Instant now = now();
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);
     TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
@@ -227,7 +232,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
               error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                   ? error.getCause()
                   : error;
-          Instant at = Instant.now();
+          Instant at = now();
           try {
             store.put(
                 status
@@ -302,7 +307,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   /** Records a revoke; tasks that are not running are marked revoked right away. */
   boolean revoke(String id) {
     checkOpen();
-    Instant now = Instant.now();
+    Instant now = now();
     TaskStatus status = store.get(id).orElse(null);
     if (status != null && status.isFinal()) {
       return false;

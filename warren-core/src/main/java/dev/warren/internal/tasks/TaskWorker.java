@@ -124,7 +124,7 @@ final class TaskWorker {
    */
   private void deadLetter(Delivery delivery, RuntimeException why) {
     DeadLetterPublisher dead =
-        new DeadLetterPublisher(tasks.transport(), TaskQueue.deadLetterQueue(queue));
+        new DeadLetterPublisher(tasks.transport(), TaskQueue.deadLetterQueue(queue), tasks::now);
     Failure failure = new Failure(queue, queue, delivery, null, why, 1);
     try {
       // why: a task queue on quorum has its dead-letter queue already; declare one only if not
@@ -155,7 +155,7 @@ final class TaskWorker {
   }
 
   private void handle(Delivery delivery, TaskMessage m) {
-    Instant now = Instant.now();
+    Instant now = tasks.now();
     TaskStatus status = store.get(m.id()).orElseGet(() -> rebuilt(m, now));
     if (status.isFinal()) {
       log.debug("task {} is already {}; dropping a duplicate delivery", m.id(), status.state());
@@ -227,7 +227,7 @@ final class TaskWorker {
 
   private void run(Delivery delivery, TaskMessage m, TaskStatus before, TaskHandler handler) {
     TaskOptions options = m.options();
-    Instant startedAt = Instant.now();
+    Instant startedAt = tasks.now();
     TaskStatus started =
         before
             .withAttempt(before.attempt() + 1)
@@ -341,14 +341,14 @@ final class TaskWorker {
       failed(running, m, new NonRetryableException(e.getMessage(), e), false);
       return;
     }
-    Instant now = Instant.now();
+    Instant now = tasks.now();
     TaskStatus s =
         running.finish().withOutcome(json, null).to(TaskState.SUCCESS, now, tasks.worker(), null);
     finish(s, m, "succeeded");
   }
 
   private void failed(RunningTask running, TaskMessage m, Throwable cause, boolean softFired) {
-    Instant now = Instant.now();
+    Instant now = tasks.now();
     TaskStatus s = running.finish().withOutcome(null, TaskQueue.error(cause));
     boolean badArguments = running.failedOnArguments(cause);
     boolean retryable =
@@ -389,7 +389,7 @@ final class TaskWorker {
     TaskMessage next = m.retry(eta);
     Message message = next.toMessage();
     CompletableFuture<Void> sent =
-        DelayQueues.early(eta, Instant.now())
+        DelayQueues.early(eta, tasks.now())
             ? tasks.waits().park(queue, message, eta)
             : tasks.transport().publish("", queue, message);
     TaskQueue.join(sent, Duration.ofSeconds(30));
@@ -404,7 +404,7 @@ final class TaskWorker {
   }
 
   private void timedOut(RunningTask running, TaskMessage m, Duration limit) {
-    Instant now = Instant.now();
+    Instant now = tasks.now();
     dev.warren.tasks.TaskTimeoutException e =
         new dev.warren.tasks.TaskTimeoutException(
             "task " + m.name() + " " + m.id() + " exceeded its time limit of " + limit);
@@ -419,9 +419,7 @@ final class TaskWorker {
 
   private void revoked(RunningTask running, TaskMessage m, String detail) {
     finish(
-        running.finish().to(TaskState.REVOKED, Instant.now(), tasks.worker(), detail),
-        m,
-        "revoked");
+        running.finish().to(TaskState.REVOKED, tasks.now(), tasks.worker(), detail), m, "revoked");
   }
 
   private void finish(TaskStatus s, TaskMessage m, String event) {

@@ -3,9 +3,11 @@ package dev.warren.internal.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.warren.Event;
+import dev.warren.WarrenClock;
 import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.memory.InMemoryTransport;
+import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
@@ -78,7 +80,24 @@ class DelayedRetriesTest {
 
   @Test
   void aBroadcastQueuesWaitQueuesExpire() {
-    DelayedRetries expiring = new DelayedRetries(new DelayQueues(transport), Duration.ofMinutes(1));
+    // why: a clock that stands still, so the tier does not depend on how fast this machine is (a
+    // 100 ms delay read 40 ms later on a loaded machine would take the 32 ms tier)
+    Instant now = Instant.now();
+    WarrenClock stopped =
+        new WarrenClock() {
+          @Override
+          public Instant instant() {
+            return now;
+          }
+
+          @Override
+          public java.util.concurrent.Future<?> schedule(Duration delay, Runnable action) {
+            throw new UnsupportedOperationException("wait queues set no timer of their own");
+          }
+        };
+    DelayedRetries expiring =
+        new DelayedRetries(
+            new DelayQueues(QueueDeclarer.classic(transport), stopped), Duration.ofMinutes(1));
     Delivery d = delivered(Map.of());
     Event none = null;
     expiring

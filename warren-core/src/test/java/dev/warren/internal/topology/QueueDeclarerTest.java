@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.warren.InvalidInputException;
 import dev.warren.Subscription;
 import dev.warren.TopologyMismatchException;
+import dev.warren.WarrenClock;
 import dev.warren.WarrenOptions;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.engine.Topology;
@@ -78,7 +79,9 @@ class QueueDeclarerTest {
     QueueDeclarer d = new QueueDeclarer(broker(false), Subscription.QueueType.AUTO, 20);
     Subscription orders = Subscription.named("orders").pattern("order.#");
     Topology.declareQueue(d, orders, "orders");
-    new DelayQueues(d).park("orders", message(), Instant.now().plusSeconds(60)).join();
+    new DelayQueues(d, WarrenClock.system())
+        .park("orders", message(), Instant.now().plusSeconds(60))
+        .join();
 
     assertThat(d.quorum()).isFalse();
     assertThat(arguments("orders")).containsEntry(QueueSpec.QUEUE_TYPE, "classic");
@@ -89,7 +92,9 @@ class QueueDeclarerTest {
   @Test
   void waitQueuesAreQuorumQueuesThatDeadLetterAtLeastOnce() {
     QueueDeclarer d = new QueueDeclarer(broker(true), Subscription.QueueType.AUTO, 20);
-    new DelayQueues(d).park("orders", message(), Instant.now().plusSeconds(60)).join();
+    new DelayQueues(d, WarrenClock.system())
+        .park("orders", message(), Instant.now().plusSeconds(60))
+        .join();
     assertThat(arguments("orders.wait.32768ms"))
         .containsEntry(QueueSpec.QUEUE_TYPE, "quorum")
         .containsEntry(QueueSpec.DEAD_LETTER_STRATEGY, "at-least-once")
