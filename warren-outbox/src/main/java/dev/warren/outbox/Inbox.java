@@ -109,8 +109,8 @@ public final class Inbox {
   }
 
   /**
-   * Deletes the rows older than the inbox retention now (the outbox also does it on its cleanup
-   * interval).
+   * Deletes the rows older than {@code retentionMillis}, in slices; the outbox calls it on its
+   * cleanup interval.
    *
    * @param retentionMillis how old a row must be to go
    * @return rows deleted

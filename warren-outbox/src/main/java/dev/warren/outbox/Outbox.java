@@ -145,7 +145,11 @@ public final class Outbox implements AutoCloseable {
    * transaction commits, and never when it rolls back. Events of one partition key are published in
    * the order their transactions commit: a transaction that publishes an event with a key holds
    * that key (a transaction-scoped advisory lock) until it ends, so two transactions writing the
-   * same key one after the other are never reordered.
+   * same key one after the other are never reordered. why it matters to the caller: a transaction
+   * that writes events of several keys takes their locks in the order it writes them, so two
+   * transactions writing the same two keys in opposite orders can deadlock (PostgreSQL then aborts
+   * one of them, which the application retries like any deadlock); writing a transaction's events
+   * in a fixed key order avoids it.
    *
    * @param connection the caller's connection, in a transaction (auto-commit off)
    * @param event the event, complete; without a source it gets the relay's

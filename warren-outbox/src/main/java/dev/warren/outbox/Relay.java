@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +62,7 @@ final class Relay implements OutboxRelay {
   private final AtomicLong oldestMillis = new AtomicLong();
   private final List<Meter> meters = new ArrayList<>();
   private final Counter publishedCounter;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean running = true;
   private volatile String problem;
   private Thread thread;
@@ -299,6 +301,9 @@ final class Relay implements OutboxRelay {
                 Event sent;
                 try {
                   sent = warren.publish(row.event()).get(waitMillis, TimeUnit.MILLISECONDS);
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, "publishing failed: " + e.getMessage());
+                  return;
                 } catch (ExecutionException e) {
                   failure.compareAndSet(null, "publishing failed: " + e.getCause().getMessage());
                   return;
@@ -444,10 +449,10 @@ final class Relay implements OutboxRelay {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     synchronized (wake) {
-      if (!running && thread != null && !thread.isAlive()) {
-        return;
-      }
       running = false;
       wake.notifyAll();
     }

@@ -135,6 +135,41 @@ class OutboxTest {
   }
 
   @Test
+  void aCommitWakesTheRelayLongBeforeItsNextPoll() throws Exception {
+    outbox = Outbox.create(f.pool, f.options().pollInterval(Duration.ofSeconds(30)).build());
+    java.util.Map<String, Long> committedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.List<Long> millis =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    warren
+        .admin()
+        .declareQueue(
+            dev.warren.admin.QueueDefinition.durable("wake-check").binding(Fixture.TYPE).build());
+    try (OutboxRelay relay =
+        outbox.startRelay(
+            warren,
+            e ->
+                millis.add(
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - committedAt.get(e.id()))))) {
+      Thread.sleep(500); // why: the relay is idle, waiting for a notification
+      for (int i = 0; i < 5; i++) {
+        try (Connection c = f.pool.getConnection()) {
+          c.setAutoCommit(false);
+          Event e = outbox.publish(c, Fixture.step("k", i));
+          committedAt.put(e.id(), System.nanoTime());
+          c.commit();
+          c.setAutoCommit(true);
+        }
+        int seen = i + 1;
+        await().atMost(10, TimeUnit.SECONDS).until(() -> millis.size() >= seen);
+        Thread.sleep(200);
+      }
+      System.out.println("commit to confirm, woken by NOTIFY, ms: " + millis);
+      assertThat(millis).allSatisfy(ms -> assertThat(ms).isLessThan(2_000));
+      assertThat(relay.published()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void publishingOutsideATransactionIsRefused() throws Exception {
     outbox = Outbox.create(f.pool, f.options().build());
     try (Connection c = f.pool.getConnection()) {
