@@ -15,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,6 @@ final class Relay implements OutboxRelay {
   private volatile String problem;
   private Thread thread;
   private Connection listening;
-  private int nextLane;
 
   Relay(
       javax.sql.DataSource dataSource,
@@ -83,7 +81,6 @@ final class Relay implements OutboxRelay {
     this.listener = listener;
     this.onClose = onClose;
     this.name = "warren-outbox-relay-" + NUMBERS.incrementAndGet();
-    this.nextLane = Math.floorMod(name.hashCode(), Tables.LANES);
     this.publishedCounter =
         Counter.builder("warren.outbox.published")
             .description("events the outbox relay published with the broker's confirm")
@@ -168,8 +165,6 @@ final class Relay implements OutboxRelay {
       if (lanes.isEmpty()) {
         return new Pass(false, null);
       }
-      // why: relays start at different lanes and move on, so they rarely reach for the same one
-      Collections.rotate(lanes, Math.floorMod(nextLane++, lanes.size()));
       Integer[] locked = lock(c, lanes);
       if (locked.length == 0) {
         return new Pass(false, null); // other relays work them all
