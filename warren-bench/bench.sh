@@ -31,8 +31,8 @@ stale() {
   [[ -f $jar ]] || return 0
   [[ ${WARREN_NO_BUILD:-} == 1 ]] && return 1
   local newer
-  newer=$(find "$root/pom.xml" "$root"/warren-{api,core,rabbitmq,server,bench}/pom.xml \
-    "$root"/warren-{api,core,rabbitmq,server,bench}/src/main -type f -newer "$jar" -print -quit 2>/dev/null)
+  newer=$(find "$root/pom.xml" "$root"/warren-{api,core,rabbitmq,server,outbox,bench}/pom.xml \
+    "$root"/warren-{api,core,rabbitmq,server,outbox,bench}/src/main -type f -newer "$jar" -print -quit 2>/dev/null)
   [[ -n $newer ]]
 }
 

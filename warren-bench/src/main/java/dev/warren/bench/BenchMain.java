@@ -50,6 +50,8 @@ import picocli.CommandLine.Parameters;
       "  6                  tasks: submit to SUCCESS round trips, in-memory",
       "  7                  footprint: `warren server` process: time to ready, memory",
       "  lineage-cost       lineage-cost, lineage-cost-memory: lineage on vs off",
+      "  outbox             outbox, inbox-cost: outbox relay vs publish after commit,",
+      "                     a handler's transaction with and without the inbox",
       "  all (default)      every scenario",
       "",
       "  ./warren bench jmh [JMH OPTIONS]   scenario 5 under JMH (InMemoryBenchmark);",

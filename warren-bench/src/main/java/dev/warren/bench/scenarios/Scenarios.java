@@ -26,7 +26,9 @@ public final class Scenarios {
         new TasksScenario(),
         new FootprintScenario(),
         new LineageCostScenario(false),
-        new LineageCostScenario(true));
+        new LineageCostScenario(true),
+        new OutboxScenario(false),
+        new OutboxScenario(true));
   }
 
   /**
@@ -47,6 +49,7 @@ public final class Scenarios {
     groups.put("6", List.of("tasks"));
     groups.put("7", List.of("footprint"));
     groups.put("lineage-cost", List.of("lineage-cost", "lineage-cost-memory"));
+    groups.put("outbox", List.of("outbox", "inbox-cost"));
     groups.put("all", all().stream().map(Scenario::id).toList());
     return groups;
   }
