@@ -118,7 +118,7 @@ public final class DeadLettersImpl implements DeadLetters {
 
   private long replayMatching(Set<String> ids) {
     List<Delivery> kept = new ArrayList<>();
-    List<Delivery> chosen = new ArrayList<>();
+    List<Chosen> chosen = new ArrayList<>();
     List<CompletableFuture<Void>> sent = new ArrayList<>();
     // why: messages looked at stay unacknowledged until the end, so the walk sees each once and
     // ends when the queue has nothing ready. Not bounded by the queue's message count alone: that
@@ -134,13 +134,14 @@ public final class DeadLettersImpl implements DeadLetters {
         }
         Delivery d = next.get();
         String id = idOf(d.message());
+        String target;
         if (ids != null && !ids.contains(id)) {
           kept.add(d);
-        } else if (target(d.message()) == null) {
+        } else if ((target = target(d.message())) == null) {
           log.warn("dead letter {} of {}: its queue is gone; leaving it", id, subscription);
           kept.add(d);
         } else {
-          chosen.add(d);
+          chosen.add(new Chosen(d, id, target, diedAt(d.message())));
           if (missing != null) {
             missing.remove(id);
           }
@@ -149,13 +150,14 @@ public final class DeadLettersImpl implements DeadLetters {
       // why: in the order they died, not the order the queue holds them in: reading a quorum
       // queue (a peek, a listing) can change its order, and an ordered subscription's events must
       // come back per key in the order they came the first time
-      chosen.sort(java.util.Comparator.comparing(d -> diedAt(d.message())));
-      for (Delivery d : chosen) {
-        String id = idOf(d.message());
+      chosen.sort(java.util.Comparator.comparing(Chosen::diedAt));
+      for (Chosen c : chosen) {
+        Delivery d = c.delivery();
+        String id = c.id();
         Message back = d.message().withHeaders(replayHeaders(d.message())).withExpiration(null);
         sent.add(
             transport
-                .publish("", target(d.message()), back)
+                .publish("", c.target(), back)
                 .whenComplete(
                     (ok, error) -> {
                       if (error == null) {
@@ -167,7 +169,7 @@ public final class DeadLettersImpl implements DeadLetters {
                     }));
       }
     } catch (RuntimeException e) {
-      chosen.stream().skip(sent.size()).forEach(kept::add);
+      chosen.stream().skip(sent.size()).map(Chosen::delivery).forEach(kept::add);
       throw e;
     } finally {
       for (Delivery d : kept) {
@@ -183,6 +185,9 @@ public final class DeadLettersImpl implements DeadLetters {
     log.info("replayed {} dead letter(s) of {}", sent.size(), subscription);
     return sent.size();
   }
+
+  /** A dead letter chosen for replay, with where it goes and when it died, each found once. */
+  private record Chosen(Delivery delivery, String id, String target, Instant diedAt) {}
 
   /** When a dead letter died: its last failure, or for one the broker dead-lettered, unknown. */
   private static Instant diedAt(Message m) {
