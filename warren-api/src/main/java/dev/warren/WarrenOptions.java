@@ -97,6 +97,7 @@ public final class WarrenOptions {
   private final Subscription.QueueType queueType;
   private final int deliveryLimit;
   private final WarrenClock clock;
+  private final CeleryOptions celery;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -118,6 +119,7 @@ public final class WarrenOptions {
     this.queueType = b.queueType;
     this.deliveryLimit = b.deliveryLimit;
     this.clock = b.clock;
+    this.celery = b.celery;
   }
 
   /**
@@ -226,6 +228,10 @@ public final class WarrenOptions {
     String memoryBroker = get.apply("WARREN_MEMORY_BROKER");
     if (memoryBroker != null) {
       b.memoryBroker(memoryBroker);
+    }
+    CeleryOptions celery = CeleryOptions.fromEnvironment(get);
+    if (celery != null) {
+      b.celery(celery);
     }
     TlsOptions tls = TlsOptions.fromEnvironment(get);
     if (tls != null) {
@@ -402,6 +408,14 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return how tasks meet Celery's on the same broker ({@link CeleryOptions#defaults()} unless
+   *     set)
+   */
+  public CeleryOptions celery() {
+    return celery;
+  }
+
+  /**
    * @return this instance's id, part of its broadcast queues' names
    */
   public String instanceId() {
@@ -515,6 +529,7 @@ public final class WarrenOptions {
     b.queueType = queueType;
     b.deliveryLimit = deliveryLimit;
     b.clock = clock;
+    b.celery = celery;
     return b;
   }
 
@@ -570,6 +585,7 @@ public final class WarrenOptions {
     private TlsOptions tls = TlsOptions.defaults();
     private Subscription.QueueType queueType = Subscription.QueueType.AUTO;
     private WarrenClock clock = WarrenClock.system();
+    private CeleryOptions celery = CeleryOptions.defaults();
     private int deliveryLimit = 20;
 
     private Builder() {}
@@ -857,6 +873,18 @@ public final class WarrenOptions {
      */
     public Builder clock(WarrenClock clock) {
       this.clock = clock == null ? WarrenClock.system() : clock;
+      return this;
+    }
+
+    /**
+     * How tasks meet Celery's on the same broker: which queues carry Celery messages, where Celery
+     * results go, which task names are sent to Celery.
+     *
+     * @param celery the Celery options; {@code null} for {@link CeleryOptions#defaults()}
+     * @return this builder
+     */
+    public Builder celery(CeleryOptions celery) {
+      this.celery = celery == null ? CeleryOptions.defaults() : celery;
       return this;
     }
 

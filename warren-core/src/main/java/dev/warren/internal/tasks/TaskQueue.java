@@ -84,6 +84,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
+  private final CeleryTasks celery;
   private final Object outcomesLock = new Object();
   private TaskOutcomes outcomes;
   private volatile boolean closed;
@@ -105,6 +106,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.queues = QueueDeclarer.of(transport, options);
     this.waits = new DelayQueues(queues, options.clock());
     this.codec = taskCodec(options.codec());
+    this.celery = new CeleryTasks(this, options.celery());
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -161,6 +163,11 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return options.shutdownTimeout();
   }
 
+  /** Where tasks meet Celery's: Celery messages, results, routes, revokes. */
+  CeleryTasks celery() {
+    return celery;
+  }
+
   TaskHandler handler(String name) {
     return handlers.get(name);
   }
@@ -184,6 +191,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
           w.start();
           return w;
         });
+    if (celery.isCeleryQueue(q)) {
+      celery.workerStarted();
+    }
   }
 
   @Override
@@ -200,6 +210,10 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     checkName(name);
     TaskOptions o = taskOptions == null ? TaskOptions.defaults() : taskOptions;
     String json = encode(args, "the arguments of task '" + name + "'");
+    String celeryQueue = celery.routeOf(name);
+    if (celeryQueue != null) {
+      return celery.submit(name, json, o, celeryQueue);
+    }
     declare(o.queue());
     String id = UUID.randomUUID().toString();
     Instant now = now();
@@ -435,6 +449,10 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   }
 
   void declare(String queue) {
+    if (celery.isCeleryQueue(queue)) {
+      celery.declare(queue);
+      return;
+    }
     if (declaredQueues.add(queue)) {
       try {
         declareTaskQueue(queues, queue);
@@ -590,6 +608,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       w.close();
     }
     workers.clear();
+    celery.close();
     if (o != null) {
       o.close();
     }

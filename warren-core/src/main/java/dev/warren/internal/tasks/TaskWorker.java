@@ -5,6 +5,7 @@ import dev.warren.NonRetryableException;
 import dev.warren.internal.deadletters.DeadLetterPublisher;
 import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.delay.DelayQueues;
+import dev.warren.internal.tasks.celery.CeleryMessage;
 import dev.warren.tasks.TaskCancelledException;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskNotRegisteredException;
@@ -19,7 +20,9 @@ import dev.warren.transport.QueueSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,6 +57,10 @@ final class TaskWorker {
   private final TaskStore store;
   private final String queue;
   private final ThreadPoolExecutor supervisor;
+
+  /** The Celery messages of the tasks being processed, by task id (see {@link CeleryTasks}). */
+  private final Map<String, CeleryMessage> celeryTasks = new ConcurrentHashMap<>();
+
   private volatile ConsumerHandle consumer;
   private volatile boolean stopping;
 
@@ -97,13 +104,21 @@ final class TaskWorker {
       return;
     }
     TaskMessage m;
+    CeleryMessage celery;
     try {
-      m = TaskMessage.from(delivery.message());
+      celery = tasks.celery().read(delivery.message());
+      m =
+          celery != null
+              ? tasks.celery().toTask(celery, queue)
+              : TaskMessage.from(delivery.message());
     } catch (RuntimeException e) {
       // why: a message that is not a task never becomes one; keeping it would block the queue,
       // and dropping it would lose what someone sent
       deadLetter(delivery, e);
       return;
+    }
+    if (celery != null) {
+      celeryTasks.put(m.id(), celery);
     }
     try {
       handle(delivery, m);
@@ -113,6 +128,10 @@ final class TaskWorker {
           "task {} {} on {}: {}; returning it to the queue", m.name(), m.id(), queue, e.toString());
       pause(1000);
       delivery.reject(true);
+    } finally {
+      if (celery != null) {
+        celeryTasks.remove(m.id());
+      }
     }
   }
 
@@ -168,8 +187,19 @@ final class TaskWorker {
       delivery.ack();
       return;
     }
+    CeleryMessage celery = celeryTasks.get(m.id());
+    if (celery != null && celery.expired(now)) {
+      finish(
+          status.to(TaskState.REVOKED, now, tasks.worker(), "expired at " + celery.expires()),
+          m,
+          "revoked");
+      delivery.ack();
+      return;
+    }
     if (DelayQueues.early(m.eta(), now)) {
-      TaskQueue.join(tasks.waits().park(queue, m.toMessage(), m.eta()), Duration.ofSeconds(30));
+      // why: a Celery message waits as it came, so it is still one when it is due
+      Message waiting = celery != null ? delivery.message() : m.toMessage();
+      TaskQueue.join(tasks.waits().park(queue, waiting, m.eta()), Duration.ofSeconds(30));
       delivery.ack();
       return;
     }
@@ -426,6 +456,10 @@ final class TaskWorker {
     TaskStatus done = s.withExpiresAt(s.updatedAt().plus(Duration.ofMillis(m.resultTtlMs())));
     store.put(done);
     tasks.event(event, done);
+    CeleryMessage celery = celeryTasks.get(m.id());
+    if (celery != null) {
+      tasks.celery().changed(celery, done);
+    }
   }
 
   private static void pause(long ms) {
