@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,6 +61,8 @@ public record CeleryMessage(
     boolean ignoreResult) {
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final DateTimeFormatter ISO =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx", Locale.ROOT);
 
   /**
    * @param message a message off a task queue
@@ -79,7 +83,7 @@ public record CeleryMessage(
     Map<String, Object> h = message.headers();
     String id = text(h.get("id"));
     String type = message.contentType();
-    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+    if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
       throw bad(
           id, "its content type is '" + type + "'; Warren reads Celery's JSON serializer only");
     }
@@ -203,8 +207,8 @@ public record CeleryMessage(
     h.put("task", task);
     h.put("id", id);
     h.put("shadow", null);
-    h.put("eta", eta == null ? null : eta.atOffset(ZoneOffset.UTC).toString());
-    h.put("expires", expires == null ? null : expires.atOffset(ZoneOffset.UTC).toString());
+    h.put("eta", iso(eta));
+    h.put("expires", iso(expires));
     h.put("group", group);
     h.put("group_index", null);
     h.put("retries", (long) retries);
@@ -237,6 +241,14 @@ public record CeleryMessage(
         null,
         "utf-8",
         null);
+  }
+
+  /**
+   * Python's {@code datetime.isoformat()} of an aware UTC time. why: Celery's ISO-8601 parser
+   * accepts at most microseconds, and Java's own format may carry nanoseconds
+   */
+  static String iso(Instant t) {
+    return t == null ? null : ISO.format(t.atOffset(ZoneOffset.UTC));
   }
 
   private static InvalidInputException bad(String id, String why) {
