@@ -292,6 +292,23 @@ class CeleryInteropTest {
           .isInstanceOf(TaskFailedException.class)
           .hasMessageContaining("python says no: from java");
       assertThat(failing.status().error().type()).isEqualTo("builtins.ValueError");
+      // a revoke in Warren reaches the Celery worker holding the task until its countdown
+      TaskHandle<Object> revoked =
+          warren
+              .tasks()
+              .submit(
+                  "py.add",
+                  List.of(5, 5),
+                  TaskOptions.builder().countdown(Duration.ofSeconds(3)).build());
+      assertThat(revoked.revoke()).isTrue();
+      assertThat(revoked.await(Duration.ofSeconds(30)).state()).isEqualTo(TaskState.REVOKED);
+      try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+        await()
+            .atMost(30, SECONDS)
+            .until(
+                () -> redis.get("celery-task-meta-" + revoked.id()),
+                meta -> meta != null && meta.contains("\"REVOKED\""));
+      }
     }
   }
 

@@ -345,10 +345,15 @@ final class CeleryTasks implements AutoCloseable {
           log.warn("gave up following Celery task {}: no outcome before its results expired", id);
           continue;
         }
+        TaskStatus status = tasks.store().get(id).orElse(null);
+        if (status == null || status.isFinal()) {
+          // why: revoked here (the Celery worker was told), or forgotten by the store
+          followed.remove(id);
+          continue;
+        }
         JsonNode meta = results().read(id).orElse(null);
         TaskState state = meta == null ? null : celeryState(meta);
-        TaskStatus status = tasks.store().get(id).orElse(null);
-        if (state == null || status == null || status.state() == state) {
+        if (state == null || status.state() == state) {
           continue;
         }
         if (state == TaskState.STARTED) {
@@ -378,6 +383,19 @@ final class CeleryTasks implements AutoCloseable {
       } catch (RuntimeException ex) {
         log.warn("following Celery task {}: {}", id, ex.toString());
       }
+    }
+  }
+
+  /**
+   * A task is revoked in Warren: when it was sent to Celery, tell Celery's workers as {@code
+   * app.control.revoke(id)} does.
+   *
+   * @param id the task id
+   */
+  void revoked(String id) {
+    if (followed.containsKey(id)) {
+      TaskQueue.join(CeleryControl.revoke(tasks.transport(), id), Duration.ofSeconds(30));
+      log.info("asked Celery's workers to revoke task {}", id);
     }
   }
 

@@ -331,6 +331,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       keep = status.eta().plus(REVOKE_KEEP);
     }
     store.revoke(id, now, keep);
+    celery.revoked(id);
     if (status != null
         && (status.state() == TaskState.PENDING
             || status.state() == TaskState.SCHEDULED

@@ -1,14 +1,19 @@
 package dev.warren.internal.tasks.celery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
 import dev.warren.transport.ExchangeSpec;
+import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
 import dev.warren.transport.Transport;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +57,46 @@ public final class CeleryControl implements AutoCloseable {
     transport.bind(queue, EXCHANGE, "");
     ConsumerHandle c = transport.consume(queue, 10, d -> onCommand(d, revoke));
     return new CeleryControl(transport, c);
+  }
+
+  /**
+   * Broadcasts a revoke as Celery's {@code app.control.revoke(id)} does.
+   *
+   * @param transport the transport
+   * @param taskId the task to revoke
+   * @return when the broker has it
+   */
+  public static CompletableFuture<Void> revoke(Transport transport, String taskId) {
+    transport.declareExchange(new ExchangeSpec(EXCHANGE, ExchangeSpec.ExchangeType.FANOUT, false));
+    ObjectNode command = JsonDataCodec.MAPPER.createObjectNode();
+    command.put("method", "revoke");
+    ObjectNode args = command.putObject("arguments");
+    args.put("task_id", taskId);
+    args.put("terminate", false);
+    args.put("signal", "SIGTERM");
+    command.putNull("destination");
+    command.putNull("pattern");
+    command.putNull("matcher");
+    Map<String, Object> headers = new LinkedHashMap<>();
+    headers.put("clock", 1L);
+    headers.put("expires", 0L);
+    Message message =
+        new Message(
+            null,
+            null,
+            "application/json",
+            null,
+            null,
+            null,
+            null,
+            null,
+            false,
+            headers,
+            command.toString().getBytes(StandardCharsets.UTF_8),
+            null,
+            "utf-8",
+            null);
+    return transport.publish(EXCHANGE, "", message);
   }
 
   private static void onCommand(Delivery delivery, Consumer<String> revoke) {
