@@ -77,7 +77,7 @@ public final class ImageRenderWorker {
    * @throws InterruptedException when interrupted
    */
   public static void main(String[] args) throws InterruptedException {
-    Warren warren = start(WarrenOptions.fromEnvironment(System::getenv));
+    Warren warren = start(WarrenOptions.fromEnvironment(System.getenv()));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

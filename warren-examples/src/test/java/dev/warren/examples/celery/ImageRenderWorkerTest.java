@@ -64,6 +64,7 @@ class ImageRenderWorkerTest {
       pb.environment().put("BROKER", broker.uri());
       pb.environment().put("BACKEND", REDIS);
       Process p = pb.start();
+      assertThat(worker.tasks()).isNotNull();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(90, SECONDS)).as(out).isTrue();
       assertThat(p.exitValue()).as(out).isZero();
@@ -72,7 +73,7 @@ class ImageRenderWorkerTest {
           .contains("'state': 'SUCCESS', 'result': {")
           .contains("'path': 'cat-512.png'")
           .contains("'height': 384")
-          .contains("-> 422 {'detail': \"image.render needs kwargs path and a positive width");
+          .contains("-> 422 {'detail': 'image.render needs kwargs path and a positive width");
     } finally {
       try (JedisPooled redis = new JedisPooled(URI.create(REDIS))) {
         for (String key : redis.keys("celery-task-meta-*")) {
