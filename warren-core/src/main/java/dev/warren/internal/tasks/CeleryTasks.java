@@ -159,7 +159,7 @@ final class CeleryTasks implements AutoCloseable {
    * @param status its new state
    */
   void changed(CeleryMessage c, TaskStatus status) {
-    if (!c.ignoreResult() || status.state() == TaskState.FAILURE) {
+    if (!c.ignoreResult()) {
       TaskQueue.join(results().store(status, c.replyTo()), Duration.ofSeconds(30));
     }
     if (status.state() == TaskState.SUCCESS) {
@@ -193,27 +193,8 @@ final class CeleryTasks implements AutoCloseable {
     String name = sig.path("task").asText();
     CeleryMessage next =
         CeleryMessage.create(
-            id == null ? UUID.randomUUID().toString() : id, name, args, kwargs, null, replyTo);
-    if (rest != null && !rest.isEmpty()) {
-      next.embed().set("chain", rest);
-    }
-    next =
-        new CeleryMessage(
-            next.id(),
-            next.task(),
-            next.args(),
-            next.kwargs(),
-            next.embed(),
-            null,
-            null,
-            0,
-            null,
-            null,
-            parent.rootId() == null ? parent.id() : parent.rootId(),
-            parent.id(),
-            null,
-            replyTo,
-            opts.path("ignore_result").asBoolean(false));
+                id == null ? UUID.randomUUID().toString() : id, name, args, kwargs, null, replyTo)
+            .following(parent, rest, opts.path("ignore_result").asBoolean(false));
     String queue = queueOf(opts, name);
     declare(queue);
     TaskQueue.join(tasks.transport().publish("", queue, next.toMessage()), Duration.ofSeconds(30));

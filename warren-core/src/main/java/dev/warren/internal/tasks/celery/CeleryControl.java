@@ -30,11 +30,9 @@ public final class CeleryControl implements AutoCloseable {
   /** kombu's mailbox exchange for the {@code celery} namespace. */
   public static final String EXCHANGE = "celery.pidbox";
 
-  private final Transport transport;
   private final ConsumerHandle consumer;
 
-  private CeleryControl(Transport transport, ConsumerHandle consumer) {
-    this.transport = transport;
+  private CeleryControl(ConsumerHandle consumer) {
     this.consumer = consumer;
   }
 
@@ -56,7 +54,7 @@ public final class CeleryControl implements AutoCloseable {
         new QueueSpec(queue, false, false, true, Map.of(QueueSpec.MESSAGE_TTL, 300_000L)));
     transport.bind(queue, EXCHANGE, "");
     ConsumerHandle c = transport.consume(queue, 10, d -> onCommand(d, revoke));
-    return new CeleryControl(transport, c);
+    return new CeleryControl(c);
   }
 
   /**
@@ -138,9 +136,5 @@ public final class CeleryControl implements AutoCloseable {
     } catch (RuntimeException e) {
       log.debug("cancelling the Celery control consumer: {}", e.toString());
     }
-  }
-
-  Transport transport() {
-    return transport;
   }
 }

@@ -155,6 +155,35 @@ public record CeleryMessage(
   }
 
   /**
+   * @param parent the task whose result this one continues
+   * @param chain the rest of the chain after this task, or {@code null} for none
+   * @param ignoreResult whether no result is to be stored
+   * @return this task as the next step of {@code parent}'s workflow: same root, parent set
+   */
+  public CeleryMessage following(CeleryMessage parent, ArrayNode chain, boolean ignoreResult) {
+    ObjectNode e = embed.deepCopy();
+    if (chain != null && !chain.isEmpty()) {
+      e.set("chain", chain);
+    }
+    return new CeleryMessage(
+        id,
+        task,
+        args,
+        kwargs,
+        e,
+        eta,
+        expires,
+        retries,
+        timeLimit,
+        softTimeLimit,
+        parent.rootId() == null ? parent.id() : parent.rootId(),
+        parent.id(),
+        group,
+        replyTo,
+        ignoreResult);
+  }
+
+  /**
    * @return the arguments as a Warren handler reads them: {@code {"args":[…],"kwargs":{…}}}
    */
   public String argsJson() {
