@@ -176,8 +176,14 @@ final class TaskWorker {
   private void handle(Delivery delivery, TaskMessage m) {
     Instant now = tasks.now();
     TaskStatus status = store.get(m.id()).orElseGet(() -> rebuilt(m, now));
+    CeleryMessage celery = celeryTasks.get(m.id());
     if (status.isFinal()) {
       log.debug("task {} is already {}; dropping a duplicate delivery", m.id(), status.state());
+      if (celery != null) {
+        // why: the outcome may be stored while writing it for Celery failed (the message came
+        // back for that); write it again, at least once
+        tasks.celery().changed(celery, status);
+      }
       delivery.ack();
       return;
     }
@@ -187,7 +193,6 @@ final class TaskWorker {
       delivery.ack();
       return;
     }
-    CeleryMessage celery = celeryTasks.get(m.id());
     if (celery != null && celery.expired(now)) {
       finish(
           status.to(TaskState.REVOKED, now, tasks.worker(), "expired at " + celery.expires()),
