@@ -293,6 +293,14 @@ class CeleryInteropTest {
       await()
           .atMost(30, SECONDS)
           .until(() -> warren.tasks().task(running).status().state() == TaskState.STARTED);
+      try (JedisPooled redis = new JedisPooled(URI.create(redisUrl))) {
+        // STARTED is where Celery reads it, as with task_track_started
+        await()
+            .atMost(30, SECONDS)
+            .until(
+                () -> redis.get("celery-task-meta-" + running),
+                meta -> meta != null && meta.contains("\"STARTED\""));
+      }
       JsonNode revokedWhileRunning = client(redisUrl, "revoke_id:" + running).get("revoke_id");
       assertThat(revokedWhileRunning.get("error").asText()).isEqualTo("TaskRevokedError");
       assertThat(warren.tasks().task(running).status().history())

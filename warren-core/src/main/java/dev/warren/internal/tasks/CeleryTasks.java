@@ -176,6 +176,25 @@ final class CeleryTasks implements AutoCloseable {
     }
   }
 
+  /**
+   * A Celery task started on a Warren worker: STARTED where Celery reads it (as with Celery's
+   * {@code task_track_started}). why: only informative, so a backend that cannot be written now
+   * does not hold the task up; its outcome is written (and retried) all the same.
+   *
+   * @param c the Celery message
+   * @param status its STARTED state
+   */
+  void started(CeleryMessage c, TaskStatus status) {
+    if (c.ignoreResult()) {
+      return;
+    }
+    try {
+      TaskQueue.join(results().store(status, c.replyTo()), Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      log.warn("could not write STARTED of Celery task {}: {}", c.id(), e.toString());
+    }
+  }
+
   /** Sends a signature as Celery's {@code signature.apply_async((result,), chain=rest)} does. */
   private void send(ObjectNode sig, JsonNode result, ArrayNode rest, CeleryMessage parent) {
     JsonNode opts = sig.path("options");

@@ -271,6 +271,10 @@ final class TaskWorker {
     RunningTask running = new RunningTask(tasks, m, started);
     store.put(started);
     tasks.event("started", started);
+    CeleryMessage celery = celeryTasks.get(m.id());
+    if (celery != null) {
+      tasks.celery().started(celery, started);
+    }
     Thread thread =
         new Thread(() -> running.run(handler), "warren-task-" + m.name() + "-" + started.attempt());
     thread.setDaemon(true);
