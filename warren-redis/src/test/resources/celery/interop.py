@@ -75,6 +75,13 @@ def client(scenarios):
                 app.signature("py.add", args=(100,)),
             )
             report("chain", outcome(c.apply_async(), timeout=60))
+        elif scenario == "chain_failure":
+            c = chain(
+                app.signature("py.add", args=(2, 3)),
+                app.signature("java.fail").set(queue="warren"),
+                app.signature("py.add", args=(100,)),
+            )
+            report("chain_failure", outcome(c.apply_async(), timeout=60))
         elif scenario == "link":
             callback = app.signature("py.add", args=(1,))
             callback.freeze()

@@ -263,6 +263,7 @@ class CeleryInteropTest {
               "revoke",
               "expired",
               "chain",
+              "chain_failure",
               "link",
               "timelimit",
               "pickle");
@@ -283,6 +284,10 @@ class CeleryInteropTest {
       assertThat(r.get("expired").get("error").asText()).isEqualTo("TaskRevokedError");
       // Celery py.add(2, 3) -> Warren java.double -> Celery py.add(.., 100)
       assertThat(r.get("chain").get("ok").asLong()).isEqualTo(110);
+      // a Warren step that fails fails the rest of the chain, as in Celery
+      assertThat(r.get("chain_failure").get("error").asText())
+          .isEqualTo("IllegalArgumentException");
+      assertThat(r.get("chain_failure").get("message").asText()).contains("java says no to 5");
       // a link callback gets the Warren task's result: py.add(java.double(21), 1)
       assertThat(r.get("link").get("ok").asLong()).isEqualTo(43);
       // Celery's time_limit is Warren's hard limit

@@ -162,6 +162,18 @@ final class CeleryTasks implements AutoCloseable {
     if (!c.ignoreResult()) {
       TaskQueue.join(results().store(status, c.replyTo()), Duration.ofSeconds(30));
     }
+    if (status.state() == TaskState.FAILURE) {
+      // why: as Celery's mark_as_failure, so that AsyncResult of the chain's last step raises too
+      for (ObjectNode step : c.chain()) {
+        JsonNode opts = step.path("options");
+        String id = opts.path("task_id").asText(null);
+        if (id != null && !opts.path("ignore_result").asBoolean(false)) {
+          TaskQueue.join(
+              results().store(id, status, opts.path("reply_to").asText(c.replyTo())),
+              Duration.ofSeconds(30));
+        }
+      }
+    }
     if (status.state() == TaskState.SUCCESS) {
       JsonNode result = json(status.result());
       List<ObjectNode> chain = c.chain();

@@ -89,10 +89,24 @@ public final class CeleryResults implements AutoCloseable {
    * @return when it is written (for {@code rpc://}, confirmed by the broker)
    */
   public CompletableFuture<Void> store(TaskStatus status, String replyTo) {
+    return store(status.id(), status, replyTo);
+  }
+
+  /**
+   * Writes a task's state under another task's id: Celery fails the rest of a chain with the
+   * failure of the step that failed, so that whoever waits for its last step learns of it.
+   *
+   * @param taskId the id to write it under
+   * @param status the state
+   * @param replyTo that task's reply queue, for {@code rpc://}; {@code null} for none
+   * @return when it is written
+   */
+  public CompletableFuture<Void> store(String taskId, TaskStatus status, String replyTo) {
     ObjectNode meta = meta(status);
+    meta.put("task_id", taskId);
     if (backend != null) {
       try {
-        backend.store(status.id(), meta.toString(), expires);
+        backend.store(taskId, meta.toString(), expires);
         return CompletableFuture.completedFuture(null);
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
@@ -108,7 +122,7 @@ public final class CeleryResults implements AutoCloseable {
             null,
             null,
             "application/json",
-            status.id(),
+            taskId,
             null,
             null,
             null,
