@@ -57,8 +57,8 @@ final class ConsoleRoutes {
   void register(JavalinDefaultRoutingApi router) {
     // why: the files are public (they hold no data); every request for data carries the key.
     // Registered with Javalin only, so they are neither documented API routes nor in Allow.
-    router.addHttpHandler(HandlerType.GET, "/console", ctx -> ctx.redirect("/console/"));
-    router.addHttpHandler(HandlerType.GET, "/console/", ctx -> asset(ctx, "index.html"));
+    // why: Javalin matches /console and /console/ alike; the page links its files by absolute path
+    router.addHttpHandler(HandlerType.GET, "/console", ctx -> asset(ctx, "index.html"));
     router.addHttpHandler(
         HandlerType.GET, "/console/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
     server.add(router, HandlerType.GET, "/console/session", Access.AUTHENTICATED, this::session);
@@ -99,8 +99,7 @@ final class ConsoleRoutes {
   }
 
   private static byte[] read(String file) {
-    try (InputStream in =
-        ConsoleRoutes.class.getClassLoader().getResourceAsStream(ASSETS + file)) {
+    try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(ASSETS + file)) {
       return in == null ? new byte[0] : in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -19,6 +19,7 @@ const PAGES = [
 
 let session = null;
 let leave = null;
+let routing = false;
 
 async function start() {
   try {
@@ -32,7 +33,10 @@ async function start() {
     return;
   }
   renderNav();
-  window.addEventListener('hashchange', route);
+  if (!routing) {
+    window.addEventListener('hashchange', route);
+    routing = true;
+  }
   route();
 }
 
