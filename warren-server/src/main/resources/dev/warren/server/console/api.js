@@ -83,25 +83,36 @@ export function stream(pattern, onEvent, onState) {
       onState('error', detail + ' (' + res.status + ')');
       return;
     }
-    onState('open', 'following ' + pattern);
+    onState('connecting', 'subscribing to ' + pattern + '…');
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
+    let data = [];
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         buffer += value;
         let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
-          if (data.length) {
-            try {
-              onEvent(JSON.parse(data.join('\n')));
-            } catch (e) {
-              // a line that is no JSON event is not ours to show
+        // why: read line by line as the SSE format says: a comment is one line (': ...') with no
+        // blank line after it, an event ends at a blank line
+        while ((end = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, end).replace(/\r$/, '');
+          buffer = buffer.slice(end + 1);
+          if (line === '') {
+            if (data.length) {
+              try {
+                onEvent(JSON.parse(data.join('\n')));
+              } catch (e) {
+                // data that is no JSON event is not ours to show
+              }
             }
+            data = [];
+          } else if (line.startsWith(':')) {
+            // why: the server says ': subscribed <pattern>' once its subscription exists; events
+            // published before that do not reach this stream, so only then is it following
+            if (line.replace(/^: ?/, '').startsWith('subscribed')) onState('open', 'following ' + pattern);
+          } else if (line.startsWith('data:')) {
+            data.push(line.slice(5).replace(/^ /, ''));
           }
         }
       }
