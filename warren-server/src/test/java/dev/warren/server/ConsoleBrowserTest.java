@@ -106,9 +106,11 @@ class ConsoleBrowserTest {
             event -> {
               if (!healed.get()) {
                 if (event.type().equals("invoice.tax")) {
-                  throw new IllegalStateException("tax service down for " + event.subject());
+                  throw new IllegalStateException(
+                      "tax service down for " + event.subject().orElse("?"));
                 }
-                throw new IllegalArgumentException("no PDF template for " + event.subject());
+                throw new IllegalArgumentException(
+                    "no PDF template for " + event.subject().orElse("?"));
               }
               handled.incrementAndGet();
             }));

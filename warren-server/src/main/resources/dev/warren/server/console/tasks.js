@@ -136,7 +136,7 @@ function renderTask(root, id, session) {
     if (!(await confirmAction('Revoke task ' + id + '? A running task is told to stop; a waiting one will not run.', 'Revoke'))) return;
     try {
       const t = await call('DELETE', '/tasks/' + encodeURIComponent(id));
-      fill(notice, h('div', { class: 'notice ok', role: 'status' }, 'Revoke sent; the task is ' + t.state + '.'));
+      fill(notice, h('div', { class: 'notice ok', role: 'status' }, 'Revoke sent. The task was ' + t.state + ' when the server answered; a running task stops at its next check.'));
     } catch (e) {
       fill(notice, failure(e));
     }
