@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConsoleRoutesTest {
 
   @Test
-  void servesThePageAndItsFilesWithAPolicyThatAllowsNoInlineScript() {
+  void servesThePageAndItsFilesWithAPolicyThatAllowsNoInlineScript() throws Exception {
     try (Warren warren =
         Warren.create(WarrenOptions.builder().memoryBroker("console-routes").build())) {
       WarrenServer server = WarrenServer.start(ServerOptions.builder().port(0).build(), warren);
