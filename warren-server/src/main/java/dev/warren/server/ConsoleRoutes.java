@@ -57,7 +57,7 @@ final class ConsoleRoutes {
   void register(JavalinDefaultRoutingApi router) {
     // why: the files are public (they hold no data); every request for data carries the key.
     // Registered with Javalin only, so they are neither documented API routes nor in Allow.
-    // why: Javalin matches /console and /console/ alike; the page links its files by absolute path
+    // Javalin matches /console and /console/ alike, and the page links its files by absolute path.
     router.addHttpHandler(HandlerType.GET, "/console", ctx -> asset(ctx, "index.html"));
     router.addHttpHandler(
         HandlerType.GET, "/console/assets/{file}", ctx -> asset(ctx, ctx.pathParam("file")));
