@@ -5,6 +5,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.server.ServerOptions;
 import dev.warren.server.ServerWarmup;
 import dev.warren.server.WarrenServer;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -41,6 +42,13 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Allow a non-loopback host without API keys")
   boolean insecure;
 
+  @Option(
+      names = "--demo",
+      description =
+          "Run demo traffic in the server (demo.* orders, a failing subscription, render tasks),"
+              + " to see the web console at /console at work")
+  boolean demo;
+
   @Override
   public Integer call() throws InterruptedException {
     // why: begun before anything else, it runs alongside reading options and creating Warren
@@ -71,11 +79,26 @@ final class ServerCommand implements Callable<Integer> {
                 + options.host()
                 + ":"
                 + server.port());
+    DemoTraffic traffic = demo ? DemoTraffic.start(warren, Duration.ofSeconds(1)) : null;
+    if (traffic != null) {
+      ctx.out()
+          .println(
+              "demo traffic: an order a second, billing dead-letters every 7th and 11th; open "
+                  + server.scheme()
+                  + "://"
+                  + options.host()
+                  + ":"
+                  + server.port()
+                  + "/console");
+    }
     ctx.out().flush();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (traffic != null) {
+                    traffic.close();
+                  }
                   server.stop();
                   stopped.countDown();
                 },

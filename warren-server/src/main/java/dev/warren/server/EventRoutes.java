@@ -273,6 +273,9 @@ final class EventRoutes {
     }
     // why: what Javalin's SseHandler does, without its check that Accept contains the literal
     // text/event-stream, which refused */*, text/* and a missing header
+    // why: a browser sends Accept-Encoding: gzip, and Javalin's compressing stream holds small
+    // writes back until it has enough to compress: the events would never arrive one by one
+    ctx.disableCompression();
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
     res.setCharacterEncoding("UTF-8");

@@ -206,6 +206,7 @@ public final class WarrenServer {
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics().scrape()));
     events.register(router);
     new AdminRoutes(this).register(router);
+    new ConsoleRoutes(this, !keys.isEmpty()).register(router);
     LineageEndpoints lineage = new LineageEndpoints(warren);
     add(
         router,

@@ -172,6 +172,7 @@ class OpenApiConformanceTest {
     ok.accept("GET /health/ready", http.get("/health/ready"));
     ok.accept("GET /openapi.json", http.get("/openapi.json"));
     ok.accept("GET /metrics", http.get("/metrics"));
+    ok.accept("GET /console/session", http.get("/console/session"));
     ok.accept(
         "POST /events",
         http.send("POST", "/events", ce, "{\"specversion\":\"1.0\",\"type\":\"conf.fixed\"}"));
