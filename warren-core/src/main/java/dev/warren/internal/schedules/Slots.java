@@ -109,8 +109,10 @@ public abstract sealed class Slots permits Slots.CronSlots, Slots.IntervalSlots 
 
     @Override
     public Instant next(Instant after) {
-      Instant candidate = plain(after.atZone(zone));
-      ZoneOffsetTransition t = zone.getRules().nextTransition(after);
+      // why: cron-utils keeps the fraction of a second it is given; slots fall on whole seconds
+      Instant from = after.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Instant candidate = plain(from.atZone(zone));
+      ZoneOffsetTransition t = zone.getRules().nextTransition(from);
       if (t != null && t.isGap() && !t.getInstant().isAfter(candidate)) {
         // why: the local times in the gap [before, after) do not exist, so cron-utils jumps over
         // them; read the expression as wall-clock time to see whether it names one of them
