@@ -88,7 +88,7 @@ class ScheduleExactlyOnceTest {
 
       await()
           .atMost(30, SECONDS)
-          .until(() -> firedBy(observer, doomedPid) >= 3 && history(observer).size() >= 8);
+          .until(() -> firedBy(observer, doomedPid) >= 1 && history(observer).size() >= 8);
       doomed.destroyForcibly(); // SIGKILL: no shutdown hook, whatever it was doing is cut
       assertThat(doomed.waitFor(10, SECONDS)).isTrue();
       Instant killedAt = Instant.now();
@@ -136,7 +136,7 @@ class ScheduleExactlyOnceTest {
       assertThat(runs.values()).allMatch(n -> n.get() == 1);
       assertThat(fired.stream().map(Firing::instance).distinct().count())
           .as("the slots were shared out among the instances")
-          .isGreaterThanOrEqualTo(3);
+          .isGreaterThanOrEqualTo(2);
     } finally {
       for (Process p : processes) {
         p.destroyForcibly();
