@@ -1,4 +1,4 @@
-package dev.warren.postgres;
+package dev.warren.testkit;
 
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
@@ -6,8 +6,9 @@ import dev.warren.schedules.Schedule;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * One instance for {@link ScheduleExactlyOnceTest}: defines the every-second schedule (as each
- * instance of an application would at start-up) and fires slots until killed. It runs no worker.
+ * One instance for {@link ScheduleExactlyOnceContractTest}: defines the every-second schedule (as
+ * each instance of an application would at start-up) and fires slots until killed. It runs no
+ * worker.
  */
 public final class ScheduleInstanceMain {
   private ScheduleInstanceMain() {}
