@@ -8,6 +8,8 @@ import dev.warren.schedules.spi.ScheduleStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,10 +41,11 @@ final class SlotFirer implements AutoCloseable {
    */
   static final Duration LEASE = Duration.ofSeconds(15);
 
-  /**
-   * The most slots counted when catching up, so a tiny interval after a long outage stays cheap.
-   */
+  /** The most missed slots counted, so a tiny interval after a long outage stays cheap. */
   private static final int MAX_DUE = 100_000;
+
+  /** The most late (not yet missed) slots one tick fires for one schedule. */
+  private static final int MAX_CATCH_UP = 100;
 
   /** Submits one firing's task. */
   @FunctionalInterface
@@ -115,49 +118,68 @@ final class SlotFirer implements AutoCloseable {
   }
 
   /**
+   * Fires what is due of one schedule. Slots more than {@link #LATE} old are missed: handled as one
+   * group by the schedule's {@link MissedSlots} policy. Slots due within that tolerance are each
+   * fired, oldest first, so a slow tick or a busy instance delays slots but loses none.
+   *
    * @param s a schedule
    * @param now the current time
-   * @return the firing this instance claimed, or empty when nothing was due or another instance won
+   * @return the firings this instance claimed (another instance may have won the others)
    */
-  Optional<Firing> fireDue(ScheduleInfo s, Instant now) {
+  List<Firing> fireDue(ScheduleInfo s, Instant now) {
     // why: parsing a cron expression on every tick would cost more than the rest of the tick
     Slots plan =
         slots.computeIfAbsent(
             s.cron() + "|" + s.zone() + "|" + s.interval() + "|" + s.createdAt(), k -> Slots.of(s));
-    Instant first = plan.next(from(s));
+    List<Firing> mine = new ArrayList<>();
+    Instant from = from(s);
+    Instant first = plan.next(from);
     if (first.isAfter(now)) {
-      return Optional.empty();
+      return mine;
     }
-    Instant latest = first;
-    int due = 1;
-    while (due < MAX_DUE) {
-      Instant n = plan.next(latest);
-      if (n.isAfter(now)) {
+    Instant lateBefore = now.minus(LATE);
+    if (first.isBefore(lateBefore)) {
+      Instant latest = first;
+      int missed = 1;
+      while (missed < MAX_DUE) {
+        Instant n = plan.next(latest);
+        if (!n.isBefore(lateBefore)) {
+          break;
+        }
+        latest = n;
+        missed++;
+      }
+      String count = missed + " missed slot" + (missed == 1 ? "" : "s");
+      boolean skip = s.missedSlots() == MissedSlots.SKIP;
+      Firing f =
+          new Firing(
+              s.name(),
+              latest,
+              false,
+              skip ? FiringState.SKIPPED : FiringState.CLAIMED,
+              null,
+              instance,
+              now,
+              skip ? count + " skipped" : count + ", fired once");
+      if (store.claim(f, s.history())) {
+        mine.add(skip ? f : submit(s, f));
+      }
+      from = latest;
+    }
+    for (int i = 0; i < MAX_CATCH_UP; i++) {
+      Instant slot = plan.next(from);
+      if (slot.isAfter(now)) {
         break;
       }
-      latest = n;
-      due++;
-    }
-    boolean late = latest.isBefore(now.minus(LATE));
-    int missed = due - 1 + (late ? 1 : 0);
-    FiringState state = FiringState.CLAIMED;
-    String detail = null;
-    if (missed > 0) {
-      if (s.missedSlots() == MissedSlots.SKIP) {
-        state = FiringState.SKIPPED;
-        detail = missed + " missed slot" + (missed == 1 ? "" : "s") + " skipped";
-      } else {
-        detail = missed + " missed slot" + (missed == 1 ? "" : "s") + ", fired once";
+      Firing f = new Firing(s.name(), slot, false, FiringState.CLAIMED, null, instance, now, null);
+      if (store.claim(f, s.history())) {
+        mine.add(submit(s, f));
       }
+      // why: lost means another instance claimed this slot or a later one; the store refuses
+      // anything not after its last slot, so trying the next one is safe
+      from = slot;
     }
-    Firing f = new Firing(s.name(), latest, false, state, null, instance, now, detail);
-    if (!store.claim(f, s.history())) {
-      return Optional.empty();
-    }
-    if (state == FiringState.CLAIMED) {
-      return Optional.of(submit(s, f));
-    }
-    return Optional.of(f);
+    return mine;
   }
 
   /** Where the next slot is counted from: the last claimed slot, a resume, or the creation. */

@@ -74,39 +74,55 @@ class SlotFirerTest {
   }
 
   @Test
-  void missedSlotsFireOnceForAllOfThem() {
+  void missedSlotsFireOnceForAllOfThemAndLateOnesEachFire() {
     every10s("s", MissedSlots.FIRE_ONCE);
-    now.set(T0.plusSeconds(65)); // slots at 10..60 s passed with no instance up
+    // slots at 10..60 s passed with no instance up; 10..50 are over the tolerance, 60 is late
+    now.set(T0.plusSeconds(65));
     firer("a").tick();
     firer("b").tick();
 
-    assertThat(submitted).hasSize(1);
-    Firing f = store.history("s", 10).get(0);
-    assertThat(f.slot()).isEqualTo(T0.plusSeconds(60));
-    assertThat(f.state()).isEqualTo(FiringState.FIRED);
-    assertThat(f.detail()).isEqualTo("5 missed slots, fired once");
+    assertThat(submitted).hasSize(2);
+    List<Firing> history = store.history("s", 10);
+    assertThat(history)
+        .extracting(Firing::slot)
+        .containsExactly(T0.plusSeconds(60), T0.plusSeconds(50));
+    assertThat(history).allMatch(f -> f.state() == FiringState.FIRED);
+    assertThat(history.get(1).detail()).isEqualTo("5 missed slots, fired once");
+    assertThat(history.get(0).detail()).isNull();
 
     now.set(T0.plusSeconds(70));
     firer("a").tick();
-    assertThat(submitted).hasSize(2);
-    assertThat(store.history("s", 1).get(0).detail()).isNull();
+    assertThat(submitted).hasSize(3);
   }
 
   @Test
-  void missedSlotsAreSkippedWithThatPolicyAndTheNextSlotFires() {
+  void missedSlotsAreSkippedWithThatPolicyAndLaterSlotsFire() {
     every10s("s", MissedSlots.SKIP);
     now.set(T0.plusSeconds(65));
     firer("a").tick();
 
-    assertThat(submitted).isEmpty();
-    Firing skipped = store.history("s", 10).get(0);
-    assertThat(skipped.state()).isEqualTo(FiringState.SKIPPED);
-    assertThat(skipped.slot()).isEqualTo(T0.plusSeconds(60));
-    assertThat(skipped.detail()).isEqualTo("5 missed slots skipped");
+    assertThat(submitted).containsExactly("s@" + T0.plusSeconds(65));
+    List<Firing> history = store.history("s", 10);
+    assertThat(history.get(1).state()).isEqualTo(FiringState.SKIPPED);
+    assertThat(history.get(1).slot()).isEqualTo(T0.plusSeconds(50));
+    assertThat(history.get(1).detail()).isEqualTo("5 missed slots skipped");
+    assertThat(history.get(0).slot()).isEqualTo(T0.plusSeconds(60));
 
     now.set(T0.plusSeconds(70));
     firer("a").tick();
-    assertThat(submitted).containsExactly("s@" + T0.plusSeconds(70));
+    assertThat(submitted).hasSize(2);
+  }
+
+  @Test
+  void slotsLateWithinTheToleranceAreEachFiredInOrder() {
+    every10s("s", MissedSlots.SKIP);
+    now.set(T0.plusSeconds(10).plus(SlotFirer.LATE)); // slots 10 and 20 due, neither missed
+    firer("a").tick();
+    assertThat(store.history("s", 10))
+        .extracting(Firing::slot, Firing::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(20), FiringState.FIRED),
+            org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(10), FiringState.FIRED));
   }
 
   @Test
@@ -114,8 +130,12 @@ class SlotFirerTest {
     every10s("s", MissedSlots.SKIP);
     now.set(T0.plusSeconds(10).plus(SlotFirer.LATE).plusSeconds(1));
     firer("a").tick();
-    assertThat(submitted).isEmpty();
-    assertThat(store.history("s", 1).get(0).detail()).isEqualTo("1 missed slot skipped");
+    assertThat(store.history("s", 10))
+        .extracting(Firing::slot, Firing::state, Firing::detail)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(20), FiringState.FIRED, null),
+            org.assertj.core.groups.Tuple.tuple(
+                T0.plusSeconds(10), FiringState.SKIPPED, "1 missed slot skipped"));
   }
 
   @Test
