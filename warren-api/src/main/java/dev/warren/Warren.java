@@ -208,6 +208,21 @@ public interface Warren extends AutoCloseable {
   Tasks tasks();
 
   /**
+   * Recurring schedules: cron (with seconds and time zones) or fixed intervals, each slot firing
+   * one task exactly once across every instance sharing {@link WarrenOptions#storeUrl()}. Created
+   * on first use; this instance fires slots once it defines a schedule.
+   *
+   * <pre>{@code
+   * warren.schedules().define(Schedule.cron("nightly-report", "0 30 2 * * *")
+   *     .zone("Europe/Paris").task("report.build").build());
+   * }</pre>
+   *
+   * @return the schedules, the same instance on every call
+   * @throws WarrenException when the configured store cannot be reached
+   */
+  dev.warren.schedules.Schedules schedules();
+
+  /**
    * What happened to events and how they caused one another, recorded in the background by every
    * instance into the store of {@link WarrenOptions#storeUrl()} (bounded memory by default).
    *

@@ -115,6 +115,7 @@ public final class WarrenCli implements Callable<Integer> {
             ServerCommand.class,
             dev.warren.cli.queues.QueuesCommand.class,
             dev.warren.cli.tasks.TasksCommand.class,
+            dev.warren.cli.schedules.SchedulesCommand.class,
             dev.warren.cli.trace.TraceCommand.class,
             dev.warren.cli.worker.WorkerCommand.class,
             dev.warren.cli.dlq.DlqCommand.class,

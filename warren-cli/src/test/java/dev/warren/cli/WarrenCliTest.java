@@ -18,9 +18,9 @@ class WarrenCliTest {
         .containsExactly("server");
     assertThat(warren.commandLine("--help").getSubcommands())
         .containsKeys("publish", "tail", "demo", "server", "queues", "tasks", "trace", "worker")
-        .containsKeys("dlq", "help");
-    assertThat(warren.commandLine("help", "publish").getSubcommands()).hasSize(10);
-    assertThat(warren.commandLine("publsh").getSubcommands()).hasSize(10);
+        .containsKeys("dlq", "schedules", "help");
+    assertThat(warren.commandLine("help", "publish").getSubcommands()).hasSize(11);
+    assertThat(warren.commandLine("publsh").getSubcommands()).hasSize(11);
   }
 
   @Test

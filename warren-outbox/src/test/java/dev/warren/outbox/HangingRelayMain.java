@@ -113,6 +113,11 @@ public final class HangingRelayMain {
     }
 
     @Override
+    public dev.warren.schedules.Schedules schedules() {
+      return delegate.schedules();
+    }
+
+    @Override
     public Lineage lineage() {
       return delegate.lineage();
     }

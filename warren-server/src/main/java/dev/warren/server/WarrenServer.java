@@ -266,6 +266,77 @@ public final class WarrenServer {
         "/tasks/{id}",
         Access.AUTHENTICATED,
         ctx -> reply(ctx, tasks.revoke(authorizedTasks(ctx).pathParam("id"))));
+    scheduleRoutes(router);
+  }
+
+  private void scheduleRoutes(JavalinDefaultRoutingApi router) {
+    ScheduleEndpoints schedules = new ScheduleEndpoints(warren);
+    try {
+      // why: a server is a long-running instance; it fires the schedules defined over HTTP
+      warren.schedules().startFiring();
+    } catch (RuntimeException e) {
+      log.warn("schedules are not fired until their store answers: {}", e.toString());
+    }
+    add(
+        router,
+        HandlerType.GET,
+        "/schedules",
+        Access.AUTHENTICATED,
+        ctx -> {
+          authorizedTasks(ctx);
+          reply(ctx, schedules.list());
+        });
+    add(
+        router,
+        HandlerType.POST,
+        "/schedules",
+        Access.AUTHENTICATED,
+        ctx -> {
+          authorizedTasks(ctx);
+          reply(
+              ctx,
+              schedules.define(
+                  new String(
+                      EventRoutes.Bodies.read(ctx, options.maxEventBytes()),
+                      java.nio.charset.StandardCharsets.UTF_8)));
+        });
+    add(
+        router,
+        HandlerType.GET,
+        "/schedules/{name}",
+        Access.AUTHENTICATED,
+        ctx ->
+            reply(
+                ctx,
+                schedules.get(authorizedTasks(ctx).pathParam("name"), ctx.queryParam("limit"))));
+    add(
+        router,
+        HandlerType.DELETE,
+        "/schedules/{name}",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, schedules.delete(authorizedTasks(ctx).pathParam("name"))));
+    add(
+        router,
+        HandlerType.POST,
+        "/schedules/{name}/pause",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, schedules.pause(authorizedTasks(ctx).pathParam("name"))));
+    add(
+        router,
+        HandlerType.POST,
+        "/schedules/{name}/resume",
+        Access.AUTHENTICATED,
+        ctx -> reply(ctx, schedules.resume(authorizedTasks(ctx).pathParam("name"))));
+    add(
+        router,
+        HandlerType.POST,
+        "/schedules/{name}/trigger",
+        Access.AUTHENTICATED,
+        ctx -> {
+          authorizedTasks(ctx);
+          requireBroker();
+          reply(ctx, schedules.trigger(ctx.pathParam("name")));
+        });
   }
 
   private static Context authorizedTasks(Context ctx) {

@@ -101,6 +101,11 @@ final class FaultyWarren implements Warren {
   }
 
   @Override
+  public dev.warren.schedules.Schedules schedules() {
+    return delegate.schedules();
+  }
+
+  @Override
   public Lineage lineage() {
     return delegate.lineage();
   }

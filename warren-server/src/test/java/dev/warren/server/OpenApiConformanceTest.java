@@ -228,6 +228,21 @@ class OpenApiConformanceTest {
     ok.accept("GET /tasks", http.get("/tasks"));
     ok.accept("GET /tasks/{id}", http.get("/tasks/" + id));
     ok.accept("DELETE /tasks/{id}", http.send("DELETE", "/tasks/" + id, null, null));
+    ok.accept(
+        "POST /schedules",
+        http.send(
+            "POST",
+            "/schedules",
+            json,
+            "{\"name\":\"conf.sched\",\"cron\":\"0 0 3 * * *\",\"task\":\"conf.task\"}"));
+    ok.accept("GET /schedules", http.get("/schedules"));
+    ok.accept("GET /schedules/{name}", http.get("/schedules/conf.sched"));
+    for (String action : List.of("pause", "resume", "trigger")) {
+      ok.accept(
+          "POST /schedules/{name}/" + action,
+          http.send("POST", "/schedules/conf.sched/" + action, null, null));
+    }
+    ok.accept("DELETE /schedules/{name}", http.send("DELETE", "/schedules/conf.sched", null, null));
     java.util.Set<String> all = new java.util.TreeSet<>();
     operations().forEach(op -> all.add(op.method() + " " + op.template()));
     assertThat(done).isEqualTo(all);
@@ -412,7 +427,7 @@ class OpenApiConformanceTest {
         switch (param) {
           // why: not the subscription's own queue, whose deletion would rightly make ready 503
           case "{queue}" -> Arbitraries.of("conf-q", "conf-q", "conf-q", "orders", "gone-q");
-          case "{name}" -> Arbitraries.of("conf-sub", "spy", "orders");
+          case "{name}" -> Arbitraries.of("conf-sub", "spy", "orders", "conf.sched");
           case "{type}" -> Arbitraries.of("conf.gen", "order.created", "a", "a.b.c");
           case "{id}" -> Arbitraries.of(eventId, taskId, "00000000-0000-7000-8000-000000000000");
           default -> Arbitraries.just("x");
@@ -510,6 +525,7 @@ class OpenApiConformanceTest {
               Arbitraries.of("{}", "{\"ids\":[]}", "{\"ids\":[\"x\"]}", "{\"ids\":\"x\"}", "[1]")
                   .map(j -> Body.of("application/json", j));
           case "POST /tasks" -> tasks();
+          case "POST /schedules" -> schedules();
           default -> Arbitraries.just(new Body(null, null, List.of()));
         };
     return Arbitraries.frequencyOf(Tuple.of(3, valid), Tuple.of(1, noise));
@@ -648,6 +664,43 @@ class OpenApiConformanceTest {
                 "{\"name\":\"conf.task\",\"args\":{\"n\":1},\"countdown\":\"30s\"}")
             .map(j -> Body.of("application/json", j));
     return Arbitraries.frequencyOf(Tuple.of(1, valid), Tuple.of(2, any));
+  }
+
+  static Arbitrary<Body> schedules() {
+    Arbitrary<String> when =
+        Arbitraries.of(
+            "\"cron\":\"0 0 3 * * *\"",
+            "\"cron\":\"0 61 * * * *\"",
+            "\"cron\":\"\"",
+            "\"every\":\"1h\"",
+            "\"every\":0.001",
+            "\"every\":\"soon\"",
+            "");
+    Arbitrary<String> field =
+        Arbitraries.of(
+            "\"zone\":\"Europe/Paris\"",
+            "\"zone\":\"Mars/Olympus\"",
+            "\"task\":\"conf.task\"",
+            "\"args\":{\"n\":1}",
+            "\"missedSlots\":\"SKIP\"",
+            "\"missedSlots\":\"never\"",
+            "\"history\":5",
+            "\"history\":0",
+            "\"colour\":1");
+    Arbitrary<String> name =
+        Arbitraries.of("\"name\":\"conf.sched\"", "\"name\":\"a b\"", "\"name\":7", "");
+    return Combinators.combine(name, when, field.list().ofMaxSize(3).uniqueElements())
+        .as(
+            (n, w, fields) -> {
+              List<String> all = new ArrayList<>(fields);
+              if (!w.isEmpty()) {
+                all.add(0, w);
+              }
+              if (!n.isEmpty()) {
+                all.add(0, n);
+              }
+              return Body.of("application/json", "{" + String.join(",", all) + "}");
+            });
   }
 
   static Arbitrary<String> json() {

@@ -64,6 +64,7 @@ public final class WarrenEngine implements Warren {
   private final EngineListeners listeners = new EngineListeners();
   private final Object tasksLock = new Object();
   private volatile TaskQueue tasks;
+  private volatile dev.warren.internal.schedules.SchedulesImpl schedules;
   private volatile Lineage lineage;
   private final QueueDeclarer queues;
   private final DelayQueues delays;
@@ -463,6 +464,24 @@ public final class WarrenEngine implements Warren {
   }
 
   @Override
+  public dev.warren.schedules.Schedules schedules() {
+    dev.warren.internal.schedules.SchedulesImpl s = schedules;
+    if (s == null) {
+      synchronized (tasksLock) {
+        s = schedules;
+        if (s == null) {
+          if (closed.get()) {
+            throw closedFor("use schedules()");
+          }
+          s = dev.warren.internal.schedules.SchedulesImpl.create(this);
+          schedules = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  @Override
   public Lineage lineage() {
     Lineage l = lineage;
     if (l == null) {
@@ -528,8 +547,18 @@ public final class WarrenEngine implements Warren {
       r.close();
     }
     TaskQueue t;
+    dev.warren.internal.schedules.SchedulesImpl s;
     synchronized (tasksLock) {
       t = tasks;
+      s = schedules;
+    }
+    if (s != null) {
+      // why: before the task queue, so no firing submits into a closing one
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        log.warn("closing the schedules failed: {}", e.toString());
+      }
     }
     if (t != null) {
       try {

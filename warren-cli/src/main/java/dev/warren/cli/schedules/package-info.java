@@ -1,0 +1,2 @@
+/** {@code warren schedules}: list and operate recurring schedules. */
+package dev.warren.cli.schedules;
