@@ -159,6 +159,11 @@ final class Relay implements OutboxRelay {
       // why: publishing now would only fill the client's backlog; the rows wait in the table
       return new Pass(false, "the broker is not connected");
     }
+    var blocked = warren.blocked();
+    if (blocked.isPresent()) {
+      // why: a blocked connection takes publishes and confirms none; they would only time out
+      return new Pass(false, "the broker blocks publishing: " + blocked.get());
+    }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       List<Integer> lanes = lanesWithWork(c);

@@ -38,6 +38,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -79,14 +80,18 @@ class TransactionalOutboxTest {
               "warren.outbox.schema=" + schema,
               "warren.outbox.poll-interval=200ms");
 
-  /** The application: a data source, its transactions, and a service that writes and publishes. */
+  /**
+   * The application: a data source on the schema {@code warren.outbox.schema} names, its
+   * transactions, and a service that writes and publishes.
+   */
   @Configuration(proxyBeanMethods = false)
   @EnableTransactionManagement
   static class Shop {
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource() {
+    HikariDataSource dataSource(Environment environment) {
       HikariDataSource pool = new HikariDataSource();
-      pool.setJdbcUrl(TestDatabase.urlWith(schema));
+      pool.setJdbcUrl(
+          TestDatabase.urlWith(environment.getRequiredProperty("warren.outbox.schema")));
       pool.setMaximumPoolSize(4);
       return pool;
     }
