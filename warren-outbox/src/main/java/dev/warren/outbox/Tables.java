@@ -88,9 +88,9 @@ final class Tables {
   String unsentOfLanes() {
     return "SELECT r.seq, r."
         + COLUMNS.replace(", ", ", r.")
-        + " FROM unnest(?::int[]) AS l CROSS JOIN LATERAL (SELECT * FROM "
+        + " FROM unnest(?::int[], ?::int[]) AS l(lane, lim) CROSS JOIN LATERAL (SELECT * FROM "
         + outbox
-        + " WHERE lane = l AND sent_at IS NULL ORDER BY seq LIMIT ?) AS r";
+        + " WHERE lane = l.lane AND sent_at IS NULL ORDER BY seq LIMIT l.lim) AS r";
   }
 
   String lanesWithWork() {
