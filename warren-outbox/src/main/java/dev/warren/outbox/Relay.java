@@ -49,6 +49,7 @@ final class Relay implements OutboxRelay {
 
   private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long AWAIT_CONFIRM_MILLIS = 5;
+  private static final long UNLOCK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final javax.sql.DataSource dataSource;
   private final Tables tables;
@@ -77,6 +78,7 @@ final class Relay implements OutboxRelay {
   private final Set<Integer> held = new HashSet<>();
   private final List<Long> toMark = new ArrayList<>();
   private Connection work;
+  private long nextUnlock = System.nanoTime();
 
   Relay(
       javax.sql.DataSource dataSource,
@@ -172,7 +174,19 @@ final class Relay implements OutboxRelay {
   }
 
   /** One unsent row. */
-  private record Row(long seq, int lane, String key, Event event) {}
+  private record Row(long seq, int lane, String key, Event event) {
+    // why: identity, so the late confirm of a row given up on is never taken for the confirm of
+    // the same row read and published again since
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
+  }
 
   /** A publish that ended: confirmed ({@code sent}) or failed ({@code error}). */
   private record Completion(Row row, Event sent, Throwable error) {}
@@ -205,16 +219,29 @@ final class Relay implements OutboxRelay {
       work = dataSource.getConnection();
       work.setAutoCommit(true);
     }
-    markSent(work, toMark);
-    toMark.clear();
-    int read = inFlight.size() < options.batchSize() ? readAndPublish() : 0;
-    unlockLanesWithNothingInFlight();
-    if (read > 0) {
-      return Step.BUSY;
+    int read;
+    if (inFlight.size() < options.batchSize()) {
+      read = markLockAndRead();
+    } else {
+      read = 0;
+      markSent(work, toMark);
+      toMark.clear();
     }
     if (inFlight.isEmpty()) {
-      releaseConnection();
-      return Step.IDLE;
+      markSent(work, toMark);
+      toMark.clear();
+      unlockLanesWithNothingInFlight();
+      if (read == 0) {
+        releaseConnection();
+        return Step.IDLE;
+      }
+    } else if (System.nanoTime() - nextUnlock >= 0) {
+      // why: now and then, not every step (a round trip each), so other relays get their turn
+      unlockLanesWithNothingInFlight();
+      nextUnlock = System.nanoTime() + UNLOCK_EVERY_NANOS;
+    }
+    if (read > 0) {
+      return Step.BUSY;
     }
     // why: wait for a confirm (which frees a key and may be marked), not longer than a few
     // milliseconds, so commits made meanwhile are read soon without a notification
@@ -311,40 +338,45 @@ final class Relay implements OutboxRelay {
   }
 
   /**
-   * Takes the lanes with unsent rows that no other relay holds, reads the next unsent rows of the
-   * lanes it holds (past those already in flight) in sequence order and publishes them: a key's row
-   * at once when none of the key is in flight, else queued behind it.
+   * In one statement: marks the confirmed rows sent, takes the lanes with unsent rows that no other
+   * relay holds, and reads the next unsent rows of the lanes it holds (past those in flight) in
+   * sequence order. Then publishes the new rows: a key's row at once when none of the key is in
+   * flight, else queued behind it.
    *
    * @return how many rows were new
    */
-  private int readAndPublish() throws SQLException {
-    List<Integer> withWork = lanesWithWork(work);
-    if (withWork.isEmpty()) {
-      return 0;
-    }
-    List<Integer> free = new ArrayList<>();
-    for (Integer lane : withWork) {
-      if (!held.contains(lane)) {
-        free.add(lane);
+  private int markLockAndRead() throws SQLException {
+    int[] inFlightPerLane = new int[Tables.LANES];
+    perLane.forEach((lane, n) -> inFlightPerLane[lane] = n);
+    List<Row> rows = new ArrayList<>();
+    try (PreparedStatement s = work.prepareStatement(tables.markLockAndRead())) {
+      Array marked = work.createArrayOf("bigint", toMark.toArray());
+      Array mine = work.createArrayOf("int4", held.toArray());
+      Array limits =
+          work.createArrayOf("int4", java.util.Arrays.stream(inFlightPerLane).boxed().toArray());
+      s.setArray(1, marked);
+      s.setArray(2, mine);
+      s.setInt(3, tables.laneLocks);
+      s.setArray(4, marked);
+      s.setInt(5, options.batchSize());
+      s.setArray(6, limits);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          held.add(rs.getInt("held_lane"));
+          long seq = rs.getLong("seq");
+          if (!rs.wasNull()) {
+            rows.add(
+                new Row(seq, rs.getInt("lane"), rs.getString("partition_key"), EventRows.read(rs)));
+          }
+        }
       }
+      marked.free();
+      mine.free();
+      limits.free();
     }
-    if (!free.isEmpty()) {
-      held.addAll(List.of(lock(work, free)));
-    }
-    List<Integer> lanes = new ArrayList<>();
-    List<Integer> limits = new ArrayList<>();
-    for (Integer lane : withWork) {
-      if (held.contains(lane)) {
-        lanes.add(lane);
-        // why: the rows in flight are still unsent and come first; read past them
-        limits.add(options.batchSize() + perLane.getOrDefault(lane, 0));
-      }
-    }
-    if (lanes.isEmpty()) {
-      return 0; // other relays work them all
-    }
+    toMark.clear();
     int fresh = 0;
-    for (Row row : unsent(work, lanes, limits)) {
+    for (Row row : rows) {
       if (inFlight.containsKey(row.seq())) {
         continue;
       }
@@ -454,6 +486,14 @@ final class Relay implements OutboxRelay {
 
   private void releaseConnection() {
     if (work != null) {
+      // why: the connection goes back to a pool, session and all: no lane lock may stay on it,
+      // not even one a failed statement took without telling
+      try (Statement s = work.createStatement()) {
+        s.execute("SELECT pg_advisory_unlock_all()");
+      } catch (SQLException e) {
+        log.debug("{}: letting go of the lane locks failed: {}", name, e.getMessage());
+      }
+      held.clear();
       try {
         work.close();
       } catch (SQLException e) {
@@ -461,37 +501,6 @@ final class Relay implements OutboxRelay {
       }
       work = null;
     }
-  }
-
-  private List<Integer> lanesWithWork(Connection c) throws SQLException {
-    List<Integer> lanes = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(tables.lanesWithWork())) {
-      while (rs.next()) {
-        lanes.add(rs.getInt(1));
-      }
-    }
-    return lanes;
-  }
-
-  /** Takes the session locks of the lanes no other relay holds, in one round trip. */
-  private Integer[] lock(Connection c, List<Integer> lanes) throws SQLException {
-    List<Integer> locked = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT l FROM unnest(?::int[]) WITH ORDINALITY AS t(l, o)"
-                + " WHERE pg_try_advisory_lock(?, l) ORDER BY o")) {
-      Array array = c.createArrayOf("int4", lanes.toArray());
-      s.setArray(1, array);
-      s.setInt(2, tables.laneLocks);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          locked.add(rs.getInt(1));
-        }
-      }
-      array.free();
-    }
-    return locked.toArray(Integer[]::new);
   }
 
   private void unlock(Connection c, Integer[] lanes) throws SQLException {
@@ -503,31 +512,6 @@ final class Relay implements OutboxRelay {
       s.executeQuery().close();
       array.free();
     }
-  }
-
-  /** The next unsent rows of each lane, up to its limit, each lane in sequence order. */
-  private List<Row> unsent(Connection c, List<Integer> lanes, List<Integer> limits)
-      throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(tables.unsentOfLanes())) {
-      Array laneArray = c.createArrayOf("int4", lanes.toArray());
-      Array limitArray = c.createArrayOf("int4", limits.toArray());
-      s.setArray(1, laneArray);
-      s.setArray(2, limitArray);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new Row(
-                  rs.getLong("seq"),
-                  rs.getInt("lane"),
-                  rs.getString("partition_key"),
-                  EventRows.read(rs)));
-        }
-      }
-      laneArray.free();
-      limitArray.free();
-    }
-    return rows;
   }
 
   private void markSent(Connection c, List<Long> seqs) throws SQLException {
