@@ -240,11 +240,9 @@ final class Relay implements OutboxRelay {
       unlockLanesWithNothingInFlight();
       nextUnlock = System.nanoTime() + UNLOCK_EVERY_NANOS;
     }
-    if (read > 0) {
-      return Step.BUSY;
-    }
-    // why: wait for a confirm (which frees a key and may be marked), not longer than a few
-    // milliseconds, so commits made meanwhile are read soon without a notification
+    // why: wait for a confirm (which frees a key and is to be marked) before reading again, not
+    // longer than a few milliseconds, so commits made meanwhile are read soon, in one statement
+    // per burst of confirms rather than one per row
     try {
       failed = drain(completions.poll(AWAIT_CONFIRM_MILLIS, TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
@@ -339,27 +337,26 @@ final class Relay implements OutboxRelay {
 
   /**
    * In one statement: marks the confirmed rows sent, takes the lanes with unsent rows that no other
-   * relay holds, and reads the next unsent rows of the lanes it holds (past those in flight) in
-   * sequence order. Then publishes the new rows: a key's row at once when none of the key is in
+   * relay holds, and reads the next unsent rows of the lanes it holds (leaving out those in flight)
+   * in sequence order. Then publishes the new rows: a key's row at once when none of the key is in
    * flight, else queued behind it.
    *
    * @return how many rows were new
    */
   private int markLockAndRead() throws SQLException {
-    int[] inFlightPerLane = new int[Tables.LANES];
-    perLane.forEach((lane, n) -> inFlightPerLane[lane] = n);
+    List<Long> leaveOut = new ArrayList<>(toMark.size() + inFlight.size());
+    leaveOut.addAll(toMark);
+    leaveOut.addAll(inFlight.keySet());
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement s = work.prepareStatement(tables.markLockAndRead())) {
       Array marked = work.createArrayOf("bigint", toMark.toArray());
       Array mine = work.createArrayOf("int4", held.toArray());
-      Array limits =
-          work.createArrayOf("int4", java.util.Arrays.stream(inFlightPerLane).boxed().toArray());
+      Array skipped = work.createArrayOf("bigint", leaveOut.toArray());
       s.setArray(1, marked);
       s.setArray(2, mine);
       s.setInt(3, tables.laneLocks);
-      s.setArray(4, marked);
+      s.setArray(4, skipped);
       s.setInt(5, options.batchSize());
-      s.setArray(6, limits);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           held.add(rs.getInt("held_lane"));
@@ -372,7 +369,7 @@ final class Relay implements OutboxRelay {
       }
       marked.free();
       mine.free();
-      limits.free();
+      skipped.free();
     }
     toMark.clear();
     int fresh = 0;

@@ -88,10 +88,10 @@ final class Tables {
   /**
    * One round trip of a relay: marks the confirmed rows sent (parameter 1), takes the session lock
    * of each lane with unsent rows that it does not hold yet (2: the lanes it holds; 3: the lock
-   * space), and reads each lane's next unsent rows in sequence order, leaving out the rows just
-   * marked (4: the same as 1; the statement's snapshot still shows them unsent), at most the batch
-   * size (5) plus the lane's rows in flight (6: counts by lane). A lane it holds without a row to
-   * read comes back once with null columns, so every lane it holds is known.
+   * space), and reads each lane's next unsent rows in sequence order, at most the batch size (5),
+   * leaving out the rows in flight and those just marked (4; the statement's snapshot still shows
+   * these unsent). A lane it holds without a row to read comes back once with null columns, so
+   * every lane it holds is known.
    */
   String markLockAndRead() {
     return "WITH marked AS (UPDATE "
@@ -111,7 +111,7 @@ final class Tables {
         + " FROM "
         + outbox
         + " o WHERE o.lane = mine.l AND o.sent_at IS NULL AND o.seq <> ALL (?::bigint[])"
-        + " ORDER BY o.seq LIMIT ? + (?::int[])[mine.l + 1]) AS r ON true"
+        + " ORDER BY o.seq LIMIT ?) AS r ON true"
         + " ORDER BY mine.l, r.seq";
   }
 
