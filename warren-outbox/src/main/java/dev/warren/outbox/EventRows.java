@@ -56,7 +56,7 @@ final class EventRows {
   }
 
   /**
-   * @param row a row of {@link Tables#unsentOfLanes}, positioned
+   * @param row a row of {@link Tables#markLockAndRead}, positioned
    * @return the event it holds
    * @throws SQLException from the driver
    */

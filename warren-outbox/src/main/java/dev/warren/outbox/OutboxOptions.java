@@ -94,7 +94,8 @@ public final class OutboxOptions {
   }
 
   /**
-   * @return the most events a relay reads and publishes at once from one lane
+   * @return the most events a relay reads at once from one lane; it reads again once fewer than
+   *     this many of its events await their confirms
    */
   public int batchSize() {
     return batchSize;

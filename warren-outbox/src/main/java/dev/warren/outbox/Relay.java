@@ -14,32 +14,33 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link OutboxRelay}: one thread that takes the lanes with unsent rows that no other relay
- * holds, reads a batch of each in sequence order, publishes them (each key's events one after the
- * other, different keys and lanes together), marks the confirmed ones sent and lets go of the
- * lanes; then goes again while a lane had a full batch, else waits for a notification or the poll
- * interval.
+ * The {@link OutboxRelay}: one thread running a pipeline. Each step takes in the confirms that
+ * arrived, marks those rows sent in one statement, takes the lanes with unsent rows that no other
+ * relay holds, reads their next unsent rows past the ones in flight and publishes them, and lets go
+ * of the lanes with nothing in flight. A key's events go one at a time, each once the previous one
+ * is confirmed (so a failure never lets a later event of a key overtake an earlier one); different
+ * keys, and batches, are in flight together. With nothing in flight and nothing unsent it waits for
+ * a notification or the poll interval.
  */
 final class Relay implements OutboxRelay {
   private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -47,6 +48,8 @@ final class Relay implements OutboxRelay {
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
 
   private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long AWAIT_CONFIRM_MILLIS = 5;
+  private static final long UNLOCK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final javax.sql.DataSource dataSource;
   private final Tables tables;
@@ -66,6 +69,16 @@ final class Relay implements OutboxRelay {
   private volatile String problem;
   private Thread thread;
   private Connection listening;
+
+  // why: the pipeline's state belongs to the relay thread alone; only completions cross threads
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final Map<Long, Row> inFlight = new HashMap<>();
+  private final Map<Integer, Integer> perLane = new HashMap<>();
+  private final Map<String, ArrayDeque<Row>> waiting = new HashMap<>();
+  private final Set<Integer> held = new HashSet<>();
+  private final List<Long> toMark = new ArrayList<>();
+  private Connection work;
+  private long nextUnlock = System.nanoTime();
 
   Relay(
       javax.sql.DataSource dataSource,
@@ -112,11 +125,11 @@ final class Relay implements OutboxRelay {
     long nextStats = System.nanoTime();
     while (running) {
       String failure;
-      boolean more = false;
+      boolean idle = false;
       try {
-        Pass pass = pass();
-        failure = pass.failure();
-        more = pass.more();
+        Step step = step();
+        failure = step.failure();
+        idle = step.idle();
       } catch (SQLException | RuntimeException e) {
         failure = "the database: " + e.getMessage();
       }
@@ -125,6 +138,7 @@ final class Relay implements OutboxRelay {
         nextStats = System.nanoTime() + STATS_EVERY_NANOS;
       }
       if (failure != null) {
+        settle();
         if (!failure.equals(problem)) {
           log.warn("{} on {}: cannot publish now, backing off: {}", name, tables.outbox, failure);
         }
@@ -141,79 +155,349 @@ final class Relay implements OutboxRelay {
         problem = null;
       }
       backoff = 0;
-      if (!more) {
+      if (idle) {
         awaitWork();
       }
     }
+    settle();
     stopListening();
   }
 
-  /** What one pass over the lanes did. */
-  private record Pass(boolean more, String failure) {}
+  /** What one step did: nothing left to do (wait for a commit), or why it stopped. */
+  private record Step(boolean idle, String failure) {
+    static final Step BUSY = new Step(false, null);
+    static final Step IDLE = new Step(true, null);
+
+    static Step failed(String why) {
+      return new Step(false, why);
+    }
+  }
 
   /** One unsent row. */
-  private record Row(long seq, int lane, String key, Event event) {}
+  private record Row(long seq, int lane, String key, Event event) {
+    // why: identity, so the late confirm of a row given up on is never taken for the confirm of
+    // the same row read and published again since
+    @Override
+    public boolean equals(Object other) {
+      return this == other;
+    }
 
-  private Pass pass() throws SQLException {
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(this);
+    }
+  }
+
+  /** A publish that ended: confirmed ({@code sent}) or failed ({@code error}). */
+  private record Completion(Row row, Event sent, Throwable error) {}
+
+  /**
+   * One step of the pipeline: takes in the confirms that arrived (publishing each key's next
+   * event), marks the confirmed rows sent, reads the lanes' next unsent rows and publishes them
+   * while the earlier ones still await their confirms, and lets go of the lanes with nothing in
+   * flight.
+   *
+   * <p>why a pipeline: waiting for a whole batch's confirms before reading the next one made each
+   * event wait for the slowest of its batch and for the round trips between batches; under load
+   * that queueing, not the broker, was the commit-to-confirm latency.
+   */
+  private Step step() throws SQLException {
     if (!warren.isConnected()) {
       // why: publishing now would only fill the client's backlog; the rows wait in the table
-      return new Pass(false, "the broker is not connected");
+      return Step.failed("the broker is not connected");
     }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      List<Integer> lanes = lanesWithWork(c);
-      if (lanes.isEmpty()) {
-        return new Pass(false, null);
+    var blocked = warren.blocked();
+    if (blocked.isPresent()) {
+      // why: a blocked connection takes publishes and confirms none; they would only time out
+      return Step.failed("the broker blocks publishing: " + blocked.get());
+    }
+    String failed = drain(completions.poll());
+    if (failed != null) {
+      return Step.failed(failed);
+    }
+    if (work == null) {
+      work = dataSource.getConnection();
+      work.setAutoCommit(true);
+    }
+    int read;
+    if (inFlight.size() < options.batchSize()) {
+      read = markLockAndRead();
+    } else {
+      read = 0;
+      markSent(work, toMark);
+      toMark.clear();
+    }
+    if (inFlight.isEmpty()) {
+      markSent(work, toMark);
+      toMark.clear();
+      unlockLanesWithNothingInFlight();
+      if (read == 0) {
+        releaseConnection();
+        return Step.IDLE;
       }
-      Integer[] locked = lock(c, lanes);
-      if (locked.length == 0) {
-        return new Pass(false, null); // other relays work them all
+    } else if (System.nanoTime() - nextUnlock >= 0) {
+      // why: now and then, not every step (a round trip each), so other relays get their turn
+      unlockLanesWithNothingInFlight();
+      nextUnlock = System.nanoTime() + UNLOCK_EVERY_NANOS;
+    }
+    // why: wait for a confirm (which frees a key and is to be marked) before reading again, not
+    // longer than a few milliseconds, so commits made meanwhile are read soon, in one statement
+    // per burst of confirms rather than one per row
+    try {
+      failed = drain(completions.poll(AWAIT_CONFIRM_MILLIS, TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return Step.BUSY;
+    }
+    return failed != null ? Step.failed(failed) : Step.BUSY;
+  }
+
+  /**
+   * Takes in {@code first} and every other completion that arrived: confirmed rows are to be marked
+   * and their key's next row is published; a failed row stops its key (the rows queued behind it
+   * stay unsent, to be read again in order).
+   *
+   * @return why a publish failed, or {@code null}
+   */
+  private String drain(Completion first) {
+    String failed = null;
+    for (Completion c = first; c != null; c = completions.poll()) {
+      Row row = c.row();
+      // why: identity, so a late confirm of a row given up on (and read again since) is ignored
+      if (!inFlight.remove(row.seq(), row)) {
+        continue;
       }
-      try {
-        List<Row> rows = unsent(c, locked);
-        Published p = publish(rows);
-        markSent(c, p.confirmed());
-        if (p.failure() != null) {
-          return new Pass(false, p.failure());
+      leaveLane(row.lane());
+      if (c.error() == null) {
+        toMark.add(row.seq());
+        published.incrementAndGet();
+        publishedCounter.increment();
+        tell(c.sent());
+        Row next = nextOfKey(row.key());
+        if (next != null) {
+          if (failed == null) {
+            send(next);
+          } else {
+            dropQueued(row.key(), next);
+          }
         }
-        // why: a full lane has more; the next pass comes at once, after the locks were let go,
-        // so other relays get their turn
-        return new Pass(p.fullLane(), null);
-      } finally {
-        unlock(c, locked);
+      } else {
+        Throwable error =
+            c.error() instanceof java.util.concurrent.CompletionException ce
+                    && ce.getCause() != null
+                ? ce.getCause()
+                : c.error();
+        if (failed == null) {
+          failed =
+              error instanceof TimeoutException
+                  ? "no confirm within " + confirmWaitMillis() + " ms"
+                  : "publishing failed: " + error.getMessage();
+        }
+        Row next = nextOfKey(row.key());
+        if (next != null) {
+          dropQueued(row.key(), next);
+        }
+      }
+    }
+    return failed;
+  }
+
+  /** The row queued behind a key's row that just ended, now the key's head; or {@code null}. */
+  private Row nextOfKey(String key) {
+    if (key == null) {
+      return null;
+    }
+    ArrayDeque<Row> queue = waiting.get(key);
+    Row next = queue == null ? null : queue.poll();
+    if (next == null) {
+      waiting.remove(key);
+    }
+    return next;
+  }
+
+  /** Gives up the rows of a key queued from {@code head} on: they stay unsent, read again later. */
+  private void dropQueued(String key, Row head) {
+    ArrayDeque<Row> queue = waiting.remove(key);
+    List<Row> dropped = new ArrayList<>();
+    dropped.add(head);
+    if (queue != null) {
+      dropped.addAll(queue);
+    }
+    for (Row r : dropped) {
+      if (inFlight.remove(r.seq(), r)) {
+        leaveLane(r.lane());
       }
     }
   }
 
-  private List<Integer> lanesWithWork(Connection c) throws SQLException {
-    List<Integer> lanes = new ArrayList<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(tables.lanesWithWork())) {
-      while (rs.next()) {
-        lanes.add(rs.getInt(1));
-      }
-    }
-    return lanes;
+  private void leaveLane(int lane) {
+    perLane.computeIfPresent(lane, (l, n) -> n > 1 ? n - 1 : null);
   }
 
-  /** Takes the session locks of the lanes no other relay holds, in one round trip. */
-  private Integer[] lock(Connection c, List<Integer> lanes) throws SQLException {
-    List<Integer> locked = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT l FROM unnest(?::int[]) WITH ORDINALITY AS t(l, o)"
-                + " WHERE pg_try_advisory_lock(?, l) ORDER BY o")) {
-      Array array = c.createArrayOf("int4", lanes.toArray());
-      s.setArray(1, array);
-      s.setInt(2, tables.laneLocks);
+  /**
+   * In one statement: marks the confirmed rows sent, takes the lanes with unsent rows that no other
+   * relay holds, and reads the next unsent rows of the lanes it holds (leaving out those in flight)
+   * in sequence order. Then publishes the new rows: a key's row at once when none of the key is in
+   * flight, else queued behind it.
+   *
+   * @return how many rows were new
+   */
+  private int markLockAndRead() throws SQLException {
+    List<Long> leaveOut = new ArrayList<>(toMark.size() + inFlight.size());
+    leaveOut.addAll(toMark);
+    leaveOut.addAll(inFlight.keySet());
+    List<Row> rows = new ArrayList<>();
+    try (PreparedStatement s = work.prepareStatement(tables.markLockAndRead())) {
+      Array marked = work.createArrayOf("bigint", toMark.toArray());
+      Array mine = work.createArrayOf("int4", held.toArray());
+      Array skipped = work.createArrayOf("bigint", leaveOut.toArray());
+      s.setArray(1, marked);
+      s.setArray(2, mine);
+      s.setInt(3, tables.laneLocks);
+      s.setArray(4, skipped);
+      s.setInt(5, options.batchSize());
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          locked.add(rs.getInt(1));
+          held.add(rs.getInt("held_lane"));
+          long seq = rs.getLong("seq");
+          if (!rs.wasNull()) {
+            rows.add(
+                new Row(seq, rs.getInt("lane"), rs.getString("partition_key"), EventRows.read(rs)));
+          }
         }
       }
-      array.free();
+      marked.free();
+      mine.free();
+      skipped.free();
     }
-    return locked.toArray(Integer[]::new);
+    toMark.clear();
+    int fresh = 0;
+    for (Row row : rows) {
+      if (inFlight.containsKey(row.seq())) {
+        continue;
+      }
+      inFlight.put(row.seq(), row);
+      perLane.merge(row.lane(), 1, Integer::sum);
+      fresh++;
+      if (row.key() != null) {
+        ArrayDeque<Row> queue = waiting.get(row.key());
+        if (queue != null) {
+          queue.add(row); // why: a key's events one at a time, each after the previous confirm
+          continue;
+        }
+        waiting.put(row.key(), new ArrayDeque<>());
+      }
+      send(row);
+    }
+    return fresh;
+  }
+
+  /** Publishes a row; its confirm or failure arrives as a {@link Completion}. */
+  private void send(Row row) {
+    CompletableFuture<Event> confirm;
+    try {
+      confirm = warren.publish(row.event());
+    } catch (RuntimeException e) {
+      completions.add(new Completion(row, null, e));
+      return;
+    }
+    // why: the client fails a publish at its own publish timeout; this bound only guards against
+    // a future that never completes
+    confirm
+        .orTimeout(confirmWaitMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((sent, error) -> completions.add(new Completion(row, sent, error)));
+  }
+
+  private long confirmWaitMillis() {
+    return warren.options().publishTimeout().plusSeconds(10).toMillis();
+  }
+
+  private void unlockLanesWithNothingInFlight() throws SQLException {
+    List<Integer> idle = new ArrayList<>();
+    for (Integer lane : held) {
+      if (!perLane.containsKey(lane)) {
+        idle.add(lane);
+      }
+    }
+    if (!idle.isEmpty()) {
+      unlock(work, idle.toArray(Integer[]::new));
+      held.removeAll(idle);
+    }
+  }
+
+  /**
+   * After a failure or on close: gives up the queued rows, waits (at most the confirm bound) for
+   * the published ones, marks those confirmed, lets go of the lanes and the connection.
+   */
+  private void settle() {
+    for (Map.Entry<String, ArrayDeque<Row>> e : new ArrayList<>(waiting.entrySet())) {
+      for (Row r : e.getValue()) {
+        if (inFlight.remove(r.seq(), r)) {
+          leaveLane(r.lane());
+        }
+      }
+    }
+    waiting.clear();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(confirmWaitMillis());
+    while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Completion c = completions.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (c != null) {
+          drain(c);
+          // why: nothing queued remains, so drain sends nothing more; rows it would free are gone
+          waiting.clear();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    inFlight.clear();
+    perLane.clear();
+    waiting.clear();
+    try {
+      if (work != null && !toMark.isEmpty()) {
+        markSent(work, toMark);
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.warn(
+          "{} on {}: cannot mark {} confirmed events sent, they will be published again: {}",
+          name,
+          tables.outbox,
+          toMark.size(),
+          e.getMessage());
+    }
+    toMark.clear();
+    try {
+      if (work != null && !held.isEmpty()) {
+        unlock(work, held.toArray(Integer[]::new));
+      }
+    } catch (SQLException | RuntimeException e) {
+      log.debug(
+          "{}: unlocking lanes failed (closing the connection lets go): {}", name, e.getMessage());
+    }
+    held.clear();
+    releaseConnection();
+  }
+
+  private void releaseConnection() {
+    if (work != null) {
+      // why: the connection goes back to a pool, session and all: no lane lock may stay on it,
+      // not even one a failed statement took without telling
+      try (Statement s = work.createStatement()) {
+        s.execute("SELECT pg_advisory_unlock_all()");
+      } catch (SQLException e) {
+        log.debug("{}: letting go of the lane locks failed: {}", name, e.getMessage());
+      }
+      held.clear();
+      try {
+        work.close();
+      } catch (SQLException e) {
+        // a broken connection is dropped by the pool anyway
+      }
+      work = null;
+    }
   }
 
   private void unlock(Connection c, Integer[] lanes) throws SQLException {
@@ -227,28 +511,6 @@ final class Relay implements OutboxRelay {
     }
   }
 
-  /** Up to a batch of each lane's unsent rows, each lane in sequence order. */
-  private List<Row> unsent(Connection c, Integer[] lanes) throws SQLException {
-    List<Row> rows = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(tables.unsentOfLanes())) {
-      Array array = c.createArrayOf("int4", lanes);
-      s.setArray(1, array);
-      s.setInt(2, options.batchSize());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new Row(
-                  rs.getLong("seq"),
-                  rs.getInt("lane"),
-                  rs.getString("partition_key"),
-                  EventRows.read(rs)));
-        }
-      }
-      array.free();
-    }
-    return rows;
-  }
-
   private void markSent(Connection c, List<Long> seqs) throws SQLException {
     if (seqs.isEmpty()) {
       return;
@@ -259,67 +521,6 @@ final class Relay implements OutboxRelay {
       s.executeUpdate();
       array.free();
     }
-  }
-
-  /**
-   * What a batch's publishing came to: the rows confirmed, why it stopped early if it did, and
-   * whether a lane gave a full batch (so has more).
-   */
-  private record Published(List<Long> confirmed, String failure, boolean fullLane) {}
-
-  /**
-   * Publishes a batch: the rows of one partition key one after the other, each once the previous
-   * one is confirmed, so a failure never lets a later event of a key overtake an earlier one; rows
-   * of different keys (and rows without a key) in flight together.
-   */
-  private Published publish(List<Row> rows) {
-    Map<String, List<Row>> chains = new LinkedHashMap<>();
-    Map<Integer, Integer> perLane = new HashMap<>();
-    for (Row row : rows) {
-      perLane.merge(row.lane(), 1, Integer::sum);
-      String chain = row.key() != null ? "k:" + row.key() : "s:" + row.seq();
-      chains.computeIfAbsent(chain, k -> new ArrayList<>()).add(row);
-    }
-    ConcurrentLinkedQueue<Long> confirmed = new ConcurrentLinkedQueue<>();
-    AtomicReference<String> failure = new AtomicReference<>();
-    // why: the client fails a publish at its own publish timeout; this bound only guards against
-    // a future that never completes
-    long waitMillis = warren.options().publishTimeout().plusSeconds(10).toMillis();
-    try (ExecutorService chainsInFlight = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (List<Row> chain : chains.values()) {
-        chainsInFlight.execute(
-            () -> {
-              for (Row row : chain) {
-                if (failure.get() != null) {
-                  return;
-                }
-                Event sent;
-                try {
-                  sent = warren.publish(row.event()).get(waitMillis, TimeUnit.MILLISECONDS);
-                } catch (RuntimeException e) {
-                  failure.compareAndSet(null, "publishing failed: " + e.getMessage());
-                  return;
-                } catch (ExecutionException e) {
-                  failure.compareAndSet(null, "publishing failed: " + e.getCause().getMessage());
-                  return;
-                } catch (TimeoutException e) {
-                  failure.compareAndSet(null, "no confirm within " + waitMillis + " ms");
-                  return;
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  failure.compareAndSet(null, "interrupted");
-                  return;
-                }
-                confirmed.add(row.seq());
-                published.incrementAndGet();
-                publishedCounter.increment();
-                tell(sent);
-              }
-            });
-      }
-    }
-    boolean full = perLane.values().stream().anyMatch(n -> n >= options.batchSize());
-    return new Published(new ArrayList<>(confirmed), failure.get(), full);
   }
 
   private void tell(Event sent) {

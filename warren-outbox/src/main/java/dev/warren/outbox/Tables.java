@@ -85,20 +85,34 @@ final class Tables {
     return "INSERT INTO " + outbox + " (" + COLUMNS + ") SELECT " + values + before;
   }
 
-  String unsentOfLanes() {
-    return "SELECT r.seq, r."
-        + COLUMNS.replace(", ", ", r.")
-        + " FROM unnest(?::int[]) AS l CROSS JOIN LATERAL (SELECT * FROM "
+  /**
+   * One round trip of a relay: marks the confirmed rows sent (parameter 1), takes the session lock
+   * of each lane with unsent rows that it does not hold yet (2: the lanes it holds; 3: the lock
+   * space), and reads each lane's next unsent rows in sequence order, at most the batch size (5),
+   * leaving out the rows in flight and those just marked (4; the statement's snapshot still shows
+   * these unsent). A lane it holds without a row to read comes back once with null columns, so
+   * every lane it holds is known.
+   */
+  String markLockAndRead() {
+    return "WITH marked AS (UPDATE "
         + outbox
-        + " WHERE lane = l AND sent_at IS NULL ORDER BY seq LIMIT ?) AS r";
-  }
-
-  String lanesWithWork() {
-    return "SELECT l FROM generate_series(0, "
+        + " SET sent_at = now() WHERE seq = ANY (?::bigint[]) RETURNING seq),"
+        + " candidates AS (SELECT l FROM generate_series(0, "
         + (LANES - 1)
         + ") AS l WHERE EXISTS (SELECT 1 FROM "
         + outbox
-        + " WHERE lane = l AND sent_at IS NULL)";
+        + " o WHERE o.lane = l AND o.sent_at IS NULL)),"
+        // why: CASE, not OR, so a lane already held is never locked again (session advisory
+        // locks stack, and one unlock would then not let go of it)
+        + " mine AS (SELECT l FROM candidates WHERE CASE WHEN l = ANY (?::int[]) THEN true"
+        + " ELSE pg_try_advisory_lock(?, l) END)"
+        + " SELECT mine.l AS held_lane, r.* FROM mine LEFT JOIN LATERAL (SELECT o.seq, o."
+        + COLUMNS.replace(", ", ", o.")
+        + " FROM "
+        + outbox
+        + " o WHERE o.lane = mine.l AND o.sent_at IS NULL AND o.seq <> ALL (?::bigint[])"
+        + " ORDER BY o.seq LIMIT ?) AS r ON true"
+        + " ORDER BY mine.l, r.seq";
   }
 
   String markSent() {

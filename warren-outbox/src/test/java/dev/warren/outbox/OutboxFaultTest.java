@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
 import dev.warren.testkit.TestBroker;
+import dev.warren.testkit.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URLEncoder;

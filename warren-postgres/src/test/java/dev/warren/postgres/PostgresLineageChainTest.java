@@ -4,6 +4,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.internal.memory.InMemoryBroker;
 import dev.warren.internal.memory.InMemoryTransport;
 import dev.warren.testkit.LineageChainContractTest;
+import dev.warren.testkit.TestDatabase;
 import dev.warren.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,6 +2,7 @@ package dev.warren.postgres;
 
 import dev.warren.lineage.spi.LineageStore;
 import dev.warren.testkit.LineageStoreContractTest;
+import dev.warren.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

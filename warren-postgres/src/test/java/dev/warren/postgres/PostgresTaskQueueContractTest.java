@@ -4,6 +4,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.rabbitmq.RabbitMqTransport;
 import dev.warren.testkit.TaskQueueContractTest;
 import dev.warren.testkit.TestBroker;
+import dev.warren.testkit.TestDatabase;
 import dev.warren.transport.Transport;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -2,6 +2,7 @@ package dev.warren.postgres;
 
 import dev.warren.tasks.spi.TaskStore;
 import dev.warren.testkit.TaskStoreContractTest;
+import dev.warren.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

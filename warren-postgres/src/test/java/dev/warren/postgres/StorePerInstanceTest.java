@@ -12,6 +12,7 @@ import dev.warren.WarrenOptions;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.tasks.TaskState;
+import dev.warren.testkit.TestDatabase;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;

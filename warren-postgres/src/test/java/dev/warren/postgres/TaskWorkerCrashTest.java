@@ -13,6 +13,7 @@ import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskTransition;
 import dev.warren.testkit.TestBroker;
+import dev.warren.testkit.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,9 @@
  * and {@link dev.warren.admin.WarrenAdmin} beans, starts the {@link
  * dev.warren.spring.boot.WarrenListener} and {@link dev.warren.spring.boot.WarrenTask} methods once
  * the context is ready and stops them first on shutdown, and reports Warren's health ({@link
- * dev.warren.spring.boot.WarrenHealthIndicator}).
+ * dev.warren.spring.boot.WarrenHealthIndicator}). With {@code warren-outbox} and a data source,
+ * {@link dev.warren.spring.boot.WarrenOutboxAutoConfiguration} routes publishing inside
+ * transactions through the transactional outbox and runs its relay.
  *
  * <p>It uses Warren's public API only ({@code dev.warren..}); the rest of this package is
  * package-private.

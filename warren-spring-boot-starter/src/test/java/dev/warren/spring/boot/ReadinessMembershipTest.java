@@ -56,7 +56,7 @@ class ReadinessMembershipTest {
     }
   }
 
-  private static HealthEndpointGroups probes() {
+  static HealthEndpointGroups probes() {
     return HealthEndpointGroups.of(
         new Members(Set.of("ping", "diskSpace")),
         Map.of(
