@@ -2,6 +2,7 @@ package dev.warren.postgres;
 
 import dev.warren.schedules.spi.ScheduleStore;
 import dev.warren.testkit.ScheduleStoreContractTest;
+import dev.warren.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

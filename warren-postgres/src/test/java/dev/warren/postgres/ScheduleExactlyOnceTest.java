@@ -1,6 +1,7 @@
 package dev.warren.postgres;
 
 import dev.warren.testkit.ScheduleExactlyOnceContractTest;
+import dev.warren.testkit.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -16,6 +16,7 @@ import dev.warren.admin.WarrenAdmin;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.lineage.Lineage;
 import dev.warren.outbox.Outbox;
+import dev.warren.schedules.Schedules;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.Tasks;
 import java.lang.reflect.Method;
@@ -215,6 +216,11 @@ final class OutboxWarren implements Warren {
   @Override
   public Tasks tasks() {
     return warren.tasks();
+  }
+
+  @Override
+  public Schedules schedules() {
+    return warren.schedules();
   }
 
   @Override
