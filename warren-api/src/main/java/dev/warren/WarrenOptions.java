@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Function;
@@ -97,6 +98,7 @@ public final class WarrenOptions {
   private final Subscription.QueueType queueType;
   private final int deliveryLimit;
   private final WarrenClock clock;
+  private final MessageObserver observer;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -118,6 +120,7 @@ public final class WarrenOptions {
     this.queueType = b.queueType;
     this.deliveryLimit = b.deliveryLimit;
     this.clock = b.clock;
+    this.observer = b.observer;
   }
 
   /**
@@ -492,6 +495,13 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return what watches each publish and handler run, to trace them, if set
+   */
+  public Optional<MessageObserver> observer() {
+    return Optional.ofNullable(observer);
+  }
+
+  /**
    * @return a builder holding these options
    */
   public Builder toBuilder() {
@@ -515,6 +525,7 @@ public final class WarrenOptions {
     b.queueType = queueType;
     b.deliveryLimit = deliveryLimit;
     b.clock = clock;
+    b.observer = observer;
     return b;
   }
 
@@ -571,6 +582,7 @@ public final class WarrenOptions {
     private Subscription.QueueType queueType = Subscription.QueueType.AUTO;
     private WarrenClock clock = WarrenClock.system();
     private int deliveryLimit = 20;
+    private MessageObserver observer;
 
     private Builder() {}
 
@@ -857,6 +869,19 @@ public final class WarrenOptions {
      */
     public Builder clock(WarrenClock clock) {
       this.clock = clock == null ? WarrenClock.system() : clock;
+      return this;
+    }
+
+    /**
+     * What watches each publish and each handler run, to trace them: the Spring Boot starter sets
+     * one for Micrometer Observation. OpenTelemetry's global SDK, when installed, traces them
+     * without one.
+     *
+     * @param observer the observer; {@code null} for none
+     * @return this builder
+     */
+    public Builder observer(MessageObserver observer) {
+      this.observer = observer;
       return this;
     }
 
