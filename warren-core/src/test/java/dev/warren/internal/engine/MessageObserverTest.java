@@ -85,12 +85,13 @@ class MessageObserverTest {
     warren.publish("order.placed", "{\"id\":\"bad\"}").join();
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 6);
 
-    assertThat(seen)
+    // why: a confirm may be told before or after the delivery it led to is handled
+    assertThat(seen.stream().filter(line -> line.startsWith("published")))
+        .containsExactly("published order.placed ok", "published order.placed ok");
+    assertThat(seen.stream().filter(line -> !line.startsWith("published")))
         .containsExactly(
-            "published order.placed ok",
             "handling orders traceparent=00-order.placed partition-is-id=true",
             "handled orders ok",
-            "published order.placed ok",
             "handling orders traceparent=00-order.placed partition-is-id=true",
             "handled orders failed: bad order");
   }

@@ -9,6 +9,7 @@ import brave.propagation.TraceContext;
 import dev.warren.Event;
 import dev.warren.EventType;
 import dev.warren.Warren;
+import dev.warren.testkit.TestBroker;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
@@ -93,6 +94,19 @@ class TraceLinkingTest {
 
   @Test
   void publishAndHandleAcrossTwoHopsAreOneTrace() {
+    assertOneTrace(runner);
+  }
+
+  @Test
+  void theTraceContextTravelsThroughRabbitMq() {
+    try (TestBroker broker = TestBroker.create()) {
+      assertOneTrace(
+          runner.withPropertyValues(
+              "warren.transport=rabbitmq", "warren.rabbitmq.url=" + broker.uri()));
+    }
+  }
+
+  private void assertOneTrace(ApplicationContextRunner runner) {
     runner.run(
         context -> {
           assertThat(context).hasNotFailed();
