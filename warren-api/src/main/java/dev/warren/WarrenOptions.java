@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.function.Function;
@@ -98,6 +99,7 @@ public final class WarrenOptions {
   private final int deliveryLimit;
   private final WarrenClock clock;
   private final CeleryOptions celery;
+  private final MessageObserver observer;
 
   private WarrenOptions(Builder b) {
     this.transport = b.transport;
@@ -120,6 +122,7 @@ public final class WarrenOptions {
     this.deliveryLimit = b.deliveryLimit;
     this.clock = b.clock;
     this.celery = b.celery;
+    this.observer = b.observer;
   }
 
   /**
@@ -506,6 +509,13 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return what watches each publish and handler run, to trace them, if set
+   */
+  public Optional<MessageObserver> observer() {
+    return Optional.ofNullable(observer);
+  }
+
+  /**
    * @return a builder holding these options
    */
   public Builder toBuilder() {
@@ -530,6 +540,7 @@ public final class WarrenOptions {
     b.deliveryLimit = deliveryLimit;
     b.clock = clock;
     b.celery = celery;
+    b.observer = observer;
     return b;
   }
 
@@ -587,6 +598,7 @@ public final class WarrenOptions {
     private WarrenClock clock = WarrenClock.system();
     private CeleryOptions celery = CeleryOptions.defaults();
     private int deliveryLimit = 20;
+    private MessageObserver observer;
 
     private Builder() {}
 
@@ -885,6 +897,19 @@ public final class WarrenOptions {
      */
     public Builder celery(CeleryOptions celery) {
       this.celery = celery == null ? CeleryOptions.defaults() : celery;
+      return this;
+    }
+
+    /**
+     * What watches each publish and each handler run, to trace them: the Spring Boot starter sets
+     * one for Micrometer Observation. OpenTelemetry's global SDK, when installed, traces them
+     * without one.
+     *
+     * @param observer the observer; {@code null} for none
+     * @return this builder
+     */
+    public Builder observer(MessageObserver observer) {
+      this.observer = observer;
       return this;
     }
 

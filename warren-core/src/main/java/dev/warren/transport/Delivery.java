@@ -35,4 +35,15 @@ public interface Delivery {
    *     the queue's {@link QueueSpec#DEAD_LETTER_EXCHANGE} (or drop it when it has none)
    */
   void reject(boolean requeue);
+
+  /**
+   * Says that its consumer holds it on purpose until a timer of the instance's {@link
+   * dev.warren.WarrenClock} fires (an ordered subscription waiting to retry it in place), or that
+   * the hold ended. A broker with an idle check (the in-memory one, under a test harness's virtual
+   * clock) then counts it as waiting for the clock, like a message waiting for its TTL, rather than
+   * as moving; other transports ignore it. Settling it ends the hold.
+   *
+   * @param waiting {@code true} when the hold starts, {@code false} when it ends
+   */
+  default void waitingForClock(boolean waiting) {}
 }

@@ -61,7 +61,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>The harness watches what is published through a subscription of its own, {@value
  * #PUBLISHED_SUBSCRIPTION}, bound to every event type; and it learns what subscriptions handled
  * from Warren's lineage, which must stay on. Ordered subscriptions retry in place, holding their
- * partition: their retry delays pass in real time, not on the virtual clock.
+ * partition and the delivery: their retry delays pass on the virtual clock too, and a delivery so
+ * held counts as waiting for the clock, not as moving.
  */
 public final class WarrenHarness
     implements BeforeAllCallback,

@@ -103,6 +103,57 @@ class WarrenHarnessTest {
         .isBetween(Duration.ofMinutes(11), Duration.ofMinutes(11).plusMillis(40));
   }
 
+  record AccountEntry(@dev.warren.PartitionKey String account, int seq) {}
+
+  @Test
+  void anOrderedSubscriptionRetriesInPlaceOnTheVirtualClockHoldingItsPartition() {
+    Warren warren = harness.warren();
+    List<String> handled = new CopyOnWriteArrayList<>();
+    List<Instant> firstTriedAt = new CopyOnWriteArrayList<>();
+    warren.subscribe(
+        Subscription.named("ledger")
+            .pattern("entry.posted")
+            .ordered()
+            .partitions(1)
+            .retry(
+                RetryPolicy.builder()
+                    .immediateRetries(0)
+                    .delays(Duration.ofMinutes(5), Duration.ofMinutes(30))
+                    .jitter(0)
+                    .build()),
+        AccountEntry.class,
+        (entry, event) -> {
+          if (entry.seq() == 1) {
+            firstTriedAt.add(harness.now());
+            if (firstTriedAt.size() < 3) {
+              throw new IllegalStateException("ledger locked");
+            }
+          }
+          handled.add(entry.account() + "#" + entry.seq());
+        });
+    Instant start = harness.now();
+    Event first = warren.publish("entry.posted", new AccountEntry("acc-1", 1)).join();
+    Event second = warren.publish("entry.posted", new AccountEntry("acc-1", 2)).join();
+
+    harness.awaitIdle();
+    assertThat(firstTriedAt).as("the first attempt ran, its retry waits for the clock").hasSize(1);
+    assertThat(handled).as("the second entry waits behind the first").isEmpty();
+    harness.advance(Duration.ofMinutes(4));
+    assertThat(firstTriedAt).as("the first retry is due after 5 min").hasSize(1);
+
+    harness.advance(Duration.ofMinutes(31));
+
+    System.err.println(
+        "DEBUG " + firstTriedAt + " " + handled + " start " + start + " now " + harness.now());
+    harness.awaitHandled("ledger", second.id());
+    assertThat(harness.awaitHandled("ledger", first.id()).retries()).isEqualTo(2);
+    assertThat(handled).containsExactly("acc-1#1", "acc-1#2");
+    assertThat(Duration.between(start, firstTriedAt.get(1)))
+        .isBetween(Duration.ofMinutes(5), Duration.ofMinutes(5).plusMillis(20));
+    assertThat(Duration.between(start, firstTriedAt.get(2)))
+        .isBetween(Duration.ofMinutes(35), Duration.ofMinutes(35).plusMillis(40));
+  }
+
   @Test
   void aTaskWithACountdownRunsWhenTheClockReachesIt() {
     Warren warren = harness.warren();

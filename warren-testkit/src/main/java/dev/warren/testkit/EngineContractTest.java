@@ -677,6 +677,35 @@ public abstract class EngineContractTest {
   }
 
   @Test
+  void anOrderedSubscriptionRetriesInPlaceAfterItsDelayKeepingTheKeysOrder() {
+    String sub = name("ordered");
+    List<String> handled = new CopyOnWriteArrayList<>();
+    List<Long> firstTried = new CopyOnWriteArrayList<>();
+    Warren warren = newWarren();
+    warren.subscribe(
+        Subscription.named(sub).pattern("step.*").ordered().partitions(1).retry(retries(0, 300)),
+        e -> {
+          if (e.type().equals("step.one")) {
+            firstTried.add(System.nanoTime());
+            if (firstTried.size() == 1) {
+              throw new IllegalStateException("once");
+            }
+          }
+          handled.add(e.type());
+        });
+    warren.publish(Event.builder("step.one").partitionKey("k").jsonData("{}").build()).join();
+    warren.publish(Event.builder("step.two").partitionKey("k").jsonData("{}").build()).join();
+
+    await().atMost(15, SECONDS).until(() -> handled.size() == 2);
+    assertThat(handled).as("the retry held the partition").containsExactly("step.one", "step.two");
+    assertThat(Duration.ofNanos(firstTried.get(1) - firstTried.get(0)))
+        .as("the retry waited its delay (no jitter)")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(290))
+        .isLessThan(Duration.ofSeconds(5));
+    assertThat(warren.deadLetters(sub).count()).isZero();
+  }
+
+  @Test
   void aBroadcastSubscriptionsWaitQueuesExpireWithIt() {
     String sub = name("bcast");
     AtomicInteger calls = new AtomicInteger();

@@ -2,6 +2,7 @@ package dev.warren.internal.engine;
 
 import dev.warren.Event;
 import dev.warren.IdempotencyStore;
+import dev.warren.MessageObserver;
 import dev.warren.RetryPolicy;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -245,9 +248,7 @@ final class SubscriptionRunner implements SubscriptionHandle {
           event.id(),
           failure.toString(),
           delay.get().toMillis());
-      try {
-        Thread.sleep(delay.get().toMillis());
-      } catch (InterruptedException e) {
+      if (!awaitRetry(delivery, delay.get())) {
         delivery.reject(true);
         return;
       }
@@ -258,20 +259,68 @@ final class SubscriptionRunner implements SubscriptionHandle {
     }
   }
 
+  /**
+   * Waits, holding the delivery, until an ordered lane's retry is due on the instance's clock. why:
+   * the clock's timer, not a sleep, so that under a test harness's virtual clock the retry waits
+   * for the clock to be moved on, and the broker counts the delivery as waiting for it
+   *
+   * @return whether the wait ended because the retry is due, not because the lane is stopping
+   */
+  private boolean awaitRetry(Delivery delivery, Duration delay) {
+    CompletableFuture<Void> due = new CompletableFuture<>();
+    Future<?> timer =
+        engine
+            .options()
+            .clock()
+            .schedule(
+                delay,
+                () -> {
+                  // why: on the timer's thread, before the lane wakes, so that an idle check
+                  // right after the timer ran sees the delivery moving again
+                  synchronized (due) {
+                    delivery.waitingForClock(false);
+                    due.complete(null);
+                  }
+                });
+    // why: only once the timer is set, so an idle check never sees the delivery waiting for a
+    // timer that is not there yet; and only if it has not fired already
+    synchronized (due) {
+      if (!due.isDone()) {
+        delivery.waitingForClock(true);
+      }
+    }
+    try {
+      due.get();
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the retry timer failed", e.getCause());
+    } finally {
+      timer.cancel(false);
+      delivery.waitingForClock(false);
+    }
+  }
+
   /** What one run of the handler gave: its return value, or what it threw. */
   private record Result(Object value, Throwable failure) {}
 
   private Result runHandler(Event event, Map<String, Object> headers) {
     WarrenEngine.HANDLING.set(event);
     AutoCloseable scope = listener.beforeHandle(subscription.name(), event, headers);
+    MessageObserver.Completion observed =
+        engine.observing().handling(subscription.name(), event, headers);
+    Throwable failure = null;
     try {
       return new Result(handler.apply(event), null);
     } catch (Throwable t) {
+      failure = t;
       if (t instanceof InterruptedException && !stopping) {
         Thread.currentThread().interrupt();
       }
       return new Result(null, t);
     } finally {
+      observed.complete(failure);
       WarrenEngine.HANDLING.remove();
       if (scope != null) {
         try {

@@ -6,6 +6,7 @@ import dev.warren.Event;
 import dev.warren.EventHandler;
 import dev.warren.EventType;
 import dev.warren.InvalidInputException;
+import dev.warren.MessageObserver;
 import dev.warren.ReplyHandler;
 import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
@@ -62,6 +63,7 @@ public final class WarrenEngine implements Warren {
   private final Set<SubscriptionRunner> runners = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final EngineListeners listeners = new EngineListeners();
+  private final Observing observing;
   private final Object tasksLock = new Object();
   private volatile TaskQueue tasks;
   private volatile dev.warren.internal.schedules.SchedulesImpl schedules;
@@ -74,6 +76,7 @@ public final class WarrenEngine implements Warren {
 
   private WarrenEngine(WarrenOptions options, Transport transport) {
     this.options = options;
+    this.observing = new Observing(options.observer().orElse(null));
     this.transport = transport;
     this.codec = options.codec() != null ? options.codec() : JsonDataCodec.defaults();
     this.queues = QueueDeclarer.of(transport, options);
@@ -298,7 +301,7 @@ public final class WarrenEngine implements Warren {
   private CompletableFuture<Event> send(
       Event out, Function<Message, CompletableFuture<Void>> publisher) {
     try {
-      if (listeners.isEmpty()) {
+      if (listeners.isEmpty() && !observing.isOn()) {
         Message message =
             AmqpBinding.toMessage(
                 out, Map.of(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id())));
@@ -307,21 +310,30 @@ public final class WarrenEngine implements Warren {
       Map<String, Object> extra = new java.util.HashMap<>();
       extra.put(Topology.PARTITION_HEADER, out.partitionKey().orElse(out.id()));
       listeners.beforePublish(out, extra);
-      Message message = AmqpBinding.toMessage(out, extra);
+      MessageObserver.Completion observed = observing.publishing(out, extra);
       long start = System.nanoTime();
-      return publisher
-          .apply(message)
-          .handle(
-              (v, error) -> {
-                if (error != null) {
-                  listeners.publishFailed(out, error);
-                  throw error instanceof java.util.concurrent.CompletionException c
-                      ? c
-                      : new java.util.concurrent.CompletionException(error);
-                }
-                listeners.published(out, out.data().length, System.nanoTime() - start);
-                return out;
-              });
+      CompletableFuture<Void> confirmed;
+      try {
+        confirmed = publisher.apply(AmqpBinding.toMessage(out, extra));
+      } catch (RuntimeException e) {
+        observed.complete(e);
+        throw e;
+      }
+      return confirmed.handle(
+          (v, error) -> {
+            observed.complete(
+                error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause()
+                    : error);
+            if (error != null) {
+              listeners.publishFailed(out, error);
+              throw error instanceof java.util.concurrent.CompletionException c
+                  ? c
+                  : new java.util.concurrent.CompletionException(error);
+            }
+            listeners.published(out, out.data().length, System.nanoTime() - start);
+            return out;
+          });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -502,6 +514,13 @@ public final class WarrenEngine implements Warren {
 
   EngineListener listeners() {
     return listeners;
+  }
+
+  /**
+   * @return the options' message observer, guarded
+   */
+  Observing observing() {
+    return observing;
   }
 
   private static WarrenClosedException closedFor(String what) {

@@ -4,6 +4,7 @@ import dev.warren.internal.memory.MemoryQueue.MemoryDelivery;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.DeliveryHandler;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +24,11 @@ final class MemoryConsumer implements ConsumerHandle {
   private final int prefetch;
   private final DeliveryHandler handler;
 
-  /** Guards {@link #cancelled} too. */
+  /** Guards {@link #cancelled} and {@link #waitingForClock} too. */
   private final Set<MemoryDelivery> unsettled = new LinkedHashSet<>();
+
+  /** The deliveries the handler holds until a timer of the clock fires. */
+  private final Set<MemoryDelivery> waitingForClock = new HashSet<>();
 
   private final boolean getter;
   private final AtomicBoolean gone = new AtomicBoolean();
@@ -71,6 +75,7 @@ final class MemoryConsumer implements ConsumerHandle {
     boolean lastHeld;
     synchronized (unsettled) {
       unsettled.remove(d);
+      waitingForClock.remove(d);
       idleGetter = getter && unsettled.isEmpty();
       lastHeld = cancelled && !getter && unsettled.isEmpty();
     }
@@ -78,6 +83,33 @@ final class MemoryConsumer implements ConsumerHandle {
       connection.forget(this);
     }
     return lastHeld;
+  }
+
+  /**
+   * Marks a delivery as held until a timer of the clock fires, or no longer; see {@link
+   * dev.warren.transport.Delivery#waitingForClock}.
+   */
+  void waitingForClock(MemoryDelivery d, boolean waiting) {
+    synchronized (unsettled) {
+      if (!waiting) {
+        waitingForClock.remove(d);
+      } else if (unsettled.contains(d)) {
+        waitingForClock.add(d);
+      }
+    }
+  }
+
+  /**
+   * Called with the queue lock held.
+   *
+   * @return how many of its unsettled deliveries wait for the clock: all of them while the handler
+   *     holds one for a timer (why: the rest are queued behind it in the handler, as in an ordered
+   *     lane), else none
+   */
+  int waitingForClock() {
+    synchronized (unsettled) {
+      return waitingForClock.isEmpty() ? 0 : unsettled.size();
+    }
   }
 
   /** Takes a cancelled consumer off its queue, once. */
@@ -135,6 +167,7 @@ final class MemoryConsumer implements ConsumerHandle {
         }
       }
       unsettled.clear();
+      waitingForClock.clear();
     }
     // why: removing the consumer and requeueing in one step, so a single-active-consumer queue's
     // next consumer sees the returned messages first

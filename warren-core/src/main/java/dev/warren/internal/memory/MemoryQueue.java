@@ -646,7 +646,17 @@ final class MemoryQueue {
   boolean busy() {
     lock.lock();
     try {
-      return unacknowledged > 0 || (!ready.isEmpty() && !consumers.isEmpty());
+      long waiting = 0;
+      boolean moving = false;
+      for (MemoryConsumer c : consumers) {
+        int held = c.waitingForClock();
+        waiting += held;
+        moving |= held == 0;
+      }
+      // why: a consumer holding a delivery for a timer moves when the clock's owner runs it, as a
+      // message waiting for its TTL does; ready messages wait for it too unless another consumer
+      // can take them
+      return unacknowledged > waiting || (!ready.isEmpty() && moving);
     } finally {
       lock.unlock();
     }
@@ -662,8 +672,12 @@ final class MemoryQueue {
       if (!ready.isEmpty() && !consumers.isEmpty()) {
         what.add(ready.size() + " ready for " + consumers.size() + " consumer(s)");
       }
-      if (unacknowledged > 0) {
-        what.add(unacknowledged + " delivered, not yet acknowledged");
+      long waiting = 0;
+      for (MemoryConsumer c : consumers) {
+        waiting += c.waitingForClock();
+      }
+      if (unacknowledged > waiting) {
+        what.add((unacknowledged - waiting) + " delivered, not yet acknowledged");
       }
       return what.isEmpty()
           ? Optional.empty()
@@ -709,6 +723,12 @@ final class MemoryQueue {
     @Override
     public void ack() {
       settle(true, false);
+    }
+
+    @Override
+    public void waitingForClock(boolean waiting) {
+      consumer.waitingForClock(this, waiting);
+      queue.broker.changed();
     }
 
     @Override

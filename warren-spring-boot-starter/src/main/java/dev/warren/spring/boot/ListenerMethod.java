@@ -8,8 +8,6 @@ import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
-import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,27 +179,26 @@ final class ListenerMethod {
   }
 
   /**
-   * Subscribes the method.
+   * Subscribes the method. why: no observation here; the options' observer observes every handler
+   * run, annotated or not, and continues the publisher's trace
    *
    * @param warren the instance
-   * @param observations where each call is observed ({@link ObservationRegistry#NOOP} for none)
    * @return the running subscription
    */
-  SubscriptionHandle subscribe(Warren warren, ObservationRegistry observations) {
+  SubscriptionHandle subscribe(Warren warren) {
     if (!returnsValue) {
       if (dataType == null) {
-        return warren.subscribe(subscription, event -> call(null, event, observations));
+        return warren.subscribe(subscription, event -> call(null, event));
       }
-      return warren.subscribe(
-          subscription, dataType, (data, event) -> call(data, event, observations));
+      return warren.subscribe(subscription, dataType, (data, event) -> call(data, event));
     }
     // why: respond() is subscribe() that also answers a requester; a plain event is handled alike
     Class<?> requestType = dataType == null ? byte[].class : dataType;
     return warren.respond(
-        subscription, requestType, (data, event) -> reply(warren, call(data, event, observations)));
+        subscription, requestType, (data, event) -> reply(warren, call(data, event)));
   }
 
-  private Object call(Object data, Event event, ObservationRegistry observations) throws Exception {
+  private Object call(Object data, Event event) throws Exception {
     Object[] args = new Object[arguments.length];
     for (int i = 0; i < args.length; i++) {
       args[i] =
@@ -211,16 +208,7 @@ final class ListenerMethod {
             case SUBSCRIPTION -> subscription;
           };
     }
-    if (observations.isNoop()) {
-      return invoker.invoke(args);
-    }
-    return Observation.createNotStarted("warren.handle", observations)
-        .contextualName(subscription.name() + " process")
-        .lowCardinalityKeyValue("warren.subscription", subscription.name())
-        .lowCardinalityKeyValue("messaging.system", "warren")
-        .highCardinalityKeyValue("warren.event.type", event.type())
-        .highCardinalityKeyValue("warren.event.id", event.id())
-        .observeChecked(() -> invoker.invoke(args));
+    return invoker.invoke(args);
   }
 
   /**

@@ -27,8 +27,9 @@ import org.springframework.core.env.Environment;
  * Spring Boot auto-configuration of Warren: a {@link Warren} bean built from the {@code warren.*}
  * properties ({@link WarrenProperties}) with the application's JSON mapper, its {@link Tasks} and
  * {@link WarrenAdmin}, the {@link WarrenListener} and {@link WarrenTask} methods started once the
- * context is ready, a {@code warren} health indicator, and Warren's meters on the application's
- * registry.
+ * context is ready, a {@code warren} health indicator, Warren's meters on the application's
+ * registry, and its publishes and handler runs as observations on the application's {@link
+ * ObservationRegistry} ({@link WarrenObservations}).
  *
  * <p>Every bean backs off when the application defines its own: a {@link Warren} bean replaces the
  * whole instance, a {@link WarrenOptions} bean the properties, a {@link DataCodec} bean the mapper.
@@ -50,15 +51,26 @@ public class WarrenAutoConfiguration {
   /**
    * @param properties the {@code warren.*} properties
    * @param codec the codec chosen below, if any
+   * @param observations the application's observation registry, if any: publishes and handler runs
+   *     are observed on it, and their trace context travels in the messages' headers
    * @return the options: the properties over Warren's defaults
    */
   @Bean
   @ConditionalOnMissingBean
-  public WarrenOptions warrenOptions(WarrenProperties properties, ObjectProvider<DataCodec> codec) {
+  public WarrenOptions warrenOptions(
+      WarrenProperties properties,
+      ObjectProvider<DataCodec> codec,
+      ObjectProvider<ObservationRegistry> observations) {
     WarrenOptions.Builder options = properties.toOptions();
     DataCodec chosen = codec.getIfUnique();
     if (chosen != null) {
       options.codec(chosen);
+    }
+    ObservationRegistry registry = observations.getIfUnique();
+    // why: not registry.isNoop(), which is true until handlers are added and may be later
+    if (registry != null && registry != ObservationRegistry.NOOP) {
+      // why: built once here only to read the exchange the properties settled on
+      options.observer(new WarrenObservations(registry, options.build().exchange()));
     }
     return options.build();
   }
@@ -108,14 +120,11 @@ public class WarrenAutoConfiguration {
   /**
    * @param warren the instance
    * @param methods the annotated methods
-   * @param observations the application's observation registry, if any
    * @return the lifecycle that starts and stops them
    */
   @Bean
-  WarrenLifecycle warrenLifecycle(
-      Warren warren, WarrenMethods methods, ObjectProvider<ObservationRegistry> observations) {
-    return new WarrenLifecycle(
-        warren, methods, observations.getIfUnique(() -> ObservationRegistry.NOOP));
+  WarrenLifecycle warrenLifecycle(Warren warren, WarrenMethods methods) {
+    return new WarrenLifecycle(warren, methods);
   }
 
   /** The application's Jackson 3 mapper (Spring Boot 4's default) as Warren's codec. */

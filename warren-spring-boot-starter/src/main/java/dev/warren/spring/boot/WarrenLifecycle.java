@@ -3,7 +3,6 @@ package dev.warren.spring.boot;
 import dev.warren.InvalidInputException;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
-import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,15 +26,13 @@ final class WarrenLifecycle implements SmartLifecycle {
 
   private final Warren warren;
   private final WarrenMethods methods;
-  private final ObservationRegistry observations;
   private final List<SubscriptionHandle> handles = new ArrayList<>();
   private volatile boolean running;
   private boolean tasksRegistered;
 
-  WarrenLifecycle(Warren warren, WarrenMethods methods, ObservationRegistry observations) {
+  WarrenLifecycle(Warren warren, WarrenMethods methods) {
     this.warren = warren;
     this.methods = methods;
-    this.observations = observations;
   }
 
   @Override
@@ -60,7 +57,7 @@ final class WarrenLifecycle implements SmartLifecycle {
     }
     try {
       for (ListenerMethod listener : listeners) {
-        handles.add(listener.subscribe(warren, observations));
+        handles.add(listener.subscribe(warren));
       }
       // why: a task handler cannot be unregistered, so the workers start once and stop with
       // the Warren bean

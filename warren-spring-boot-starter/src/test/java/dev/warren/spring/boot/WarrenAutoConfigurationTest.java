@@ -297,8 +297,14 @@ class WarrenAutoConfigurationTest {
         .run(
             context -> {
               context.getBean(Warren.class).publish("observed.thing", "x").join();
-              await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
-              Observation.Context observed = seen.get(0);
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> seen.stream().anyMatch(c -> c.getName().equals("warren.handle")));
+              Observation.Context observed =
+                  seen.stream()
+                      .filter(c -> c.getName().equals("warren.handle"))
+                      .findFirst()
+                      .orElseThrow();
               assertThat(observed.getName()).isEqualTo("warren.handle");
               assertThat(observed.getContextualName()).isEqualTo("observed process");
               assertThat(observed.getLowCardinalityKeyValue("warren.subscription").getValue())
@@ -306,6 +312,29 @@ class WarrenAutoConfigurationTest {
               assertThat(observed.getHighCardinalityKeyValue("warren.event.type").getValue())
                   .isEqualTo("observed.thing");
             });
+  }
+
+  @Test
+  void publishesAndHandlerRunsAreObservedOnlyWithARealObservationRegistry() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(Warren.class).options().observer())
+                .as("no registry, no observer")
+                .isEmpty());
+    runner
+        .withBean(ObservationRegistry.class, () -> ObservationRegistry.NOOP)
+        .run(
+            context ->
+                assertThat(context.getBean(Warren.class).options().observer())
+                    .as("a no-op registry, no observer")
+                    .isEmpty());
+    runner
+        .withBean(ObservationRegistry.class, ObservationRegistry::create)
+        .run(
+            context ->
+                assertThat(context.getBean(Warren.class).options().observer())
+                    .get()
+                    .isInstanceOf(WarrenObservations.class));
   }
 
   @Test
