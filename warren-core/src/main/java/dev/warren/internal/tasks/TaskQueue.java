@@ -418,6 +418,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
    */
   static QueueSpec declareTaskQueue(QueueDeclarer declarer, String queue) {
     QueueSpec classic = QueueSpec.durable(queue);
+    if (TaskOptions.isPriorityQueue(queue)) {
+      return declarePriorityQueue(declarer, classic);
+    }
     if (!declarer.quorum()) {
       return declarer.declare(classic);
     }
@@ -432,6 +435,24 @@ public final class TaskQueue implements Tasks, AutoCloseable {
             .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq)
             .asQuorum(declarer.deliveryLimit());
     return declarer.declare(quorum, classic, classic.withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+  }
+
+  /**
+   * Declares a priority task queue: classic (RabbitMQ 3.x quorum queues refuse {@code
+   * x-max-priority}) with {@code x-max-priority} {@value TaskOptions#MAX_PRIORITY}. A queue of that
+   * name that exists without the argument is used as it is, with one warning: the broker cannot add
+   * it to an existing queue, so its tasks run in arrival order until it is drained and deleted.
+   */
+  private static QueueSpec declarePriorityQueue(QueueDeclarer declarer, QueueSpec classic) {
+    QueueSpec priority =
+        classic
+            .withArgument(QueueSpec.QUEUE_TYPE, "classic")
+            .withArgument(QueueSpec.MAX_PRIORITY, TaskOptions.MAX_PRIORITY);
+    return declarer.declare(
+        priority,
+        classic.withArgument(QueueSpec.MAX_PRIORITY, TaskOptions.MAX_PRIORITY),
+        classic,
+        classic.withArgument(QueueSpec.QUEUE_TYPE, "classic"));
   }
 
   void declare(String queue) {
