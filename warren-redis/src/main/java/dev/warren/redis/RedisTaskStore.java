@@ -37,11 +37,19 @@ public final class RedisTaskStore implements TaskStore {
   private final JedisPooled redis;
   private final String prefix;
   private final String description;
+  private final RedisTaskLimitStore limits;
 
   private RedisTaskStore(JedisPooled redis, String prefix, String description) {
     this.redis = redis;
     this.prefix = prefix;
     this.description = description;
+    this.limits = new RedisTaskLimitStore(redis, prefix, description);
+  }
+
+  /** Task limits live beside the tasks, under the same prefix ({@link RedisTaskLimitStore}). */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
   }
 
   /**

@@ -77,6 +77,14 @@ public interface TaskStore extends AutoCloseable {
    */
   int purgeExpired(Instant now);
 
+  /**
+   * @return where task limits are kept for every worker sharing this store, or empty when this
+   *     store cannot keep them (then {@link dev.warren.tasks.Tasks#limit} is refused)
+   */
+  default Optional<TaskLimitStore> limitStore() {
+    return Optional.empty();
+  }
+
   /** Releases connections. */
   @Override
   void close();

@@ -418,6 +418,12 @@ public final class WarrenAdminImpl implements WarrenAdmin {
   }
 
   @Override
+  public List<dev.warren.tasks.TaskLimitUsage> taskLimits() {
+    return new dev.warren.internal.tasks.limits.TaskLimiter(taskStore.get(), java.time.Instant::now)
+        .usage();
+  }
+
+  @Override
   public Optional<TaskStatus> task(String id) {
     if (id == null || id.isBlank()) {
       throw new InvalidInputException("task id must not be blank");

@@ -25,6 +25,15 @@ public final class InMemoryTaskStore implements TaskStore {
   private final java.util.concurrent.atomic.AtomicLong nextPurge =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
+  private final dev.warren.internal.tasks.limits.InMemoryTaskLimitStore limits =
+      new dev.warren.internal.tasks.limits.InMemoryTaskLimitStore();
+
+  /** Limits in memory too, shared like the tasks by the instances of this process. */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
+  }
+
   @Override
   public String describe() {
     return "memory";

@@ -81,6 +81,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final QueueDeclarer queues;
   private final DelayQueues waits;
   private final DataCodec codec;
+  private final dev.warren.internal.tasks.limits.TaskLimiter limiter;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -105,6 +106,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.queues = QueueDeclarer.of(transport, options);
     this.waits = new DelayQueues(queues, options.clock());
     this.codec = taskCodec(options.codec());
+    this.limiter = new dev.warren.internal.tasks.limits.TaskLimiter(store, this::now);
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -142,6 +144,13 @@ public final class TaskQueue implements Tasks, AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  /**
+   * @return the limits across all workers, for this instance's workers and Warren's own tools
+   */
+  public dev.warren.internal.tasks.limits.TaskLimiter limiter() {
+    return limiter;
   }
 
   DelayQueues waits() {
@@ -267,6 +276,19 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   @Override
   public TaskHandle<Object> task(String id) {
     return task(id, Object.class);
+  }
+
+  @Override
+  public void limit(String name, dev.warren.tasks.TaskLimits limits) {
+    checkOpen();
+    checkName(name);
+    limiter.declare(name, limits);
+  }
+
+  @Override
+  public Map<String, dev.warren.tasks.TaskLimits> limits() {
+    checkOpen();
+    return limiter.limits();
   }
 
   @Override
@@ -611,6 +633,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       w.close();
     }
     workers.clear();
+    limiter.close();
     if (o != null) {
       o.close();
     }
