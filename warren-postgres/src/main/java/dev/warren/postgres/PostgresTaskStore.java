@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PostgresTaskStore implements TaskStore {
   static final long PURGE_EVERY_MINUTES = 10;
   private static final long SCHEMA_LOCK = 0x5741525245_4E54L; // "WARRENT"
-  private static final List<String> TABLES =
+  private static final List<String> TASK_TABLES =
       List.of(
           "CREATE TABLE IF NOT EXISTS warren_task ("
               + " id text PRIMARY KEY,"
@@ -48,13 +48,26 @@ public final class PostgresTaskStore implements TaskStore {
               + " revoked_at timestamptz NOT NULL,"
               + " keep_until timestamptz NOT NULL)");
 
+  /** The task tables, then the limit tables ({@link PostgresTaskLimitStore}). */
+  private static final List<String> TABLES =
+      java.util.stream.Stream.concat(TASK_TABLES.stream(), PostgresTaskLimitStore.TABLES.stream())
+          .toList();
+
   private final HikariDataSource pool;
   private final String description;
   private final AtomicLong nextPurge = new AtomicLong();
+  private final PostgresTaskLimitStore limits;
 
   private PostgresTaskStore(HikariDataSource pool, String description) {
     this.pool = pool;
     this.description = description;
+    this.limits = new PostgresTaskLimitStore(pool, description);
+  }
+
+  /** Task limits live beside the tasks, in the same schema ({@link PostgresTaskLimitStore}). */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
   }
 
   /**

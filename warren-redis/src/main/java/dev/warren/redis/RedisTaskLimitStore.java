@@ -23,14 +23,17 @@ import redis.clients.jedis.params.ZAddParams;
  * (task id, scored by the end of its lease), {@code <prefix>limit:<name>:key:<key>} the same per
  * limit key, {@code <prefix>limit:<name>:starts} the start times within the rate window, and {@code
  * <prefix>limit:<name>:deferred} counts refusals. One Lua script checks and takes a permit, so two
- * workers never both get the last one; times are the workers' clocks, in milliseconds.
+ * workers never both get the last one; it reads the time from Redis ({@code TIME}), so the rate
+ * window is counted on one clock whatever the workers' clocks say, at the moment of the grant.
  */
 final class RedisTaskLimitStore implements TaskLimitStore {
   // why: one script, so the check and the take are atomic across every worker on this Redis
   private static final String ACQUIRE =
       """
       local running, keyz, starts, deferred, holderkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-      local now, lease = tonumber(ARGV[1]), tonumber(ARGV[2])
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local lease = now + tonumber(ARGV[2]) - tonumber(ARGV[1])
       local rate, per = tonumber(ARGV[3]), tonumber(ARGV[4])
       local conc, perkey = tonumber(ARGV[5]), tonumber(ARGV[6])
       local holder, key, startid = ARGV[7], ARGV[8], ARGV[9]

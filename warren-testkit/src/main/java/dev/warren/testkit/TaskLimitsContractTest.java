@@ -154,9 +154,10 @@ public abstract class TaskLimitsContractTest {
 
     awaitAll(client, handles);
     assertThat(most.get()).as("most running at once").isEqualTo(2);
+    // why: a worker gives its permit back just after it stored the outcome
+    await().atMost(10, SECONDS).until(() -> usage(client, name).running() == 0);
     TaskLimitUsage u = usage(client, name);
     assertThat(u.limits().concurrency()).isEqualTo(2);
-    assertThat(u.running()).isZero();
     assertThat(u.deferred()).as("tasks sent to wait").isPositive();
   }
 
@@ -203,8 +204,8 @@ public abstract class TaskLimitsContractTest {
     assertThat(mostByKey).hasSize(3);
     assertThat(mostByKey.values()).allSatisfy(m -> assertThat(m.get()).isEqualTo(1));
     assertThat(most.get()).as("different customers run side by side").isGreaterThan(1);
+    await().atMost(10, SECONDS).until(() -> usage(client, name).running() == 0);
     TaskLimitUsage u = usage(client, name);
-    assertThat(u.running()).isZero();
     assertThat(u.runningByKey()).isEmpty();
     assertThat(u.deferred()).isPositive();
   }
@@ -229,11 +230,13 @@ public abstract class TaskLimitsContractTest {
 
     awaitAll(client, handles);
     assertThat(starts).hasSize(40);
-    // why: the store counts a start when it grants the permit, and the worker reads the clock for
-    // the STARTED transition right after that, before any I/O; a handler's own first line runs
-    // later by a delay that grows with the machine's load (a store write, a thread start). So the
-    // STARTED times are counted, over windows 50 ms shorter than the limit's second: the slack for
-    // a worker thread paused between the grant and that clock read.
+    // why: the store counts a start when it grants the permit; the worker reads its clock for the
+    // STARTED transition right after the grant comes back (before any other I/O). A start is thus
+    // recorded later than granted by a lag: a commit, a reply, and on a loaded 2-core machine a
+    // stall of the whole JVM (up to ~350 ms seen with PostgreSQL while 7 builds ran). So the
+    // STARTED times are counted over windows 500 ms shorter than the limit's second: a stall
+    // shorter than that cannot push 11 grants of two different seconds into one window. Without
+    // the limit, all 40 start within ~200 ms.
     List<Long> sorted = new ArrayList<>();
     for (TaskHandle<Object> h : handles) {
       sorted.add(
@@ -245,7 +248,7 @@ public abstract class TaskLimitsContractTest {
               .toEpochMilli());
     }
     Collections.sort(sorted);
-    long window = 950;
+    long window = 500;
     int most = 0;
     for (int i = 0, j = 0; i < sorted.size(); i++) {
       while (sorted.get(i) - sorted.get(j) >= window) {
@@ -260,8 +263,8 @@ public abstract class TaskLimitsContractTest {
             window, sorted.stream().map(t -> t - first).toList())
         .isLessThanOrEqualTo(rate);
     assertThat(sorted.get(sorted.size() - 1) - first)
-        .as("at most 10 in any %d ms: 40 starts span at least 3 such windows", window)
-        .isGreaterThanOrEqualTo(3 * window);
+        .as("at most 10 grants per second: 40 span 3 s, less the lag of the first")
+        .isGreaterThanOrEqualTo(3000 - window);
     TaskLimitUsage u = usage(client, name);
     assertThat(u.limits().rateText()).isEqualTo("10/1s");
     assertThat(u.deferred()).as("tasks sent to wait").isPositive();
