@@ -138,32 +138,47 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
-    }
+    return list(new dev.warren.admin.TaskQuery(states, name, limit));
+  }
+
+  @Override
+  public List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
     // why: no index on updated_at, so this scans the live rows; fine for an operator's listing,
     // and it keeps every status write as cheap as before
     StringBuilder sql =
         new StringBuilder(
             "SELECT status FROM warren_task WHERE (expires_at IS NULL OR expires_at > ?)");
-    if (!states.isEmpty()) {
+    if (!query.states().isEmpty()) {
       sql.append(" AND state = ANY (?)");
     }
-    if (name != null) {
+    if (query.name() != null) {
       sql.append(" AND name = ?");
+    }
+    if (query.since() != null) {
+      sql.append(" AND updated_at >= ?");
+    }
+    if (query.until() != null) {
+      sql.append(" AND updated_at < ?");
     }
     sql.append(" ORDER BY updated_at DESC LIMIT ?");
     try (Connection c = pool.getConnection();
         PreparedStatement p = c.prepareStatement(sql.toString())) {
       int i = 1;
       p.setTimestamp(i++, Timestamp.from(Instant.now()));
-      if (!states.isEmpty()) {
-        p.setArray(i++, c.createArrayOf("text", states.stream().map(TaskState::name).toArray()));
+      if (!query.states().isEmpty()) {
+        p.setArray(
+            i++, c.createArrayOf("text", query.states().stream().map(TaskState::name).toArray()));
       }
-      if (name != null) {
-        p.setString(i++, name);
+      if (query.name() != null) {
+        p.setString(i++, query.name());
       }
-      p.setInt(i, limit);
+      if (query.since() != null) {
+        p.setTimestamp(i++, Timestamp.from(query.since()));
+      }
+      if (query.until() != null) {
+        p.setTimestamp(i++, Timestamp.from(query.until()));
+      }
+      p.setInt(i, query.limit());
       List<TaskStatus> found = new ArrayList<>();
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {

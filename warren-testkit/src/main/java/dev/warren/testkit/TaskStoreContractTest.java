@@ -255,6 +255,34 @@ public abstract class TaskStoreContractTest {
         .containsExactly(done.id(), old.id());
   }
 
+  @Test
+  void itListsTasksWithinARangeOfLastChanges() {
+    String name = "range-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus a = named(status(TaskState.PENDING), name, t.minusSeconds(40));
+    TaskStatus b = named(status(TaskState.PENDING), name, t.minusSeconds(30));
+    TaskStatus c = named(status(TaskState.STARTED), name, t.minusSeconds(20));
+    TaskStatus d = named(status(TaskState.PENDING), name, t.minusSeconds(10));
+    List.of(a, b, c, d).forEach(store::put);
+    dev.warren.admin.TaskQuery q = dev.warren.admin.TaskQuery.all().name(name);
+
+    assertThat(store.list(q.since(t.minusSeconds(30))))
+        .extracting(TaskStatus::id)
+        .as("since is inclusive")
+        .containsExactly(d.id(), c.id(), b.id());
+    assertThat(store.list(q.until(t.minusSeconds(20))))
+        .extracting(TaskStatus::id)
+        .as("until is exclusive")
+        .containsExactly(b.id(), a.id());
+    assertThat(store.list(q.since(t.minusSeconds(35)).until(t.minusSeconds(5)).limit(2)))
+        .extracting(TaskStatus::id)
+        .containsExactly(d.id(), c.id());
+    assertThat(
+            store.list(q.since(t.minusSeconds(35)).until(t).states(TaskState.PENDING).limit(1000)))
+        .extracting(TaskStatus::id)
+        .containsExactly(d.id(), b.id());
+  }
+
   private static TaskStatus named(TaskStatus s, String name, Instant updatedAt) {
     return new TaskStatus(
         s.id(),

@@ -52,6 +52,23 @@ public interface TaskStore extends AutoCloseable {
   }
 
   /**
+   * Lists tasks as {@link #list(Set, String, int)} does, within a range of last changes. Optional:
+   * the default handles queries without a range only.
+   *
+   * @param query the states, name, range ({@code since} inclusive, {@code until} exclusive, on
+   *     {@link TaskStatus#updatedAt()}) and limit
+   * @return the matching tasks that have not expired, most recently changed first
+   * @throws UnsupportedOperationException when this store cannot list tasks, or not by time
+   */
+  default List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
+    if (query.since() != null || query.until() != null) {
+      throw new UnsupportedOperationException(
+          "the task store " + describe() + " cannot list tasks by time");
+    }
+    return list(query.states(), query.name(), query.limit());
+  }
+
+  /**
    * Records a revoke, durably and idempotently. It survives status writes and restarts, until
    * {@code keepUntil}.
    *

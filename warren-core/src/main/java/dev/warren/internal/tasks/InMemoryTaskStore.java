@@ -76,6 +76,17 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
+  public List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
+    Instant now = Instant.now();
+    return tasks.values().stream()
+        .filter(s -> s.expiresAt() == null || s.expiresAt().isAfter(now))
+        .filter(query::matches)
+        .sorted(Comparator.comparing(TaskStatus::updatedAt).reversed())
+        .limit(query.limit())
+        .toList();
+  }
+
+  @Override
   public boolean revoke(String id, Instant at, Instant keepUntil) {
     return revokes.putIfAbsent(id, new Revoke(at, keepUntil)) == null;
   }
