@@ -226,6 +226,7 @@ class OpenApiConformanceTest {
     String id = dev.warren.codec.JsonDataCodec.MAPPER.readTree(task.body()).get("id").asText();
     ok.accept("GET /tasks", http.get("/tasks"));
     ok.accept("GET /tasks/{id}", http.get("/tasks/" + id));
+    ok.accept("GET /task-limits", http.get("/task-limits"));
     ok.accept("DELETE /tasks/{id}", http.send("DELETE", "/tasks/" + id, null, null));
     java.util.Set<String> all = new java.util.TreeSet<>();
     operations().forEach(op -> all.add(op.method() + " " + op.template()));
