@@ -176,7 +176,7 @@ public interface WarrenAdmin {
 
   /**
    * @return every declared task limit with its use now, by task name
-   * @throws dev.warren.WarrenException when the task store cannot keep limits
+   * @throws InvalidInputException when the task store cannot keep limits
    */
   List<dev.warren.tasks.TaskLimitUsage> taskLimits();
 
