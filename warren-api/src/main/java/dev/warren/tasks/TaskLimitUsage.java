@@ -12,7 +12,7 @@ import java.util.Map;
  * @param runningByKey of those, how many per limit key (keys with none are left out)
  * @param startsInWindow how many started within the rate window ending now (0 without a rate)
  * @param deferred how many times a task of the name was sent to wait because a limit was reached,
- *     since the limits were declared
+ *     in total (the count survives a new declaration of the limits)
  */
 public record TaskLimitUsage(
     String name,
