@@ -78,7 +78,11 @@ public record TaskLimits(int rate, Duration ratePer, int concurrency, int perKey
           case "m" -> Duration.ofMinutes(amount);
           default -> Duration.ofHours(amount);
         };
-    return new TaskLimits(Integer.parseInt(m.group(1)), per, 0, 0);
+    try {
+      return new TaskLimits(Integer.parseInt(m.group(1)), per, 0, 0);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("task rate limit '" + rate + "': " + e.getMessage(), e);
+    }
   }
 
   /**

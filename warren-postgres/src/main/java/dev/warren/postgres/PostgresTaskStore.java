@@ -138,11 +138,14 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
-    return list(new dev.warren.admin.TaskQuery(states, name, limit));
+    return list(states, name, null, null, limit);
   }
 
   @Override
-  public List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
     // why: no index on updated_at, so this scans the live rows; fine for an operator's listing,
     // and it keeps every status write as cheap as before
     StringBuilder sql =

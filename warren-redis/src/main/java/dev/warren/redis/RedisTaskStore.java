@@ -154,12 +154,15 @@ public final class RedisTaskStore implements TaskStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
     }
-    return list(new dev.warren.admin.TaskQuery(states, name, limit));
+    return list(states, name, null, null, limit);
   }
 
   /** Pages through the index by last change, newest first, within the query's range. */
   @Override
-  public List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
     List<TaskStatus> out = new ArrayList<>();
     Instant now = Instant.now();
     // why: the index is scored by the last change in ms; until is exclusive, since inclusive

@@ -264,21 +264,20 @@ public abstract class TaskStoreContractTest {
     TaskStatus c = named(status(TaskState.STARTED), name, t.minusSeconds(20));
     TaskStatus d = named(status(TaskState.PENDING), name, t.minusSeconds(10));
     List.of(a, b, c, d).forEach(store::put);
-    dev.warren.admin.TaskQuery q = dev.warren.admin.TaskQuery.all().name(name);
+    java.util.Set<TaskState> any = java.util.Set.of();
 
-    assertThat(store.list(q.since(t.minusSeconds(30))))
+    assertThat(store.list(any, name, t.minusSeconds(30), null, 100))
         .extracting(TaskStatus::id)
         .as("since is inclusive")
         .containsExactly(d.id(), c.id(), b.id());
-    assertThat(store.list(q.until(t.minusSeconds(20))))
+    assertThat(store.list(any, name, null, t.minusSeconds(20), 100))
         .extracting(TaskStatus::id)
         .as("until is exclusive")
         .containsExactly(b.id(), a.id());
-    assertThat(store.list(q.since(t.minusSeconds(35)).until(t.minusSeconds(5)).limit(2)))
+    assertThat(store.list(any, name, t.minusSeconds(35), t.minusSeconds(5), 2))
         .extracting(TaskStatus::id)
         .containsExactly(d.id(), c.id());
-    assertThat(
-            store.list(q.since(t.minusSeconds(35)).until(t).states(TaskState.PENDING).limit(1000)))
+    assertThat(store.list(java.util.Set.of(TaskState.PENDING), name, t.minusSeconds(35), t, 1000))
         .extracting(TaskStatus::id)
         .containsExactly(d.id(), b.id());
   }

@@ -52,20 +52,24 @@ public interface TaskStore extends AutoCloseable {
   }
 
   /**
-   * Lists tasks as {@link #list(Set, String, int)} does, within a range of last changes. Optional:
-   * the default handles queries without a range only.
+   * Lists tasks as {@link #list(Set, String, int)} does, within a range of last changes ({@link
+   * TaskStatus#updatedAt()}). Optional: the default handles listings without a range only.
    *
-   * @param query the states, name, range ({@code since} inclusive, {@code until} exclusive, on
-   *     {@link TaskStatus#updatedAt()}) and limit
+   * @param states the states to include; empty for all
+   * @param name only tasks of this name, or {@code null} for every name
+   * @param since only tasks changed at or after this instant, or {@code null}
+   * @param until only tasks changed before this instant, or {@code null}
+   * @param limit the most to return, 1 or more
    * @return the matching tasks that have not expired, most recently changed first
    * @throws UnsupportedOperationException when this store cannot list tasks, or not by time
    */
-  default List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
-    if (query.since() != null || query.until() != null) {
+  default List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    if (since != null || until != null) {
       throw new UnsupportedOperationException(
           "the task store " + describe() + " cannot list tasks by time");
     }
-    return list(query.states(), query.name(), query.limit());
+    return list(states, name, limit);
   }
 
   /**

@@ -411,7 +411,7 @@ public final class WarrenAdminImpl implements WarrenAdmin {
     }
     TaskStore store = taskStore.get();
     try {
-      return store.list(query);
+      return store.list(query.states(), query.name(), query.since(), query.until(), query.limit());
     } catch (UnsupportedOperationException e) {
       throw new WarrenException("the task store " + store.describe() + " cannot list tasks", e);
     }

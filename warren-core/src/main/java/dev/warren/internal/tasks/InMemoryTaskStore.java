@@ -76,7 +76,10 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
-  public List<TaskStatus> list(dev.warren.admin.TaskQuery query) {
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
     Instant now = Instant.now();
     return tasks.values().stream()
         .filter(s -> s.expiresAt() == null || s.expiresAt().isAfter(now))
