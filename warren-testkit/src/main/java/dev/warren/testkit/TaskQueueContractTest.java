@@ -233,6 +233,27 @@ public abstract class TaskQueueContractTest {
   }
 
   @Test
+  void aPriorityQueueThatExistsWithoutPrioritiesIsUsedAsItIs() {
+    String old = queue + ".old" + TaskOptions.PRIORITY_QUEUE_SUFFIX;
+    Warren client = newWarren();
+    // why: a queue of that name declared before, as earlier versions did, without the argument
+    try (Transport raw = connect(client.options())) {
+      raw.declareQueue(dev.warren.transport.QueueSpec.durable(old));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Warren worker = newWarren();
+    worker.tasks().register("prio.old", old, ctx -> ran.add(ctx.args(Integer.class)));
+
+    TaskHandle<?> h =
+        client.tasks().submit("prio.old", 5, TaskOptions.builder().queue(old).priority(5).build());
+
+    assertThat(h.await(Duration.ofSeconds(20)).state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(ran).containsExactly(5);
+  }
+
+  @Test
   void aPriorityIsRefusedForAQueueThatIsNoPriorityQueue() {
     assertThatThrownBy(() -> on().priority(5).build())
         .isInstanceOf(InvalidInputException.class)
