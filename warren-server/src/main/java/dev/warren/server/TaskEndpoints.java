@@ -39,7 +39,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code POST /tasks} → {@link #submit(String)}: 202 {@code {"id": …}}
- *   <li>{@code GET /tasks} → {@link #list(String, String, String)}: 200 {@code {"tasks": […]}}
+ *   <li>{@code GET /tasks} → {@link #list(String, String, String, String, String)}: 200 {@code
+ *       {"tasks": […]}}
+ *   <li>{@code GET /task-limits} → {@link #limits()}: 200 {@code {"limits": […]}}
  *   <li>{@code GET /tasks/{id}} → {@link #get(String)}: 200, the task
  *   <li>{@code DELETE /tasks/{id}} → {@link #revoke(String)}: 202, the task after the revoke
  * </ul>
