@@ -175,6 +175,12 @@ public interface WarrenAdmin {
   List<TaskStatus> tasks(TaskQuery query);
 
   /**
+   * @return every declared task limit with its use now, by task name
+   * @throws InvalidInputException when the task store cannot keep limits
+   */
+  List<dev.warren.tasks.TaskLimitUsage> taskLimits();
+
+  /**
    * @param id a task id
    * @return its latest status, or empty when the store does not know it
    * @throws InvalidInputException when the id is blank

@@ -14,11 +14,34 @@ import java.util.Objects;
  *     .maxRetries(5).retryDelay(Duration.ofSeconds(2))
  *     .softTimeLimit(Duration.ofMinutes(1)).timeLimit(Duration.ofMinutes(2))
  *     .build();
+ *
+ * TaskOptions urgent = TaskOptions.builder()
+ *     .queue(TaskOptions.PRIORITY_QUEUE).priority(9)   // runs before the backlog of lower ones
+ *     .limitKey("customer-42")                          // see TaskLimits#perKeyConcurrency()
+ *     .build();
  * }</pre>
+ *
+ * <p><b>Priorities</b> need a priority queue: a task queue whose name ends in {@value
+ * #PRIORITY_QUEUE_SUFFIX} is declared as a classic queue with {@code x-max-priority} {@value
+ * #MAX_PRIORITY} (RabbitMQ's quorum queues refuse the argument, and a queue's arguments cannot
+ * change once it exists, so the name says which kind a queue is). A priority above 0 for any other
+ * queue is refused when the options are built.
  */
 public final class TaskOptions {
   /** The task queue used when none is given. */
   public static final String DEFAULT_QUEUE = "warren.tasks.default";
+
+  /**
+   * The end of a priority queue's name: such a task queue is declared with {@code x-max-priority}
+   * {@value #MAX_PRIORITY}, and tasks with a higher {@link #priority()} are delivered first.
+   */
+  public static final String PRIORITY_QUEUE_SUFFIX = ".priority";
+
+  /** A ready-made priority queue. */
+  public static final String PRIORITY_QUEUE = "warren.tasks" + PRIORITY_QUEUE_SUFFIX;
+
+  /** The highest task priority (0 is the lowest and the default). */
+  public static final int MAX_PRIORITY = 9;
 
   private static final TaskOptions DEFAULTS = builder().build();
 
@@ -33,6 +56,8 @@ public final class TaskOptions {
   private final Duration timeLimit;
   private final Duration resultTtl;
   private final Duration revokeGrace;
+  private final int priority;
+  private final String limitKey;
 
   private TaskOptions(Builder b) {
     this.queue = b.queue;
@@ -46,6 +71,16 @@ public final class TaskOptions {
     this.timeLimit = b.timeLimit;
     this.resultTtl = b.resultTtl;
     this.revokeGrace = b.revokeGrace;
+    this.priority = b.priority;
+    this.limitKey = b.limitKey;
+  }
+
+  /**
+   * @param queue a task queue name
+   * @return whether it is a priority queue: its name ends in {@value #PRIORITY_QUEUE_SUFFIX}
+   */
+  public static boolean isPriorityQueue(String queue) {
+    return queue != null && queue.endsWith(PRIORITY_QUEUE_SUFFIX);
   }
 
   /**
@@ -79,6 +114,8 @@ public final class TaskOptions {
     b.timeLimit = timeLimit;
     b.resultTtl = resultTtl;
     b.revokeGrace = revokeGrace;
+    b.priority = priority;
+    b.limitKey = limitKey;
     return b;
   }
 
@@ -179,6 +216,22 @@ public final class TaskOptions {
     return revokeGrace;
   }
 
+  /**
+   * @return the priority, 0 (the default) to {@value #MAX_PRIORITY}; higher runs first on a
+   *     priority queue
+   */
+  public int priority() {
+    return priority;
+  }
+
+  /**
+   * @return the key the task's per-key concurrency limit counts by (a customer id, say), or {@code
+   *     null} for none
+   */
+  public String limitKey() {
+    return limitKey;
+  }
+
   @Override
   public String toString() {
     return "TaskOptions[queue="
@@ -197,6 +250,8 @@ public final class TaskOptions {
         + timeLimit
         + ", resultTtl="
         + resultTtl
+        + (priority == 0 ? "" : ", priority=" + priority)
+        + (limitKey == null ? "" : ", limitKey=" + limitKey)
         + "]";
   }
 
@@ -213,8 +268,43 @@ public final class TaskOptions {
     private Duration timeLimit;
     private Duration resultTtl = Duration.ofHours(24);
     private Duration revokeGrace = Duration.ofSeconds(5);
+    private int priority;
+    private String limitKey;
 
     private Builder() {}
+
+    /**
+     * @param priority 0 (the default) to {@value #MAX_PRIORITY}; above 0 only on a priority queue
+     *     (see {@link #isPriorityQueue(String)})
+     * @return this builder
+     */
+    public Builder priority(int priority) {
+      if (priority < 0 || priority > MAX_PRIORITY) {
+        throw new dev.warren.InvalidInputException(
+            "task priority " + priority + " is not between 0 and " + MAX_PRIORITY);
+      }
+      this.priority = priority;
+      return this;
+    }
+
+    /**
+     * @param limitKey what the task's per-key concurrency limit counts by (1-200 characters, no
+     *     control characters); {@code null} for none
+     * @return this builder
+     */
+    public Builder limitKey(String limitKey) {
+      if (limitKey != null
+          && (limitKey.isEmpty()
+              || limitKey.length() > 200
+              || limitKey.chars().anyMatch(Character::isISOControl))) {
+        throw new dev.warren.InvalidInputException(
+            "task limit key '"
+                + limitKey
+                + "' is invalid: use 1-200 characters without control characters");
+      }
+      this.limitKey = limitKey;
+      return this;
+    }
 
     /**
      * @param queue the task queue; letters, digits, {@code . - _}
@@ -332,9 +422,21 @@ public final class TaskOptions {
 
     /**
      * @return the options
-     * @throws dev.warren.InvalidInputException when the soft time limit is not below the hard one
+     * @throws dev.warren.InvalidInputException when the soft time limit is not below the hard one,
+     *     or a priority is set for a queue that is no priority queue
      */
     public TaskOptions build() {
+      if (priority > 0 && !isPriorityQueue(queue)) {
+        throw new dev.warren.InvalidInputException(
+            "task priority "
+                + priority
+                + " needs a priority queue, and '"
+                + queue
+                + "' is none: use a queue whose name ends in '"
+                + PRIORITY_QUEUE_SUFFIX
+                + "', for example "
+                + PRIORITY_QUEUE);
+      }
       if (softTimeLimit != null && timeLimit != null && softTimeLimit.compareTo(timeLimit) >= 0) {
         throw new dev.warren.InvalidInputException(
             "softTimeLimit "

@@ -166,6 +166,29 @@ public interface Tasks {
   <R> TaskHandle<R> task(String id, Class<R> resultType);
 
   /**
+   * Declares the limits of a task name for every worker sharing this instance's task store: they
+   * are kept in the store, and each worker reads them again within a few seconds. A task over a
+   * limit is sent to wait in the broker and tried again; it is never held unacknowledged by a
+   * worker.
+   *
+   * <pre>{@code
+   * tasks.limit("report.build", TaskLimits.none().concurrency(4).perKeyConcurrency(1));
+   * tasks.limit("email.send", TaskLimits.parse("100/s"));
+   * }</pre>
+   *
+   * @param name the task name
+   * @param limits its limits; {@link TaskLimits#none()} removes them
+   * @throws dev.warren.InvalidInputException when the name is invalid, the limits are {@code null},
+   *     or the task store cannot keep limits
+   */
+  void limit(String name, TaskLimits limits);
+
+  /**
+   * @return the declared limits, by task name, as the task store has them
+   */
+  java.util.Map<String, TaskLimits> limits();
+
+  /**
    * @return which store keeps task state, for example {@code memory} or {@code postgresql
    *     127.0.0.1:5432/warren}
    */

@@ -62,6 +62,13 @@ public record QueueSpec(
   public static final String DELIVERY_LIMIT = "x-delivery-limit";
 
   /**
+   * Classic queues only: the highest message {@code priority} the queue orders by (1-255); higher
+   * priorities are delivered first, FIFO within one priority, and a message's priority above it
+   * counts as it. RabbitMQ 3.x quorum queues refuse the argument.
+   */
+  public static final String MAX_PRIORITY = "x-max-priority";
+
+  /**
    * Header a quorum queue sets on a redelivery: how many times the message was returned to it
    * before (absent on a first delivery).
    */

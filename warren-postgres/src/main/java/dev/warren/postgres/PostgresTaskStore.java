@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PostgresTaskStore implements TaskStore {
   static final long PURGE_EVERY_MINUTES = 10;
   private static final long SCHEMA_LOCK = 0x5741525245_4E54L; // "WARRENT"
-  private static final List<String> TABLES =
+  private static final List<String> TASK_TABLES =
       List.of(
           "CREATE TABLE IF NOT EXISTS warren_task ("
               + " id text PRIMARY KEY,"
@@ -48,13 +48,26 @@ public final class PostgresTaskStore implements TaskStore {
               + " revoked_at timestamptz NOT NULL,"
               + " keep_until timestamptz NOT NULL)");
 
+  /** The task tables, then the limit tables ({@link PostgresTaskLimitStore}). */
+  private static final List<String> TABLES =
+      java.util.stream.Stream.concat(TASK_TABLES.stream(), PostgresTaskLimitStore.TABLES.stream())
+          .toList();
+
   private final HikariDataSource pool;
   private final String description;
   private final AtomicLong nextPurge = new AtomicLong();
+  private final PostgresTaskLimitStore limits;
 
   private PostgresTaskStore(HikariDataSource pool, String description) {
     this.pool = pool;
     this.description = description;
+    this.limits = new PostgresTaskLimitStore(pool, description);
+  }
+
+  /** Task limits live beside the tasks, in the same schema ({@link PostgresTaskLimitStore}). */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
   }
 
   /**
@@ -125,32 +138,50 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public List<TaskStatus> list(Set<TaskState> states, String name, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
-    }
+    return list(states, name, null, null, limit);
+  }
+
+  @Override
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
     // why: no index on updated_at, so this scans the live rows; fine for an operator's listing,
     // and it keeps every status write as cheap as before
     StringBuilder sql =
         new StringBuilder(
             "SELECT status FROM warren_task WHERE (expires_at IS NULL OR expires_at > ?)");
-    if (!states.isEmpty()) {
+    if (!query.states().isEmpty()) {
       sql.append(" AND state = ANY (?)");
     }
-    if (name != null) {
+    if (query.name() != null) {
       sql.append(" AND name = ?");
+    }
+    if (query.since() != null) {
+      sql.append(" AND updated_at >= ?");
+    }
+    if (query.until() != null) {
+      sql.append(" AND updated_at < ?");
     }
     sql.append(" ORDER BY updated_at DESC LIMIT ?");
     try (Connection c = pool.getConnection();
         PreparedStatement p = c.prepareStatement(sql.toString())) {
       int i = 1;
       p.setTimestamp(i++, Timestamp.from(Instant.now()));
-      if (!states.isEmpty()) {
-        p.setArray(i++, c.createArrayOf("text", states.stream().map(TaskState::name).toArray()));
+      if (!query.states().isEmpty()) {
+        p.setArray(
+            i++, c.createArrayOf("text", query.states().stream().map(TaskState::name).toArray()));
       }
-      if (name != null) {
-        p.setString(i++, name);
+      if (query.name() != null) {
+        p.setString(i++, query.name());
       }
-      p.setInt(i, limit);
+      if (query.since() != null) {
+        p.setTimestamp(i++, Timestamp.from(query.since()));
+      }
+      if (query.until() != null) {
+        p.setTimestamp(i++, Timestamp.from(query.until()));
+      }
+      p.setInt(i, query.limit());
       List<TaskStatus> found = new ArrayList<>();
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {

@@ -37,11 +37,19 @@ public final class RedisTaskStore implements TaskStore {
   private final JedisPooled redis;
   private final String prefix;
   private final String description;
+  private final RedisTaskLimitStore limits;
 
   private RedisTaskStore(JedisPooled redis, String prefix, String description) {
     this.redis = redis;
     this.prefix = prefix;
     this.description = description;
+    this.limits = new RedisTaskLimitStore(redis, prefix, description);
+  }
+
+  /** Task limits live beside the tasks, under the same prefix ({@link RedisTaskLimitStore}). */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
   }
 
   /**
@@ -146,28 +154,39 @@ public final class RedisTaskStore implements TaskStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be 1 or more, not " + limit);
     }
+    return list(states, name, null, null, limit);
+  }
+
+  /** Pages through the index by last change, newest first, within the query's range. */
+  @Override
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
     List<TaskStatus> out = new ArrayList<>();
     Instant now = Instant.now();
+    // why: the index is scored by the last change in ms; until is exclusive, since inclusive
+    String max = query.until() == null ? "+inf" : "(" + query.until().toEpochMilli();
+    String min = query.since() == null ? "-inf" : Long.toString(query.since().toEpochMilli());
     try {
-      for (long start = 0; out.size() < limit; start += LIST_PAGE) {
-        List<String> ids = redis.zrevrange(indexKey(), start, start + LIST_PAGE - 1);
+      for (int offset = 0; out.size() < query.limit(); offset += LIST_PAGE) {
+        List<String> ids = redis.zrevrangeByScore(indexKey(), max, min, offset, LIST_PAGE);
         if (ids.isEmpty()) {
           break;
         }
         List<String> json = redis.mget(ids.stream().map(this::taskKey).toArray(String[]::new));
         List<String> gone = new ArrayList<>();
-        for (int i = 0; i < ids.size() && out.size() < limit; i++) {
+        for (int i = 0; i < ids.size() && out.size() < query.limit(); i++) {
           TaskStatus s = json.get(i) == null ? null : TaskStatusJson.read(json.get(i));
           if (s == null || (s.expiresAt() != null && !s.expiresAt().isAfter(now))) {
             gone.add(ids.get(i));
-          } else if ((states.isEmpty() || states.contains(s.state()))
-              && (name == null || name.equals(s.name()))) {
+          } else if (query.matches(s)) {
             out.add(s);
           }
         }
         if (!gone.isEmpty()) {
           redis.zrem(indexKey(), gone.toArray(String[]::new));
-          start -= gone.size(); // the page shifted by what was removed
+          offset -= gone.size(); // the page shifted by what was removed
         }
       }
     } catch (JedisException e) {

@@ -39,7 +39,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code POST /tasks} → {@link #submit(String)}: 202 {@code {"id": …}}
- *   <li>{@code GET /tasks} → {@link #list(String, String, String)}: 200 {@code {"tasks": […]}}
+ *   <li>{@code GET /tasks} → {@link #list(String, String, String, String, String)}: 200 {@code
+ *       {"tasks": […]}}
+ *   <li>{@code GET /task-limits} → {@link #limits()}: 200 {@code {"limits": […]}}
  *   <li>{@code GET /tasks/{id}} → {@link #get(String)}: 200, the task
  *   <li>{@code DELETE /tasks/{id}} → {@link #revoke(String)}: 202, the task after the revoke
  * </ul>
@@ -68,7 +70,9 @@ public final class TaskEndpoints {
           "softTimeLimit",
           "timeLimit",
           "resultTtl",
-          "queue");
+          "queue",
+          "priority",
+          "limitKey");
 
   private static final Map<String, Set<TaskState>> STATE_GROUPS =
       Map.of(
@@ -174,6 +178,47 @@ public final class TaskEndpoints {
   }
 
   /**
+   * {@code GET /task-limits}: every declared task limit with its use now, across all workers
+   * sharing the task store.
+   *
+   * @return 200 with {@code {"limits": [{"name", "rate", "concurrency", "perKeyConcurrency",
+   *     "running", "runningByKey", "startsInWindow", "deferred"}…]}}
+   * @throws Problem 501 when the task store cannot keep limits, 503 when it cannot be reached
+   */
+  public Reply limits() {
+    List<dev.warren.tasks.TaskLimitUsage> usage;
+    try {
+      usage = warren.admin().taskLimits();
+    } catch (InvalidInputException e) {
+      throw new Problem(501, e.getMessage());
+    } catch (TaskStoreException e) {
+      throw unavailable(e);
+    }
+    ArrayNode items = NODES.arrayNode();
+    for (dev.warren.tasks.TaskLimitUsage u : usage) {
+      ObjectNode o = NODES.objectNode();
+      o.put("name", u.name());
+      if (u.limits().rateText() != null) {
+        o.put("rate", u.limits().rateText());
+      } else {
+        o.putNull("rate");
+      }
+      o.put("concurrency", u.limits().concurrency());
+      o.put("perKeyConcurrency", u.limits().perKeyConcurrency());
+      o.put("running", u.running());
+      ObjectNode byKey = NODES.objectNode();
+      u.runningByKey().forEach(byKey::put);
+      o.set("runningByKey", byKey);
+      o.put("startsInWindow", u.startsInWindow());
+      o.put("deferred", u.deferred());
+      items.add(o);
+    }
+    ObjectNode out = NODES.objectNode();
+    out.set("limits", items);
+    return new Reply(200, out, null);
+  }
+
+  /**
    * {@code GET /tasks?state=…&name=…&limit=…}: tasks most recently changed first.
    *
    * @param state {@code null} for every state, else comma-separated state names ({@code PENDING},
@@ -186,14 +231,37 @@ public final class TaskEndpoints {
    *     cannot be reached
    */
   public Reply list(String state, String name, String limit) {
+    return list(state, name, null, null, limit);
+  }
+
+  /**
+   * {@code GET /tasks?state=…&name=…&since=…&until=…&limit=…}: tasks most recently changed first,
+   * within a range of last changes.
+   *
+   * @param state as for {@link #list(String, String, String)}
+   * @param name {@code null} for every task name, else one name
+   * @param since {@code null}, an ISO-8601 instant, or a duration ({@code 15m}, {@code 2h}…)
+   *     meaning that long ago: only tasks changed at or after it
+   * @param until the same: only tasks changed before it
+   * @param limit {@code null} for {@value #DEFAULT_LIMIT}, else 1 to {@value #MAX_LIMIT}
+   * @return 200 with {@code {"tasks": […], "limit": n}}
+   * @throws Problem 400 naming the bad parameter, 501 when the task store cannot list, 503 when it
+   *     cannot be reached
+   */
+  public Reply list(String state, String name, String since, String until, String limit) {
     Set<TaskState> states = states(state);
     if (name != null && (name.isBlank() || name.length() > 100)) {
       throw Problem.badRequest("name: give one task name of at most 100 characters");
     }
+    Instant from = instant("since", since);
+    Instant to = instant("until", until);
+    if (from != null && to != null && !from.isBefore(to)) {
+      throw Problem.badRequest("since: " + from + " is not before until " + to);
+    }
     int n = limit(limit);
     List<TaskStatus> found;
     try {
-      found = warren.admin().tasks(new TaskQuery(states, name, n));
+      found = warren.admin().tasks(new TaskQuery(states, name, from, to, n));
     } catch (UnsupportedOperationException e) {
       throw new Problem(501, e.getMessage());
     } catch (TaskStoreException e) {
@@ -267,10 +335,21 @@ public final class TaskEndpoints {
     apply("softTimeLimit", () -> b.softTimeLimit(softTimeLimit), softTimeLimit != null);
     apply("timeLimit", () -> b.timeLimit(timeLimit), timeLimit != null);
     apply("resultTtl", () -> b.resultTtl(resultTtl), resultTtl != null);
+    Integer priority = integer(root, "priority");
+    String limitKey = text(root, "limitKey", false);
+    apply("priority", () -> b.priority(priority), priority != null);
+    apply("limitKey", () -> b.limitKey(limitKey), limitKey != null);
     try {
       return b.build();
     } catch (IllegalArgumentException | InvalidInputException e) {
-      throw Problem.badRequest("softTimeLimit: " + e.getMessage());
+      // why: build() checks what involves two fields: a priority and its queue, or the two limits
+      String field =
+          priority != null
+                  && priority > 0
+                  && !TaskOptions.isPriorityQueue(queue == null ? TaskOptions.DEFAULT_QUEUE : queue)
+              ? "priority"
+              : "softTimeLimit";
+      throw Problem.badRequest(field + ": " + e.getMessage());
     }
   }
 
@@ -359,6 +438,41 @@ public final class TaskEndpoints {
       throw Problem.badRequest(field + ": must be zero or more, not '" + text + "'");
     }
     return d;
+  }
+
+  /**
+   * @return an instant given as ISO-8601 text, or as a duration meaning that long ago; {@code null}
+   *     for none
+   */
+  static Instant instant(String field, String text) {
+    if (text == null) {
+      return null;
+    }
+    String t = text.strip();
+    if (t.isEmpty()) {
+      throw Problem.badRequest(
+          field + ": give an ISO-8601 instant (2026-01-31T12:00:00Z) or a duration ago (15m, 2h)");
+    }
+    try {
+      return Instant.parse(t);
+    } catch (DateTimeParseException e) {
+      // not an instant: a duration ago, below
+    }
+    Duration ago;
+    try {
+      ago = WarrenOptions.parseDuration(field, t);
+    } catch (InvalidInputException | ArithmeticException e) {
+      ago = null;
+    }
+    if (ago == null || ago.isNegative() || ago.compareTo(MAX_DURATION) > 0) {
+      throw Problem.badRequest(
+          field
+              + ": '"
+              + text
+              + "' is neither an ISO-8601 instant (2026-01-31T12:00:00Z) nor a duration ago (15m,"
+              + " 2h, 1d)");
+    }
+    return Instant.now().minus(ago);
   }
 
   private static Set<TaskState> states(String state) {

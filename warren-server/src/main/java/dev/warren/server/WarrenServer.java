@@ -253,7 +253,19 @@ public final class WarrenServer {
                 tasks.list(
                     authorizedTasks(ctx).queryParam("state"),
                     ctx.queryParam("name"),
+                    ctx.queryParam("since"),
+                    ctx.queryParam("until"),
                     ctx.queryParam("limit"))));
+    // why: a path of its own, not /tasks/limits, which /tasks/{id} would also match
+    add(
+        router,
+        HandlerType.GET,
+        "/task-limits",
+        Access.AUTHENTICATED,
+        ctx -> {
+          authorizedTasks(ctx);
+          reply(ctx, tasks.limits());
+        });
     add(
         router,
         HandlerType.GET,

@@ -227,6 +227,7 @@ class OpenApiConformanceTest {
     String id = dev.warren.codec.JsonDataCodec.MAPPER.readTree(task.body()).get("id").asText();
     ok.accept("GET /tasks", http.get("/tasks"));
     ok.accept("GET /tasks/{id}", http.get("/tasks/" + id));
+    ok.accept("GET /task-limits", http.get("/task-limits"));
     ok.accept("DELETE /tasks/{id}", http.send("DELETE", "/tasks/" + id, null, null));
     ok.accept(
         "POST /schedules",

@@ -177,6 +177,55 @@ class TaskEndpointsTest {
   }
 
   @Test
+  void listingFiltersByTimeRange() {
+    java.time.Instant before = java.time.Instant.now().minusMillis(1);
+    String ok = submitted("{\"name\":\"" + prefix + ".noop\",\"queue\":\"" + queue + "\"}");
+    awaitState(ok, "SUCCESS");
+
+    JsonNode since = endpoints.list(null, prefix + ".noop", before.toString(), null, null).body();
+    JsonNode lastHour = endpoints.list(null, prefix + ".noop", "1h", null, null).body();
+    JsonNode until = endpoints.list(null, prefix + ".noop", null, before.toString(), null).body();
+    JsonNode future =
+        endpoints.list(null, prefix + ".noop", "2099-01-01T00:00:00Z", null, null).body();
+
+    assertThat(since.path("tasks").findValuesAsText("id")).containsExactly(ok);
+    assertThat(lastHour.path("tasks").findValuesAsText("id")).containsExactly(ok);
+    assertThat(until.path("tasks")).isEmpty();
+    assertThat(future.path("tasks")).isEmpty();
+  }
+
+  @Test
+  void aPriorityTaskRunsOnAPriorityQueueAndLimitsAreListed() {
+    String priorityQueue = prefix + ".priority";
+    warren.tasks().register(prefix + ".urgent", priorityQueue, ctx -> "done");
+    warren
+        .tasks()
+        .limit(prefix + ".urgent", dev.warren.tasks.TaskLimits.parse("50/s").perKeyConcurrency(1));
+    String id =
+        submitted(
+            "{\"name\":\""
+                + prefix
+                + ".urgent\",\"queue\":\""
+                + priorityQueue
+                + "\",\"priority\":7,\"limitKey\":\"customer-1\"}");
+    awaitState(id, "SUCCESS");
+
+    JsonNode limits = endpoints.limits().body().path("limits");
+    JsonNode mine = null;
+    for (JsonNode l : limits) {
+      if (l.path("name").asText().equals(prefix + ".urgent")) {
+        mine = l;
+      }
+    }
+    assertThat(mine).isNotNull();
+    assertThat(mine.path("rate").asText()).isEqualTo("50/1s");
+    assertThat(mine.path("perKeyConcurrency").asInt()).isEqualTo(1);
+    assertThat(mine.path("concurrency").asInt()).isZero();
+    assertThat(mine.path("startsInWindow").isInt()).isTrue();
+    assertThat(mine.path("runningByKey").isObject()).isTrue();
+  }
+
+  @Test
   void unknownTasksAre404() {
     assertThatThrownBy(() -> endpoints.get("no-such-task"))
         .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(404));
@@ -214,7 +263,11 @@ class TaskEndpointsTest {
         new Object[] {"{\"name\":\"a\",\"resultTtl\":\"0s\"}", "resultTtl: resultTtl must be more"},
         new Object[] {"{\"name\":\"a\",\"resultTtl\":\"99999d\"}", "resultTtl: \"99999d\" is"},
         new Object[] {"{\"name\":\"a\",\"queue\":\"no spaces\"}", "queue: task queue"},
-        new Object[] {"{\"name\":\"a\",\"queue\":\"\"}", "queue: must be a non-empty string"});
+        new Object[] {"{\"name\":\"a\",\"queue\":\"\"}", "queue: must be a non-empty string"},
+        new Object[] {"{\"name\":\"a\",\"priority\":12}", "priority: task priority 12 is not"},
+        new Object[] {"{\"name\":\"a\",\"priority\":\"high\"}", "priority: must be a whole"},
+        new Object[] {"{\"name\":\"a\",\"priority\":3}", "priority: task priority 3 needs a"},
+        new Object[] {"{\"name\":\"a\",\"limitKey\":7}", "limitKey: must be a non-empty"});
   }
 
   @ParameterizedTest(name = "[{index}] {1}")
@@ -237,6 +290,27 @@ class TaskEndpointsTest {
         new Object[] {null, null, "0", "limit: '0' is not a whole number between 1 and 1000"},
         new Object[] {null, null, "1001", "limit: '1001'"},
         new Object[] {null, null, "ten", "limit: 'ten'"});
+  }
+
+  static List<Object[]> badRanges() {
+    return List.of(
+        new Object[] {"yesterday", null, "since: 'yesterday' is neither an ISO-8601 instant"},
+        new Object[] {null, "2026-13-01T00:00:00Z", "until: '2026-13-01T00:00:00Z' is neither"},
+        new Object[] {"-5m", null, "since: '-5m' is neither"},
+        new Object[] {" ", null, "since: give an ISO-8601 instant"},
+        new Object[] {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z", "is not before until"});
+  }
+
+  @ParameterizedTest(name = "since={0} until={1}")
+  @MethodSource("badRanges")
+  void badTimeRangesAre400NamingTheParameter(String since, String until, String detail) {
+    assertThatThrownBy(() -> endpoints.list(null, null, since, until, null))
+        .isInstanceOfSatisfying(
+            Problem.class,
+            p -> {
+              assertThat(p.status()).isEqualTo(400);
+              assertThat(p.detail()).contains(detail);
+            });
   }
 
   @ParameterizedTest(name = "state={0} name={1} limit={2}")

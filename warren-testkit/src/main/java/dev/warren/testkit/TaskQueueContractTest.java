@@ -185,6 +185,86 @@ public abstract class TaskQueueContractTest {
   }
 
   @Test
+  void aBacklogOnAPriorityQueueIsRunHighestPriorityFirst() {
+    String priorityQueue = queue + TaskOptions.PRIORITY_QUEUE_SUFFIX;
+    Warren client = newWarren();
+    // why: submitted while no worker runs, so the whole backlog waits in the queue together
+    int[] priorities = {0, 3, 9, 1, 9, 5, 0, 7, 2, 5, 8, 4, 6, 1, 3};
+    List<String> submitted = new ArrayList<>();
+    for (int i = 0; i < priorities.length; i++) {
+      submitted.add(
+          client
+              .tasks()
+              .submit(
+                  "prio.job",
+                  Map.of("n", i, "priority", priorities[i]),
+                  TaskOptions.builder().queue(priorityQueue).priority(priorities[i]).build())
+              .id());
+    }
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    Warren worker = newWarren();
+    worker
+        .tasks()
+        .register(
+            "prio.job",
+            priorityQueue,
+            ctx -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Integer> args = ctx.args(Map.class);
+              ran.add(args.get("priority"));
+              order.add(args.get("n"));
+              return null;
+            });
+
+    await().atMost(30, SECONDS).until(() -> ran.size() == priorities.length);
+    // prefetch 1: each next task is the highest-priority one left, first come first within one
+    List<Integer> expected = new ArrayList<>();
+    for (int p = TaskOptions.MAX_PRIORITY; p >= 0; p--) {
+      for (int i = 0; i < priorities.length; i++) {
+        if (priorities[i] == p) {
+          expected.add(i);
+        }
+      }
+    }
+    assertThat(order).containsExactlyElementsOf(expected);
+    assertThat(ran).isSortedAccordingTo(Collections.reverseOrder());
+    assertThat(client.tasks().task(submitted.get(2)).status().state()).isEqualTo(TaskState.SUCCESS);
+  }
+
+  @Test
+  void aPriorityQueueThatExistsWithoutPrioritiesIsUsedAsItIs() {
+    String old = queue + ".old" + TaskOptions.PRIORITY_QUEUE_SUFFIX;
+    Warren client = newWarren();
+    // why: a queue of that name declared before, as earlier versions did, without the argument
+    try (Transport raw = connect(client.options())) {
+      raw.declareQueue(dev.warren.transport.QueueSpec.durable(old));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    Warren worker = newWarren();
+    worker.tasks().register("prio.old", old, ctx -> ran.add(ctx.args(Integer.class)));
+
+    TaskHandle<?> h =
+        client.tasks().submit("prio.old", 5, TaskOptions.builder().queue(old).priority(5).build());
+
+    assertThat(h.await(Duration.ofSeconds(20)).state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(ran).containsExactly(5);
+  }
+
+  @Test
+  void aPriorityIsRefusedForAQueueThatIsNoPriorityQueue() {
+    assertThatThrownBy(() -> on().priority(5).build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("needs a priority queue")
+        .hasMessageContaining(queue);
+    assertThatThrownBy(() -> on().priority(10))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("10 is not between 0 and 9");
+  }
+
+  @Test
   void aFailedTaskIsRetriedWithBackoffThenSucceeds() {
     Warren w = newWarren();
     List<String> events = recordEvents(w, "task.flaky.*");

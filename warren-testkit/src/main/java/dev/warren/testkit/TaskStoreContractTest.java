@@ -255,6 +255,33 @@ public abstract class TaskStoreContractTest {
         .containsExactly(done.id(), old.id());
   }
 
+  @Test
+  void itListsTasksWithinARangeOfLastChanges() {
+    String name = "range-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus a = named(status(TaskState.PENDING), name, t.minusSeconds(40));
+    TaskStatus b = named(status(TaskState.PENDING), name, t.minusSeconds(30));
+    TaskStatus c = named(status(TaskState.STARTED), name, t.minusSeconds(20));
+    TaskStatus d = named(status(TaskState.PENDING), name, t.minusSeconds(10));
+    List.of(a, b, c, d).forEach(store::put);
+    java.util.Set<TaskState> any = java.util.Set.of();
+
+    assertThat(store.list(any, name, t.minusSeconds(30), null, 100))
+        .extracting(TaskStatus::id)
+        .as("since is inclusive")
+        .containsExactly(d.id(), c.id(), b.id());
+    assertThat(store.list(any, name, null, t.minusSeconds(20), 100))
+        .extracting(TaskStatus::id)
+        .as("until is exclusive")
+        .containsExactly(b.id(), a.id());
+    assertThat(store.list(any, name, t.minusSeconds(35), t.minusSeconds(5), 2))
+        .extracting(TaskStatus::id)
+        .containsExactly(d.id(), c.id());
+    assertThat(store.list(java.util.Set.of(TaskState.PENDING), name, t.minusSeconds(35), t, 1000))
+        .extracting(TaskStatus::id)
+        .containsExactly(d.id(), b.id());
+  }
+
   private static TaskStatus named(TaskStatus s, String name, Instant updatedAt) {
     return new TaskStatus(
         s.id(),

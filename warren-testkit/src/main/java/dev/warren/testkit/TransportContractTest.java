@@ -993,6 +993,56 @@ public abstract class TransportContractTest {
   }
 
   @Test
+  void aPriorityQueueDeliversHigherPrioritiesFirstAndARejectedOneKeepsItsPlace() throws Exception {
+    Transport t = rawTransport();
+    String queue = name("prio");
+    t.declareQueue(
+        QueueSpec.durable(queue)
+            .withArgument(QueueSpec.QUEUE_TYPE, "classic")
+            .withArgument(QueueSpec.MAX_PRIORITY, 5));
+    // why: 7 is above the queue's maximum and counts as 5; no priority counts as 0
+    Integer[] priorities = {null, 2, 7, 5, 2, 0};
+    for (int i = 0; i < priorities.length; i++) {
+      t.publish(
+              "",
+              queue,
+              new Message(
+                  "p" + i,
+                  "prio",
+                  null,
+                  null,
+                  null,
+                  "tests",
+                  null,
+                  null,
+                  true,
+                  Map.of(),
+                  utf8("{}"),
+                  null,
+                  null,
+                  priorities[i]))
+          .get(10, SECONDS);
+    }
+    Delivery first = t.get(queue).orElseThrow();
+    Delivery second = t.get(queue).orElseThrow();
+    assertThat(first.message().messageId()).isEqualTo("p2");
+    assertThat(second.message().messageId()).isEqualTo("p3");
+    assertThat(second.message().priority()).isEqualTo(5);
+    second.reject(true);
+    first.ack();
+
+    assertThat(drain(t, queue)).containsExactly("p3", "p1", "p4", "p0", "p5");
+    assertThatThrownBy(
+            () ->
+                t.declareQueue(
+                    QueueSpec.durable(name("prio-quorum"))
+                        .asQuorum(0)
+                        .withArgument(QueueSpec.MAX_PRIORITY, 5)))
+        .isInstanceOf(dev.warren.WarrenException.class)
+        .hasMessageContaining("x-max-priority");
+  }
+
+  @Test
   void aMessageComesBackWithItsPropertiesAndHeadersAsPlainJavaValues() throws Exception {
     Transport t = rawTransport();
     String queue = name("orders");

@@ -52,6 +52,27 @@ public interface TaskStore extends AutoCloseable {
   }
 
   /**
+   * Lists tasks as {@link #list(Set, String, int)} does, within a range of last changes ({@link
+   * TaskStatus#updatedAt()}). Optional: the default handles listings without a range only.
+   *
+   * @param states the states to include; empty for all
+   * @param name only tasks of this name, or {@code null} for every name
+   * @param since only tasks changed at or after this instant, or {@code null}
+   * @param until only tasks changed before this instant, or {@code null}
+   * @param limit the most to return, 1 or more
+   * @return the matching tasks that have not expired, most recently changed first
+   * @throws UnsupportedOperationException when this store cannot list tasks, or not by time
+   */
+  default List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    if (since != null || until != null) {
+      throw new UnsupportedOperationException(
+          "the task store " + describe() + " cannot list tasks by time");
+    }
+    return list(states, name, limit);
+  }
+
+  /**
    * Records a revoke, durably and idempotently. It survives status writes and restarts, until
    * {@code keepUntil}.
    *
@@ -76,6 +97,14 @@ public interface TaskStore extends AutoCloseable {
    * @return how many entries were removed, when known
    */
   int purgeExpired(Instant now);
+
+  /**
+   * @return where task limits are kept for every worker sharing this store, or empty when this
+   *     store cannot keep them (then {@link dev.warren.tasks.Tasks#limit} is refused)
+   */
+  default Optional<TaskLimitStore> limitStore() {
+    return Optional.empty();
+  }
 
   /** Releases connections. */
   @Override

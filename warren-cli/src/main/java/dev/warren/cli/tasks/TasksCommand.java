@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
       TasksCommand.Submit.class,
       TasksCommand.Status.class,
       TasksCommand.Revoke.class,
+      TasksCommand.ListTasks.class,
+      TasksCommand.Limits.class,
       TaskWorkerCommand.class
     },
     footerHeading = "%nExamples:%n",
@@ -51,7 +53,9 @@ import picocli.CommandLine.Spec;
       "  warren tasks submit image.render --args '{\"path\":\"cat.jpg\"}' --countdown 10s",
       "  warren tasks submit report.build --wait 2m",
       "  warren tasks status 3f1c…",
-      "  warren tasks revoke 3f1c…"
+      "  warren tasks revoke 3f1c…",
+      "  warren tasks list --state FAILURE --name image.render --since 1h",
+      "  warren tasks limits"
     })
 public final class TasksCommand implements Callable<Integer> {
   /** Exit code of a task that ended in FAILURE or REVOKED, or is unknown. */
@@ -129,6 +133,18 @@ public final class TasksCommand implements Callable<Integer> {
     String timeLimit;
 
     @Option(
+        names = "--priority",
+        paramLabel = "0-9",
+        description = "Priority, higher runs first; needs a queue whose name ends in .priority.")
+    Integer priority;
+
+    @Option(
+        names = "--limit-key",
+        paramLabel = "KEY",
+        description = "What the task name's per-key concurrency limit counts by, e.g. a customer.")
+    String limitKey;
+
+    @Option(
         names = "--wait",
         paramLabel = "TIMEOUT",
         arity = "0..1",
@@ -156,6 +172,13 @@ public final class TasksCommand implements Callable<Integer> {
         if (timeLimit != null) {
           b.timeLimit(CliContext.positiveDuration("--time-limit", timeLimit));
         }
+        if (priority != null) {
+          b.priority(priority);
+        }
+        if (limitKey != null) {
+          b.limitKey(limitKey);
+        }
+        b.build();
       } catch (IllegalArgumentException | InvalidInputException e) {
         throw new UsageException(e.getMessage(), e);
       } catch (DateTimeParseException e) {
@@ -240,6 +263,155 @@ public final class TasksCommand implements Callable<Integer> {
       ctx.out()
           .println(revoked ? "revoked " + id : id + " had already finished; nothing to revoke");
       ctx.out().flush();
+      return 0;
+    }
+  }
+
+  /** {@code warren tasks list}. */
+  @Command(
+      name = "list",
+      description = "List tasks from the store, most recently changed first.",
+      mixinStandardHelpOptions = true)
+  static final class ListTasks implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--state",
+        paramLabel = "STATES",
+        description = "Comma-separated states, e.g. FAILURE,RETRY.")
+    String state;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "One task name.")
+    String name;
+
+    @Option(
+        names = "--since",
+        paramLabel = "WHEN",
+        description = "Changed at or after: an ISO-8601 instant, or a duration ago (15m, 2h).")
+    String since;
+
+    @Option(
+        names = "--until",
+        paramLabel = "WHEN",
+        description = "Changed before: an ISO-8601 instant, or a duration ago.")
+    String until;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        description = "At most this many, 1-1000 (default ${DEFAULT-VALUE}).",
+        defaultValue = "100")
+    int limit;
+
+    @Option(names = "--json", description = "Print each status as one line of JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      CliContext ctx = CliContext.of(spec);
+      // why: everything is checked before the store is opened
+      dev.warren.admin.TaskQuery query;
+      try {
+        query =
+            new dev.warren.admin.TaskQuery(
+                states(state), name, when("--since", since), when("--until", until), limit);
+      } catch (InvalidInputException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+      PrintWriter out = ctx.out();
+      for (TaskStatus s : ctx.storeReader(false).admin().tasks(query)) {
+        if (json) {
+          out.println(TaskStatusJson.write(s));
+        } else {
+          out.printf(
+              "%s %-28s %-9s attempt %d changed %s%n",
+              s.id(), s.name(), s.state(), s.attempt(), s.updatedAt());
+        }
+      }
+      out.flush();
+      return 0;
+    }
+
+    private static java.util.Set<TaskState> states(String text) {
+      if (text == null) {
+        return java.util.Set.of();
+      }
+      java.util.Set<TaskState> states = java.util.EnumSet.noneOf(TaskState.class);
+      for (String part : text.split(",", -1)) {
+        try {
+          states.add(TaskState.valueOf(part.strip().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(
+              "--state '"
+                  + part.strip()
+                  + "' is not a task state: use "
+                  + java.util.Arrays.toString(TaskState.values()),
+              e);
+        }
+      }
+      return states;
+    }
+
+    private static Instant when(String option, String text) {
+      if (text == null) {
+        return null;
+      }
+      try {
+        return Instant.parse(text.strip());
+      } catch (DateTimeParseException e) {
+        // not an instant: a duration ago
+      }
+      try {
+        return Instant.now().minus(CliContext.duration(option, text));
+      } catch (UsageException e) {
+        throw new UsageException(
+            option
+                + " '"
+                + text
+                + "' is neither an ISO-8601 instant (2026-01-31T12:00:00Z) nor a duration ago"
+                + " (15m, 2h, 1d)",
+            e);
+      }
+    }
+  }
+
+  /** {@code warren tasks limits}. */
+  @Command(
+      name = "limits",
+      description =
+          "Show the declared task limits and their use now, across all workers sharing the store.",
+      mixinStandardHelpOptions = true)
+  static final class Limits implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      CliContext ctx = CliContext.of(spec);
+      PrintWriter out = ctx.out();
+      java.util.List<dev.warren.tasks.TaskLimitUsage> all;
+      try {
+        all = ctx.storeReader(false).admin().taskLimits();
+      } catch (InvalidInputException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+      if (all.isEmpty()) {
+        out.println("no task limits declared");
+      }
+      for (dev.warren.tasks.TaskLimitUsage u : all) {
+        dev.warren.tasks.TaskLimits l = u.limits();
+        out.printf(
+            "%s rate %s, concurrency %s, per key %s: %d running%s, %d started in the window,"
+                + " %d sent to wait%n",
+            u.name(),
+            l.rateText() == null ? "-" : l.rateText(),
+            l.concurrency() == 0 ? "-" : Integer.toString(l.concurrency()),
+            l.perKeyConcurrency() == 0 ? "-" : Integer.toString(l.perKeyConcurrency()),
+            u.running(),
+            u.runningByKey().isEmpty() ? "" : " " + new java.util.TreeMap<>(u.runningByKey()),
+            u.startsInWindow(),
+            u.deferred());
+      }
+      out.flush();
       return 0;
     }
   }

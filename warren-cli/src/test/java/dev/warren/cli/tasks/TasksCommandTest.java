@@ -95,4 +95,49 @@ class TasksCommandTest {
     assertThat(run("submit", "echo", "--countdown", "soon").err())
         .contains("--countdown 'soon' is not a duration");
   }
+
+  @Test
+  void listFiltersByStateNameAndTime() {
+    Run ok = run("submit", "echo", "--queue", queue, "--args", "{\"a\":1}", "--wait", "20s");
+    assertThat(ok.exit()).as(ok.err()).isZero();
+    String id = ok.out().lines().findFirst().orElseThrow().split(" ")[0];
+
+    Run listed = run("list", "--name", "echo", "--state", "success", "--since", "5m");
+    Run none = run("list", "--name", "echo", "--until", "2000-01-01T00:00:00Z");
+    Run json = run("list", "--name", "echo", "--limit", "1", "--json");
+
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains(id).contains("SUCCESS");
+    assertThat(none.out()).doesNotContain(id);
+    assertThat(json.out().lines()).hasSize(1);
+    assertThat(json.out()).startsWith("{");
+  }
+
+  @Test
+  void listAndSubmitRefuseBadValuesWithOneLine() {
+    Run since = run("list", "--since", "yesterday");
+    Run state = run("list", "--state", "RUNNING");
+    Run range = run("list", "--since", "1h", "--until", "2h");
+    Run priority = run("submit", "echo", "--queue", queue, "--priority", "5");
+
+    assertThat(since.exit()).isEqualTo(2);
+    assertThat(since.err()).contains("--since 'yesterday' is neither an ISO-8601 instant");
+    assertThat(state.exit()).isEqualTo(2);
+    assertThat(state.err()).contains("--state 'RUNNING' is not a task state");
+    assertThat(range.exit()).isEqualTo(2);
+    assertThat(range.err()).contains("is not before until");
+    assertThat(priority.exit()).isEqualTo(2);
+    assertThat(priority.err()).contains("task priority 5 needs a priority queue");
+  }
+
+  @Test
+  void limitsShowsTheDeclaredLimitsAndTheirUse() {
+    String name = "cli-limited-" + UUID.randomUUID().toString().substring(0, 6);
+    worker.tasks().limit(name, dev.warren.tasks.TaskLimits.parse("20/s").concurrency(3));
+
+    Run r = run("limits");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains(name + " rate 20/1s, concurrency 3, per key -: 0 running");
+  }
 }

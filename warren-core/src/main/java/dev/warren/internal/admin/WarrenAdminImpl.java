@@ -411,10 +411,16 @@ public final class WarrenAdminImpl implements WarrenAdmin {
     }
     TaskStore store = taskStore.get();
     try {
-      return store.list(query.states(), query.name(), query.limit());
+      return store.list(query.states(), query.name(), query.since(), query.until(), query.limit());
     } catch (UnsupportedOperationException e) {
       throw new WarrenException("the task store " + store.describe() + " cannot list tasks", e);
     }
+  }
+
+  @Override
+  public List<dev.warren.tasks.TaskLimitUsage> taskLimits() {
+    return new dev.warren.internal.tasks.limits.TaskLimiter(taskStore.get(), java.time.Instant::now)
+        .usage();
   }
 
   @Override

@@ -29,6 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * x-delivery-count} header of each redelivery, and dead-letters a message returned more times than
  * its {@code x-delivery-limit} with reason {@code delivery_limit}, as RabbitMQ 3.10 does. Its
  * dead-lettering is always at-least-once here: a dead letter is routed before it leaves.
+ *
+ * <p>A classic queue with {@code x-max-priority} delivers higher message priorities first and FIFO
+ * within one priority (a message without a priority counts as 0, one above the maximum as the
+ * maximum), and puts a returned message back at its place in that order; a quorum queue refuses the
+ * argument, as RabbitMQ 3.x does.
  */
 final class MemoryQueue {
   /** The queue argument choosing what a full queue does (RabbitMQ's {@code x-overflow}). */
@@ -97,6 +102,7 @@ final class MemoryQueue {
   private final boolean singleActive;
   private final boolean quorum;
   private final Long deliveryLimit;
+  private final Integer maxPriority;
   private int nextConsumer;
 
   /** Enqueue order, so a requeued message goes back to its original position. */
@@ -127,6 +133,7 @@ final class MemoryQueue {
     }
     // why: like RabbitMQ, a classic queue ignores a delivery limit
     this.deliveryLimit = quorum ? longArg(spec, QueueSpec.DELIVERY_LIMIT) : null;
+    this.maxPriority = maxPriority(spec);
     scheduleExpiryCheck();
   }
 
@@ -157,6 +164,63 @@ final class MemoryQueue {
               + strategy
               + "' is not at-most-once or at-least-once");
     }
+  }
+
+  /** The {@code x-max-priority} argument, checked as RabbitMQ does; {@code null} for none. */
+  private static Integer maxPriority(QueueSpec spec) {
+    Object v = spec.arguments().get(QueueSpec.MAX_PRIORITY);
+    if (v == null) {
+      return null;
+    }
+    if (spec.quorum()) {
+      throw new WarrenException(
+          "cannot declare queue '"
+              + spec.name()
+              + "': invalid arg '"
+              + QueueSpec.MAX_PRIORITY
+              + "' for a quorum queue");
+    }
+    if (!(v instanceof Number n) || n.longValue() < 1 || n.longValue() > 255) {
+      throw new WarrenException(
+          "cannot declare queue '"
+              + spec.name()
+              + "': invalid arg '"
+              + QueueSpec.MAX_PRIORITY
+              + "': "
+              + v
+              + " is not between 1 and 255");
+    }
+    return n.intValue();
+  }
+
+  /** The priority a message is ordered by here: 0 in a queue without priorities. */
+  private int priority(Entry e) {
+    if (maxPriority == null || e.message().priority() == null) {
+      return 0;
+    }
+    return Math.min(e.message().priority(), maxPriority);
+  }
+
+  /** Whether {@code a} is delivered before {@code b}: higher priority first, then FIFO. */
+  private boolean before(Entry a, Entry b) {
+    int pa = priority(a);
+    int pb = priority(b);
+    return pa != pb ? pa > pb : a.seq < b.seq;
+  }
+
+  /** Adds a new message behind every one delivered before it. */
+  private void addReady(Entry entry) {
+    if (maxPriority == null) {
+      ready.addLast(entry);
+      return;
+    }
+    // why: most messages share the priority of the tail, so this rarely steps over any
+    ArrayDeque<Entry> later = new ArrayDeque<>();
+    while (!ready.isEmpty() && before(entry, ready.peekLast())) {
+      later.addFirst(ready.pollLast());
+    }
+    ready.addLast(entry);
+    ready.addAll(later);
   }
 
   private static Long longArg(QueueSpec spec, String key) {
@@ -198,7 +262,7 @@ final class MemoryQueue {
       refused = overflow != Overflow.DROP_HEAD && maxLength != null && ready.size() >= maxLength;
       if (!refused) {
         broker.changed();
-        ready.addLast(entry);
+        addReady(entry);
         if (maxLength != null && ready.size() > maxLength) {
           overflowed = new ArrayList<>();
           while (ready.size() > maxLength) {
@@ -444,7 +508,7 @@ final class MemoryQueue {
         // why: returned messages are older than nearly all ready ones, so only the few returned
         // before it (and older) are stepped over
         ArrayDeque<Entry> older = new ArrayDeque<>();
-        while (!ready.isEmpty() && ready.peekFirst().seq < back.seq) {
+        while (!ready.isEmpty() && before(ready.peekFirst(), back)) {
           older.addFirst(ready.pollFirst());
         }
         ready.addFirst(back);

@@ -144,7 +144,9 @@ final class CeleryTasks implements AutoCloseable {
         millis(c.softTimeLimit()),
         millis(c.timeLimit()),
         options.resultExpires().toMillis(),
-        defaults.revokeGrace().toMillis());
+        defaults.revokeGrace().toMillis(),
+        null, // why: a Celery message's priority stays the broker's business; Warren adds none
+        null);
   }
 
   private static Long millis(Double seconds) {

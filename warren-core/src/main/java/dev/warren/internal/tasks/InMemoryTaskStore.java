@@ -25,6 +25,15 @@ public final class InMemoryTaskStore implements TaskStore {
   private final java.util.concurrent.atomic.AtomicLong nextPurge =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
+  private final dev.warren.internal.tasks.limits.InMemoryTaskLimitStore limits =
+      new dev.warren.internal.tasks.limits.InMemoryTaskLimitStore();
+
+  /** Limits in memory too, shared like the tasks by the instances of this process. */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskLimitStore> limitStore() {
+    return Optional.of(limits);
+  }
+
   @Override
   public String describe() {
     return "memory";
@@ -63,6 +72,20 @@ public final class InMemoryTaskStore implements TaskStore {
         .filter(s -> name == null || name.equals(s.name()))
         .sorted(Comparator.comparing(TaskStatus::updatedAt).reversed())
         .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public List<TaskStatus> list(
+      Set<TaskState> states, String name, Instant since, Instant until, int limit) {
+    dev.warren.admin.TaskQuery query =
+        new dev.warren.admin.TaskQuery(states, name, since, until, limit);
+    Instant now = Instant.now();
+    return tasks.values().stream()
+        .filter(s -> s.expiresAt() == null || s.expiresAt().isAfter(now))
+        .filter(query::matches)
+        .sorted(Comparator.comparing(TaskStatus::updatedAt).reversed())
+        .limit(query.limit())
         .toList();
   }
 

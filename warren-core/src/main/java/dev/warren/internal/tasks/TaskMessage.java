@@ -37,6 +37,9 @@ import java.util.Map;
  * @param timeLimitMs see {@link TaskOptions#timeLimit()}, or {@code null}
  * @param resultTtlMs see {@link TaskOptions#resultTtl()}
  * @param revokeGraceMs see {@link TaskOptions#revokeGrace()}
+ * @param priority see {@link TaskOptions#priority()}; also the message's {@code priority} property;
+ *     {@code null} (as from earlier versions) for 0
+ * @param limitKey see {@link TaskOptions#limitKey()}, or {@code null}
  */
 public record TaskMessage(
     String id,
@@ -53,7 +56,9 @@ public record TaskMessage(
     Long softTimeLimitMs,
     Long timeLimitMs,
     long resultTtlMs,
-    long revokeGraceMs) {
+    long revokeGraceMs,
+    Integer priority,
+    String limitKey) {
 
   /** The {@code type} property of task messages. */
   public static final String TYPE = "warren.task";
@@ -87,7 +92,9 @@ public record TaskMessage(
         o.softTimeLimit() == null ? null : o.softTimeLimit().toMillis(),
         o.timeLimit() == null ? null : o.timeLimit().toMillis(),
         o.resultTtl().toMillis(),
-        o.revokeGrace().toMillis());
+        o.revokeGrace().toMillis(),
+        o.priority() == 0 ? null : o.priority(),
+        o.limitKey());
   }
 
   /**
@@ -102,7 +109,9 @@ public record TaskMessage(
             .retryBackoff(retryBackoff)
             .retryMaxDelay(Duration.ofMillis(retryMaxDelayMs))
             .resultTtl(Duration.ofMillis(resultTtlMs))
-            .revokeGrace(Duration.ofMillis(revokeGraceMs));
+            .revokeGrace(Duration.ofMillis(revokeGraceMs))
+            .priority(priority == null ? 0 : priority)
+            .limitKey(limitKey);
     if (softTimeLimitMs != null) {
       b.softTimeLimit(Duration.ofMillis(softTimeLimitMs));
     }
@@ -132,7 +141,9 @@ public record TaskMessage(
         softTimeLimitMs,
         timeLimitMs,
         resultTtlMs,
-        revokeGraceMs);
+        revokeGraceMs,
+        priority,
+        limitKey);
   }
 
   Message toMessage() {
@@ -148,7 +159,20 @@ public record TaskMessage(
       throw new InvalidInputException("cannot encode task " + id + ": " + e.getMessage(), e);
     }
     return new Message(
-        id, TYPE, "application/json", null, "warren", submittedAt, null, true, headers, body);
+        id,
+        TYPE,
+        "application/json",
+        null,
+        null,
+        "warren",
+        submittedAt,
+        null,
+        true,
+        headers,
+        body,
+        null,
+        null,
+        priority);
   }
 
   /**

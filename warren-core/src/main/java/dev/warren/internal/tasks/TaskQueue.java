@@ -81,6 +81,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final QueueDeclarer queues;
   private final DelayQueues waits;
   private final DataCodec codec;
+  private final dev.warren.internal.tasks.limits.TaskLimiter limiter;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -107,6 +108,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.waits = new DelayQueues(queues, options.clock());
     this.codec = taskCodec(options.codec());
     this.celery = new CeleryTasks(this, options.celery());
+
+    this.limiter = new dev.warren.internal.tasks.limits.TaskLimiter(store, this::now);
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -144,6 +147,13 @@ public final class TaskQueue implements Tasks, AutoCloseable {
 
   Transport transport() {
     return transport;
+  }
+
+  /**
+   * @return the limits across all workers, for this instance's workers and Warren's own tools
+   */
+  public dev.warren.internal.tasks.limits.TaskLimiter limiter() {
+    return limiter;
   }
 
   DelayQueues waits() {
@@ -281,6 +291,19 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   @Override
   public TaskHandle<Object> task(String id) {
     return task(id, Object.class);
+  }
+
+  @Override
+  public void limit(String name, dev.warren.tasks.TaskLimits limits) {
+    checkOpen();
+    checkName(name);
+    limiter.declare(name, limits);
+  }
+
+  @Override
+  public Map<String, dev.warren.tasks.TaskLimits> limits() {
+    checkOpen();
+    return limiter.limits();
   }
 
   @Override
@@ -433,6 +456,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
    */
   static QueueSpec declareTaskQueue(QueueDeclarer declarer, String queue) {
     QueueSpec classic = QueueSpec.durable(queue);
+    if (TaskOptions.isPriorityQueue(queue)) {
+      return declarePriorityQueue(declarer, classic);
+    }
     if (!declarer.quorum()) {
       return declarer.declare(classic);
     }
@@ -447,6 +473,24 @@ public final class TaskQueue implements Tasks, AutoCloseable {
             .withArgument(QueueSpec.DEAD_LETTER_ROUTING_KEY, dlq)
             .asQuorum(declarer.deliveryLimit());
     return declarer.declare(quorum, classic, classic.withArgument(QueueSpec.QUEUE_TYPE, "classic"));
+  }
+
+  /**
+   * Declares a priority task queue: classic (RabbitMQ 3.x quorum queues refuse {@code
+   * x-max-priority}) with {@code x-max-priority} {@value TaskOptions#MAX_PRIORITY}. A queue of that
+   * name that exists without the argument is used as it is, with one warning: the broker cannot add
+   * it to an existing queue, so its tasks run in arrival order until it is drained and deleted.
+   */
+  private static QueueSpec declarePriorityQueue(QueueDeclarer declarer, QueueSpec classic) {
+    QueueSpec priority =
+        classic
+            .withArgument(QueueSpec.QUEUE_TYPE, "classic")
+            .withArgument(QueueSpec.MAX_PRIORITY, TaskOptions.MAX_PRIORITY);
+    return declarer.declare(
+        priority,
+        classic.withArgument(QueueSpec.MAX_PRIORITY, TaskOptions.MAX_PRIORITY),
+        classic,
+        classic.withArgument(QueueSpec.QUEUE_TYPE, "classic"));
   }
 
   void declare(String queue) {
@@ -610,6 +654,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
     workers.clear();
     celery.close();
+
+    limiter.close();
     if (o != null) {
       o.close();
     }

@@ -6,6 +6,7 @@ import dev.warren.internal.deadletters.DeadLetterPublisher;
 import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.tasks.celery.CeleryMessage;
+import dev.warren.internal.tasks.limits.TaskLimiter;
 import dev.warren.tasks.TaskCancelledException;
 import dev.warren.tasks.TaskHandler;
 import dev.warren.tasks.TaskNotRegisteredException;
@@ -236,7 +237,33 @@ final class TaskWorker {
               tasks.worker(),
               "worker " + status.worker() + " was lost running attempt " + status.attempt());
     }
-    run(delivery, m, status, handler);
+    TaskLimiter.Admission admission = tasks.limiter().admit(m.name(), m.limitKey(), m.id());
+    if (!admission.granted()) {
+      waitForLimit(delivery, m, admission);
+      return;
+    }
+    try {
+      run(delivery, m, status, handler);
+    } finally {
+      admission.release();
+    }
+  }
+
+  /**
+   * Sends a task over its name's limits to wait in the broker (a wait queue that dead-letters it
+   * back here), and acknowledges it only once the broker confirmed it there: it never waits
+   * unacknowledged in a worker, where it would hold the prefetch another task could use.
+   */
+  private void waitForLimit(Delivery delivery, TaskMessage m, TaskLimiter.Admission admission) {
+    Instant until = tasks.now().plus(admission.waitFor());
+    TaskQueue.join(tasks.waits().park(queue, m.toMessage(), until), Duration.ofSeconds(30));
+    log.debug(
+        "task {} {} waits {} ms: {}",
+        m.name(),
+        m.id(),
+        admission.waitFor().toMillis(),
+        admission.reason());
+    delivery.ack();
   }
 
   /** The store forgot the task (its TTL ran out, or another store): start from the message. */
