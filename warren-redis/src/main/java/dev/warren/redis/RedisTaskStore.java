@@ -81,7 +81,14 @@ public final class RedisTaskStore implements TaskStore {
     JedisPooled redis;
     try {
       redis = new JedisPooled(uri);
+      // why: through a pipeline, as every write goes; its first use loads and sets up the client's
+      // pipelining (over a second on a busy machine), which belongs to connecting, not to a write
       redis.ping();
+      try (Pipeline p = redis.pipelined()) {
+        Response<Boolean> known = p.exists(prefix + "tasks");
+        p.sync();
+        known.get();
+      }
     } catch (JedisException | IllegalArgumentException e) {
       throw new TaskStoreException(
           "cannot connect to the Redis task store " + description + ": " + e.getMessage(), e);
