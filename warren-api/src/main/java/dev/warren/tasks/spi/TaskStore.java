@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * Where task state, results and revokes live. The task queue writes a task's whole {@link
- * TaskStatus} on every change (one writer at a time per task: the submitter, then the worker
- * holding its message); revokes are kept apart, so no status write can undo one.
+ * TaskStatus} on its changes (one writer at a time per task: the submitter, then the worker holding
+ * its message; an intermediate state may be skipped when a later one of the same task is written
+ * with it); revokes are kept apart, so no status write can undo one.
  *
  * <p>The batch operations {@link #putAll} and {@link #lookupAll} have defaults that loop over the
  * single ones; stores that can do a batch in one round trip (a Redis pipeline, a multi-row upsert)
