@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>In inline mode (a store in this process's memory, where a batch saves nothing) the caller runs
  * its own item at once.
  *
- * <p>why one thread: items of one task stay in order (a STARTED write never lands after the SUCCESS
- * that followed it), and a batch is never split across two transactions racing each other.
+ * <p>Items are spread over a few lanes by their key (the task id), each with one thread. why: items
+ * of one task stay in order on their lane (a STARTED write never lands after the SUCCESS that
+ * followed it), while several batches are in flight at once, so a store that commits one batch
+ * (PostgreSQL waiting for its log to reach the disk) does not hold up the others.
  *
  * @param <T> what a caller hands in
  * @param <R> what it gets back
@@ -42,25 +45,37 @@ final class StoreBatcher<T, R> implements AutoCloseable {
   private final String name;
   private final Function<List<T>, List<R>> step;
   private final boolean inline;
-  private final LinkedBlockingQueue<Item<T, R>> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final ToIntFunction<T> key;
+  private final List<LinkedBlockingQueue<Item<T, R>>> queues = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
   private volatile boolean closed;
 
   /**
    * @param name the thread's name, for logs
    * @param step runs a batch; returns one result per item, in order; throws to fail them all
    * @param inline whether callers run their item themselves
+   * @param lanes how many batches may be in flight at once, 1 or more
+   * @param key what picks an item's lane: items with the same key stay in order
    */
-  StoreBatcher(String name, Function<List<T>, List<R>> step, boolean inline) {
+  StoreBatcher(
+      String name,
+      Function<List<T>, List<R>> step,
+      boolean inline,
+      int lanes,
+      ToIntFunction<T> key) {
     this.name = name;
     this.step = step;
     this.inline = inline;
-    if (inline) {
-      this.thread = null;
-    } else {
-      this.thread = new Thread(this::loop, name);
-      this.thread.setDaemon(true);
-      this.thread.start();
+    this.key = key;
+    if (!inline) {
+      for (int i = 0; i < lanes; i++) {
+        LinkedBlockingQueue<Item<T, R>> queue = new LinkedBlockingQueue<>();
+        Thread thread = new Thread(() -> loop(queue), name + "-" + (i + 1));
+        thread.setDaemon(true);
+        queues.add(queue);
+        threads.add(thread);
+        thread.start();
+      }
     }
   }
 
@@ -82,7 +97,7 @@ final class StoreBatcher<T, R> implements AutoCloseable {
       }
     }
     CompletableFuture<R> done = new CompletableFuture<>();
-    queue.add(new Item<>(value, done));
+    queues.get(Math.floorMod(key.applyAsInt(value), queues.size())).add(new Item<>(value, done));
     return done;
   }
 
@@ -116,7 +131,7 @@ final class StoreBatcher<T, R> implements AutoCloseable {
     }
   }
 
-  private void loop() {
+  private void loop(LinkedBlockingQueue<Item<T, R>> queue) {
     List<Item<T, R>> batch = new ArrayList<>(MAX_BATCH);
     while (true) {
       try {
@@ -170,16 +185,16 @@ final class StoreBatcher<T, R> implements AutoCloseable {
    */
   void close(Duration timeout) {
     closed = true;
-    if (thread == null) {
-      return;
-    }
-    try {
-      thread.join(timeout.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive()) {
-      thread.interrupt();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread thread : threads) {
+      try {
+        thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (thread.isAlive()) {
+        thread.interrupt();
+      }
     }
   }
 

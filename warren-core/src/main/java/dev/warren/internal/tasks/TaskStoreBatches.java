@@ -34,6 +34,13 @@ final class TaskStoreBatches implements AutoCloseable {
 
   private static final TaskLookup UNKNOWN = new TaskLookup(null, null);
 
+  /**
+   * Batches in flight at once, each way. why: a few, so a commit waiting for the disk does not
+   * stall every worker, and few enough to leave the store's connection pool (8 for PostgreSQL) room
+   * for revoke checks and listings.
+   */
+  static final int LANES = 3;
+
   private final StoreBatcher<TaskStatus, Void> writes;
   private final StoreBatcher<String, TaskLookup> lookups;
 
@@ -43,8 +50,25 @@ final class TaskStoreBatches implements AutoCloseable {
    *     process's memory, where a batch saves nothing)
    */
   TaskStoreBatches(TaskStore store, boolean inline) {
-    this.writes = new StoreBatcher<>("warren-task-writes", batch -> putAll(store, batch), inline);
-    this.lookups = new StoreBatcher<>("warren-task-lookups", ids -> lookupAll(store, ids), inline);
+    this(store, inline, LANES);
+  }
+
+  /**
+   * @param store the store
+   * @param inline whether callers write and read themselves
+   * @param lanes batches in flight at once, each way
+   */
+  TaskStoreBatches(TaskStore store, boolean inline, int lanes) {
+    this.writes =
+        new StoreBatcher<>(
+            "warren-task-writes",
+            batch -> putAll(store, batch),
+            inline,
+            lanes,
+            s -> s.id().hashCode());
+    this.lookups =
+        new StoreBatcher<>(
+            "warren-task-lookups", ids -> lookupAll(store, ids), inline, lanes, String::hashCode);
   }
 
   private static List<Void> putAll(TaskStore store, List<TaskStatus> batch) {

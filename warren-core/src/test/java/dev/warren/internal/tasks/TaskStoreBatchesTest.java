@@ -113,7 +113,7 @@ class TaskStoreBatchesTest {
   @Test
   void writesQueuedDuringABatchGoOutTogetherAndATasksLatestStateWins() throws Exception {
     RecordingStore recording = new RecordingStore();
-    try (TaskStoreBatches batches = new TaskStoreBatches(recording.asStore(), false)) {
+    try (TaskStoreBatches batches = new TaskStoreBatches(recording.asStore(), false, 1)) {
       TaskStatus blocker = pending();
       CompletableFuture<Void> first = batches.write(blocker);
       assertThat(recording.firstStarted.await(10, SECONDS)).isTrue();
@@ -146,7 +146,7 @@ class TaskStoreBatchesTest {
     RecordingStore recording = new RecordingStore();
     recording.failWith = new TaskStoreException("the store is away");
     recording.release.countDown();
-    try (TaskStoreBatches batches = new TaskStoreBatches(recording.asStore(), false)) {
+    try (TaskStoreBatches batches = new TaskStoreBatches(recording.asStore(), false, 1)) {
       TaskStatus s = pending();
 
       assertThatThrownBy(() -> batches.writeDurably(s))
