@@ -42,6 +42,8 @@ import java.util.function.Function;
  *   <tr><td>WARREN_CONFIRM_WINDOW</td><td>unconfirmed publishes in flight at most</td>
  *       <td>1024</td></tr>
  *   <tr><td>WARREN_SHUTDOWN_TIMEOUT</td><td>how long close() waits for handlers</td><td>10s</td></tr>
+ *   <tr><td>WARREN_TASK_CONCURRENCY</td><td>tasks one instance runs at once per task queue (its
+ *       prefetch on that queue)</td><td>8</td></tr>
  *   <tr><td>WARREN_STORE_URL</td><td>task and lineage store: {@code memory:},
  *       {@code jdbc:postgresql://…} or {@code redis://…}</td><td>memory:</td></tr>
  *   <tr><td>WARREN_LINEAGE</td><td>{@code off} switches lineage recording off</td><td>on</td></tr>
@@ -88,6 +90,7 @@ public final class WarrenOptions {
   private final Duration publishTimeout;
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
+  private final int taskConcurrency;
   private final String instanceId;
   private final String storeUrl;
   private final boolean lineage;
@@ -111,6 +114,7 @@ public final class WarrenOptions {
     this.publishTimeout = b.publishTimeout;
     this.connectTimeout = b.connectTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
+    this.taskConcurrency = b.taskConcurrency;
     this.instanceId = b.instanceId;
     this.storeUrl = b.storeUrl;
     this.lineage = b.lineage;
@@ -215,6 +219,10 @@ public final class WarrenOptions {
     String shutdownTimeout = get.apply("WARREN_SHUTDOWN_TIMEOUT");
     if (shutdownTimeout != null) {
       b.shutdownTimeout(parseDuration("WARREN_SHUTDOWN_TIMEOUT", shutdownTimeout));
+    }
+    String taskConcurrency = get.apply("WARREN_TASK_CONCURRENCY");
+    if (taskConcurrency != null) {
+      b.taskConcurrency(parseInt("WARREN_TASK_CONCURRENCY", taskConcurrency));
     }
     String store = get.apply("WARREN_STORE_URL");
     if (store != null) {
@@ -419,6 +427,14 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return how many tasks this instance runs at once per task queue it works on; also its prefetch
+   *     on that queue, so a busy instance holds no more tasks than it runs
+   */
+  public int taskConcurrency() {
+    return taskConcurrency;
+  }
+
+  /**
    * @return this instance's id, part of its broadcast queues' names
    */
   public String instanceId() {
@@ -529,6 +545,7 @@ public final class WarrenOptions {
     b.publishTimeout = publishTimeout;
     b.connectTimeout = connectTimeout;
     b.shutdownTimeout = shutdownTimeout;
+    b.taskConcurrency = taskConcurrency;
     b.instanceId = instanceId;
     b.storeUrl = storeUrl;
     b.lineage = lineage;
@@ -587,6 +604,7 @@ public final class WarrenOptions {
     private Duration publishTimeout = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private int taskConcurrency = 8;
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private String storeUrl = "memory:";
     private boolean lineage = true;
@@ -730,6 +748,20 @@ public final class WarrenOptions {
      */
     public Builder shutdownTimeout(Duration timeout) {
       this.shutdownTimeout = positive("shutdown timeout", timeout);
+      return this;
+    }
+
+    /**
+     * @param taskConcurrency tasks run at once per task queue, 1 to 1024 (8 by default); 1 runs
+     *     them one after the other
+     * @return this builder
+     */
+    public Builder taskConcurrency(int taskConcurrency) {
+      if (taskConcurrency < 1 || taskConcurrency > 1024) {
+        throw new InvalidInputException(
+            "task concurrency " + taskConcurrency + " is not between 1 and 1024");
+      }
+      this.taskConcurrency = taskConcurrency;
       return this;
     }
 

@@ -18,6 +18,26 @@ class WarrenOptionsTest {
   }
 
   @Test
+  void taskConcurrencyIsEightByDefaultReadFromTheEnvironmentAndBounded() {
+    assertThat(WarrenOptions.builder().build().taskConcurrency()).isEqualTo(8);
+    assertThat(
+            WarrenOptions.fromEnvironment(Map.of("WARREN_TASK_CONCURRENCY", "32"))
+                .taskConcurrency())
+        .isEqualTo(32);
+    assertThat(
+            WarrenOptions.builder().taskConcurrency(1).build().toBuilder()
+                .build()
+                .taskConcurrency())
+        .isEqualTo(1);
+    assertThatThrownBy(() -> WarrenOptions.builder().taskConcurrency(0))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("task concurrency 0");
+    assertThatThrownBy(() -> WarrenOptions.builder().taskConcurrency(1025))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("1025");
+  }
+
+  @Test
   void autoPicksRabbitMqWhenAUrlOrHostIsSet() {
     assertThat(
             WarrenOptions.fromEnvironment(Map.of("WARREN_RABBITMQ_URL", "amqp://u:p@h:5673/v"))

@@ -109,7 +109,10 @@ public record Environment(
       // versions unknown: reported as such
     }
     Map<String, String> versions = new LinkedHashMap<>();
-    for (String name : new String[] {"warren", "amqp-client", "spring-rabbit", "hdrhistogram"}) {
+    for (String name :
+        new String[] {
+          "warren", "amqp-client", "spring-rabbit", "hdrhistogram", "jobrunr", "db-scheduler"
+        }) {
       versions.put(name, p.getProperty(name, "unknown"));
     }
     return versions;

@@ -136,7 +136,11 @@ public final class Report {
                 + " (used by all three contenders), spring-rabbit "
                 + env.libraries().get("spring-rabbit")
                 + ", HdrHistogram "
-                + env.libraries().get("hdrhistogram")));
+                + env.libraries().get("hdrhistogram")
+                + ", JobRunr "
+                + env.libraries().get("jobrunr")
+                + ", db-scheduler "
+                + env.libraries().get("db-scheduler")));
     md.append('\n');
 
     md.append("## Method\n\n");

@@ -5,6 +5,7 @@ import dev.warren.codec.TaskStatusJson;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
+import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,9 +15,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -99,25 +105,98 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public void put(TaskStatus status) {
+    putAll(List.of(status));
+  }
+
+  /**
+   * One multi-row upsert over arrays ({@code unnest}), so one statement, one round trip and one
+   * commit store them all, whatever their number: the group commit of the task queue's writers.
+   * Rows are written in id order. why: two instances upserting overlapping tasks in the same order
+   * wait for each other instead of deadlocking.
+   */
+  @Override
+  public void putAll(Collection<TaskStatus> statuses) {
+    if (statuses.isEmpty()) {
+      return;
+    }
+    // why: one row per id, or PostgreSQL refuses the statement ("cannot affect row a second time")
+    TreeMap<String, TaskStatus> rows = new TreeMap<>();
+    for (TaskStatus s : statuses) {
+      rows.put(s.id(), s);
+    }
+    int n = rows.size();
+    String[] ids = new String[n];
+    String[] names = new String[n];
+    String[] states = new String[n];
+    String[] json = new String[n];
+    Timestamp[] updated = new Timestamp[n];
+    Timestamp[] expires = new Timestamp[n];
+    int i = 0;
+    for (TaskStatus s : rows.values()) {
+      ids[i] = s.id();
+      names[i] = s.name();
+      states[i] = s.state().name();
+      json[i] = TaskStatusJson.write(s);
+      updated[i] = Timestamp.from(s.updatedAt());
+      expires[i] = s.expiresAt() == null ? null : Timestamp.from(s.expiresAt());
+      i++;
+    }
     String sql =
         "INSERT INTO warren_task (id, name, state, status, updated_at, expires_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)"
+            + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[],"
+            + " ?::timestamptz[], ?::timestamptz[])"
             + " ON CONFLICT (id) DO UPDATE SET name = excluded.name, state = excluded.state,"
             + " status = excluded.status, updated_at = excluded.updated_at,"
             + " expires_at = excluded.expires_at";
     try (Connection c = pool.getConnection();
         PreparedStatement p = c.prepareStatement(sql)) {
-      p.setString(1, status.id());
-      p.setString(2, status.name());
-      p.setString(3, status.state().name());
-      p.setString(4, TaskStatusJson.write(status));
-      p.setTimestamp(5, Timestamp.from(status.updatedAt()));
-      p.setTimestamp(6, status.expiresAt() == null ? null : Timestamp.from(status.expiresAt()));
+      p.setArray(1, c.createArrayOf("text", ids));
+      p.setArray(2, c.createArrayOf("text", names));
+      p.setArray(3, c.createArrayOf("text", states));
+      p.setArray(4, c.createArrayOf("text", json));
+      p.setArray(5, c.createArrayOf("timestamptz", updated));
+      p.setArray(6, c.createArrayOf("timestamptz", expires));
       p.executeUpdate();
     } catch (SQLException e) {
-      throw failure("store task " + status.id(), e);
+      throw failure(n == 1 ? "store task " + ids[0] : "store " + n + " tasks", e);
     }
     purgeNowAndThen();
+  }
+
+  /** One query for their statuses and revokes. */
+  @Override
+  public Map<String, TaskLookup> lookupAll(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Map.of();
+    }
+    String sql =
+        "SELECT i.id, t.status, r.revoked_at FROM unnest(?::text[]) AS i(id)"
+            + " LEFT JOIN warren_task t ON t.id = i.id"
+            + " AND (t.expires_at IS NULL OR t.expires_at > ?)"
+            + " LEFT JOIN warren_task_revoke r ON r.id = i.id AND r.keep_until > ?"
+            + " WHERE t.id IS NOT NULL OR r.id IS NOT NULL";
+    Map<String, TaskLookup> found = new HashMap<>();
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      Timestamp now = Timestamp.from(Instant.now());
+      p.setArray(1, c.createArrayOf("text", new LinkedHashSet<>(ids).toArray()));
+      p.setTimestamp(2, now);
+      p.setTimestamp(3, now);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          String status = r.getString(2);
+          Timestamp revoked = r.getTimestamp(3);
+          found.put(
+              r.getString(1),
+              new TaskLookup(
+                  status == null ? null : TaskStatusJson.read(status),
+                  revoked == null ? null : revoked.toInstant()));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read " + ids.size() + " tasks", e);
+    }
+    return found;
   }
 
   @Override

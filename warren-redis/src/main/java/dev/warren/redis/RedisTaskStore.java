@@ -4,18 +4,26 @@ import dev.warren.codec.TaskStatusJson;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
+import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
 
@@ -81,7 +89,14 @@ public final class RedisTaskStore implements TaskStore {
     JedisPooled redis;
     try {
       redis = new JedisPooled(uri);
+      // why: through a pipeline, as every write goes; its first use loads and sets up the client's
+      // pipelining (over a second on a busy machine), which belongs to connecting, not to a write
       redis.ping();
+      try (Pipeline p = redis.pipelined()) {
+        Response<Boolean> known = p.exists(prefix + "tasks");
+        p.sync();
+        known.get();
+      }
     } catch (JedisException | IllegalArgumentException e) {
       throw new TaskStoreException(
           "cannot connect to the Redis task store " + description + ": " + e.getMessage(), e);
@@ -108,25 +123,105 @@ public final class RedisTaskStore implements TaskStore {
 
   @Override
   public void put(TaskStatus status) {
-    String key = taskKey(status.id());
-    try {
+    putAll(List.of(status));
+  }
+
+  /**
+   * Writes all of them in one pipeline: one round trip, whatever their number (one {@code ZADD} for
+   * the index, then a {@code SET} or {@code DEL} per task).
+   */
+  @Override
+  public void putAll(Collection<TaskStatus> statuses) {
+    if (statuses.isEmpty()) {
+      return;
+    }
+    Instant now = Instant.now();
+    Map<String, Double> index = new LinkedHashMap<>();
+    List<String> gone = new ArrayList<>();
+    for (TaskStatus status : statuses) {
+      if (status.expiresAt() == null || status.expiresAt().isAfter(now)) {
+        index.put(status.id(), (double) status.updatedAt().toEpochMilli());
+      } else {
+        gone.add(status.id());
+      }
+    }
+    List<Response<?>> replies = new ArrayList<>();
+    try (Pipeline p = redis.pipelined()) {
       // why: indexed before it is written, so a task that exists is always listable; an index
       // entry whose write failed is dropped by the next listing that meets it
-      redis.zadd(indexKey(), status.updatedAt().toEpochMilli(), status.id());
-      if (status.expiresAt() == null) {
-        // why: a plain SET also clears a TTL left by an earlier write
-        redis.set(key, TaskStatusJson.write(status));
-      } else if (status.expiresAt().isAfter(Instant.now())) {
-        redis.set(
-            key,
-            TaskStatusJson.write(status),
-            SetParams.setParams().pxAt(status.expiresAt().toEpochMilli()));
-      } else {
-        redis.del(key);
-        redis.zrem(indexKey(), status.id());
+      if (!index.isEmpty()) {
+        replies.add(p.zadd(indexKey(), index));
+      }
+      for (TaskStatus status : statuses) {
+        String key = taskKey(status.id());
+        if (status.expiresAt() == null) {
+          // why: a plain SET also clears a TTL left by an earlier write
+          replies.add(p.set(key, TaskStatusJson.write(status)));
+        } else if (status.expiresAt().isAfter(now)) {
+          replies.add(
+              p.set(
+                  key,
+                  TaskStatusJson.write(status),
+                  SetParams.setParams().pxAt(status.expiresAt().toEpochMilli())));
+        } else {
+          replies.add(p.del(key));
+        }
+      }
+      if (!gone.isEmpty()) {
+        replies.add(p.zrem(indexKey(), gone.toArray(String[]::new)));
+      }
+      p.sync();
+      for (Response<?> reply : replies) {
+        reply.get(); // why: a command that failed inside the pipeline throws only here
       }
     } catch (JedisException e) {
-      throw failure("store task " + status.id(), e);
+      String what =
+          statuses.size() == 1
+              ? "store task " + statuses.iterator().next().id()
+              : "store " + statuses.size() + " tasks";
+      throw failure(what, e);
+    }
+  }
+
+  /** One {@code MGET} of their status and revoke keys. */
+  @Override
+  public Map<String, TaskLookup> lookupAll(Collection<String> ids) {
+    List<String> unique = List.copyOf(new LinkedHashSet<>(ids));
+    if (unique.isEmpty()) {
+      return Map.of();
+    }
+    String[] keys = new String[unique.size() * 2];
+    for (int i = 0; i < unique.size(); i++) {
+      keys[i] = taskKey(unique.get(i));
+      keys[unique.size() + i] = revokeKey(unique.get(i));
+    }
+    List<String> values;
+    try {
+      values = redis.mget(keys);
+    } catch (JedisException e) {
+      throw failure("read " + unique.size() + " tasks", e);
+    }
+    Instant now = Instant.now();
+    Map<String, TaskLookup> found = new HashMap<>();
+    for (int i = 0; i < unique.size(); i++) {
+      String id = unique.get(i);
+      TaskStatus status = values.get(i) == null ? null : TaskStatusJson.read(values.get(i));
+      if (status != null && status.expiresAt() != null && !status.expiresAt().isAfter(now)) {
+        status = null;
+      }
+      Instant revoked = revokeTime(id, values.get(unique.size() + i));
+      if (status != null || revoked != null) {
+        found.put(id, new TaskLookup(status, revoked));
+      }
+    }
+    return found;
+  }
+
+  private Instant revokeTime(String id, String at) {
+    try {
+      return at == null ? null : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      throw new TaskStoreException("unreadable revoke of task " + id + " in " + description, e);
     }
   }
 
@@ -214,14 +309,13 @@ public final class RedisTaskStore implements TaskStore {
 
   @Override
   public Optional<Instant> revokedAt(String id) {
+    String at;
     try {
-      String at = redis.get(revokeKey(id));
-      return at == null ? Optional.empty() : Optional.of(Instant.parse(at));
+      at = redis.get(revokeKey(id));
     } catch (JedisException e) {
       throw failure("read the revoke of task " + id, e);
-    } catch (DateTimeParseException e) {
-      throw new TaskStoreException("unreadable revoke of task " + id + " in " + description, e);
     }
+    return Optional.ofNullable(revokeTime(id, at));
   }
 
   /** Redis expires the keys itself. */

@@ -7,12 +7,14 @@ import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskTransition;
+import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -299,6 +301,117 @@ public abstract class TaskStoreContractTest {
         s.expiresAt(),
         s.worker(),
         s.history());
+  }
+
+  @Test
+  void aBatchPutStoresEveryStatusAsWritten() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<TaskStatus> batch = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      batch.add(
+          status(TaskState.STARTED)
+              .withOutcome("{\"n\":" + i + "}", null)
+              .to(TaskState.SUCCESS, now, "w" + i, null)
+              .withExpiresAt(now.plus(Duration.ofHours(1))));
+    }
+
+    store.putAll(batch);
+
+    TaskStore reader = other();
+    for (TaskStatus s : batch) {
+      assertThat(reader.get(s.id())).contains(s);
+    }
+  }
+
+  @Test
+  void aBatchPutReplacesEarlierStatusesAndForgetsExpiredOnes() {
+    TaskStatus running = status(TaskState.STARTED);
+    TaskStatus leaving = status(TaskState.STARTED);
+    store.putAll(List.of(running, leaving));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    TaskStatus done =
+        running
+            .withOutcome("42", null)
+            .to(TaskState.SUCCESS, now, "w1", null)
+            .withExpiresAt(now.plus(Duration.ofHours(1)));
+    TaskStatus expired =
+        leaving.to(TaskState.FAILURE, now, "w1", null).withExpiresAt(now.minusSeconds(1));
+    TaskStatus fresh = status(TaskState.PENDING);
+
+    store.putAll(List.of(done, expired, fresh));
+
+    assertThat(store.get(running.id())).contains(done);
+    assertThat(store.get(leaving.id())).isEmpty();
+    assertThat(store.get(fresh.id())).contains(fresh);
+    assertThat(store.list(java.util.Set.of(), running.name(), 1000))
+        .extracting(TaskStatus::id)
+        .contains(running.id(), fresh.id())
+        .doesNotContain(leaving.id());
+  }
+
+  @Test
+  void anEmptyBatchChangesNothing() {
+    store.putAll(List.of());
+
+    assertThat(store.lookupAll(List.of())).isEmpty();
+  }
+
+  @Test
+  void aBatchLookupReadsStatusesAndRevokesAndLeavesOutTheUnknown() {
+    TaskStatus plain = status(TaskState.PENDING);
+    TaskStatus revoked = status(TaskState.STARTED);
+    TaskStatus gone = status(TaskState.SUCCESS).withExpiresAt(Instant.now().minusSeconds(1));
+    store.putAll(List.of(plain, revoked, gone));
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    store.revoke(revoked.id(), at, at.plus(Duration.ofDays(1)));
+    String onlyRevoked = UUID.randomUUID().toString();
+    store.revoke(onlyRevoked, at, at.plus(Duration.ofDays(1)));
+    String unknown = UUID.randomUUID().toString();
+
+    Map<String, TaskLookup> found =
+        other()
+            .lookupAll(
+                List.of(plain.id(), revoked.id(), gone.id(), onlyRevoked, unknown, plain.id()));
+
+    assertThat(found)
+        .containsOnlyKeys(plain.id(), revoked.id(), onlyRevoked)
+        .containsEntry(plain.id(), new TaskLookup(plain, null))
+        .containsEntry(revoked.id(), new TaskLookup(revoked, at))
+        .containsEntry(onlyRevoked, new TaskLookup(null, at));
+  }
+
+  @Test
+  void concurrentBatchesOfOverlappingTasksAllLand() throws Exception {
+    List<TaskStatus> tasks = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      tasks.add(status(TaskState.STARTED));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 10; round++) {
+                    List<TaskStatus> batch = new ArrayList<>(tasks);
+                    // why: each writer in another order; a store that locks rows in the order
+                    // given would deadlock here
+                    java.util.Collections.shuffle(
+                        batch, new java.util.Random(writer * 31L + round));
+                    store.putAll(batch);
+                  }
+                }));
+      }
+      for (Future<?> f : writers) {
+        f.get(30, SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(store.lookupAll(tasks.stream().map(TaskStatus::id).toList())).hasSize(100);
   }
 
   @Test

@@ -3,14 +3,23 @@ package dev.warren.tasks.spi;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Where task state, results and revokes live. The task queue writes a task's whole {@link
- * TaskStatus} on every change (one writer at a time per task: the submitter, then the worker
- * holding its message); revokes are kept apart, so no status write can undo one.
+ * TaskStatus} on its changes (one writer at a time per task: the submitter, then the worker holding
+ * its message; an intermediate state may be skipped when a later one of the same task is written
+ * with it); revokes are kept apart, so no status write can undo one.
+ *
+ * <p>The batch operations {@link #putAll} and {@link #lookupAll} have defaults that loop over the
+ * single ones; stores that can do a batch in one round trip (a Redis pipeline, a multi-row upsert)
+ * override them, and the task queue group-commits through them under load.
  *
  * <p>Implementations are thread-safe, shared by all Warren instances that point at the same URL,
  * and translate their I/O errors into {@link dev.warren.tasks.TaskStoreException}. Every
@@ -36,6 +45,41 @@ public interface TaskStore extends AutoCloseable {
    * @return its status, or empty when unknown or expired
    */
   Optional<TaskStatus> get(String id);
+
+  /**
+   * Inserts or replaces several statuses at once, as one durable write where the store can (one
+   * transaction, one pipeline): when it returns, all of them are stored. At most one status per
+   * task id; the caller coalesces several changes of one task into its latest.
+   *
+   * @param statuses the statuses, each of another task
+   * @throws dev.warren.tasks.TaskStoreException when they could not all be stored; some may have
+   *     been
+   */
+  default void putAll(Collection<TaskStatus> statuses) {
+    for (TaskStatus s : statuses) {
+      put(s);
+    }
+  }
+
+  /**
+   * Reads the status and the revoke of several tasks at once, in one round trip where the store
+   * can: what a worker needs to know before it runs a task.
+   *
+   * @param ids task ids
+   * @return for each id the store knows (a status that has not expired, or a revoke), what it
+   *     knows; ids it knows nothing of are left out
+   */
+  default Map<String, TaskLookup> lookupAll(Collection<String> ids) {
+    Map<String, TaskLookup> found = new HashMap<>();
+    for (String id : new LinkedHashSet<>(ids)) {
+      TaskStatus status = get(id).orElse(null);
+      Instant revoked = revokedAt(id).orElse(null);
+      if (status != null || revoked != null) {
+        found.put(id, new TaskLookup(status, revoked));
+      }
+    }
+    return found;
+  }
 
   /**
    * Lists tasks, most recently changed first, for dashboards and {@code GET /tasks}. Optional: a

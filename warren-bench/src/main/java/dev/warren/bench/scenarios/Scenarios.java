@@ -24,6 +24,9 @@ public final class Scenarios {
         new HttpIngestScenario(2_000),
         new InMemoryScenario(),
         new TasksScenario(),
+        new TaskStoresScenario(TaskStoresScenario.Store.MEMORY),
+        new TaskStoresScenario(TaskStoresScenario.Store.REDIS),
+        new TaskStoresScenario(TaskStoresScenario.Store.POSTGRES),
         new FootprintScenario(),
         new LineageCostScenario(false),
         new LineageCostScenario(true),
@@ -46,7 +49,8 @@ public final class Scenarios {
     // stays selectable as http-ingest-2000
     groups.put("http-ingest", groups.get("4"));
     groups.put("5", List.of("in-memory"));
-    groups.put("6", List.of("tasks"));
+    groups.put("6", List.of("tasks", "tasks-memory", "tasks-redis", "tasks-postgres"));
+    groups.put("task-stores", List.of("tasks-memory", "tasks-redis", "tasks-postgres"));
     groups.put("7", List.of("footprint"));
     groups.put("lineage-cost", List.of("lineage-cost", "lineage-cost-memory"));
     groups.put("outbox", List.of("outbox", "inbox-cost"));

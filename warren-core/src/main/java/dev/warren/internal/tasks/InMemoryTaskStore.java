@@ -2,9 +2,12 @@ package dev.warren.internal.tasks;
 
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +61,26 @@ public final class InMemoryTaskStore implements TaskStore {
       return Optional.empty();
     }
     return Optional.ofNullable(s);
+  }
+
+  @Override
+  public void putAll(Collection<TaskStatus> statuses) {
+    for (TaskStatus s : statuses) {
+      put(s);
+    }
+  }
+
+  @Override
+  public Map<String, TaskLookup> lookupAll(Collection<String> ids) {
+    Map<String, TaskLookup> found = new HashMap<>();
+    for (String id : ids) {
+      TaskStatus status = get(id).orElse(null);
+      Instant revoked = revokedAt(id).orElse(null);
+      if (status != null || revoked != null) {
+        found.put(id, new TaskLookup(status, revoked));
+      }
+    }
+    return found;
   }
 
   @Override

@@ -123,8 +123,9 @@ final class RunningTask implements TaskContext {
               .withProgress(fraction, json)
               .to(TaskState.PROGRESS, tasks.now(), tasks.worker(), null);
       status = next;
-      // why: under the lock, so a progress write cannot land after the final state
-      tasks.store().put(next);
+      // why: queued under the lock, so a progress write cannot land after the final state; not
+      // waited for, and coalesced with later changes of this task
+      tasks.batches().writeLater(next);
     }
     tasks.event("progress", next);
   }

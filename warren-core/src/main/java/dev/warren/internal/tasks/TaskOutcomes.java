@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * tasks nobody here waits for are acknowledged and dropped.
  *
  * <p>The race with a task that ends before anyone listens is closed by order: a watch is recorded,
- * then the queue is bound (once), then the store is read once. A task that ended before the binding
- * was final in the store before its event was published (workers write the store first), so the
- * read sees it; a task that ends after the binding completes the watch through its event.
+ * then the queue is bound (once), then the store is read once (batched with other reads). A task
+ * that ended before the binding was final in the store before its event was published (workers
+ * write the store first), so the read sees it; a task that ends after the binding completes the
+ * watch through its event.
  *
  * <p>why a queue that expires rather than an exclusive or auto-delete one: those disappear with the
  * connection, and the terminal events published while it is down with them, so a future would wait
@@ -183,7 +184,25 @@ final class TaskOutcomes implements AutoCloseable {
     if (f.isDone()) {
       return;
     }
-    Optional<TaskStatus> status = tasks.store().get(id);
+    // why: batched with the other watches and the workers' lookups: one round trip for many
+    tasks
+        .batches()
+        .lookupAsync(id)
+        .whenComplete(
+            (found, error) -> {
+              if (error != null) {
+                run(() -> f.completeExceptionally(unwrap(error)), f);
+              } else {
+                run(() -> settle(id, Optional.ofNullable(found.status()), f), f);
+              }
+            });
+  }
+
+  private static void settle(
+      String id, Optional<TaskStatus> status, CompletableFuture<TaskOutcome> f) {
+    if (f.isDone()) {
+      return;
+    }
     if (status.isEmpty()) {
       f.completeExceptionally(
           new TaskStoreException("task " + id + " is unknown, or its result expired"));

@@ -36,6 +36,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -77,6 +79,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final Transport transport;
   private final WarrenOptions options;
   private final TaskStore store;
+  private final TaskStoreBatches batches;
+  private final ExecutorService publishing;
   private final boolean ownsStore;
   private final QueueDeclarer queues;
   private final DelayQueues waits;
@@ -103,6 +107,16 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.transport = transport;
     this.options = options;
     this.store = store;
+    // why: a map in this process gains nothing from batches, only a thread hop per write
+    this.batches = new TaskStoreBatches(store, store instanceof InMemoryTaskStore);
+    this.publishing =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "warren-task-submit");
+              t.setDaemon(true);
+              return t;
+            });
     this.ownsStore = ownsStore;
     this.queues = QueueDeclarer.of(transport, options);
     this.waits = new DelayQueues(queues, options.clock());
@@ -143,6 +157,20 @@ public final class TaskQueue implements Tasks, AutoCloseable {
    */
   public TaskStore store() {
     return store;
+  }
+
+  /**
+   * @return the group-committed way to the store, for the workers
+   */
+  TaskStoreBatches batches() {
+    return batches;
+  }
+
+  /**
+   * @return how many tasks a worker runs at once
+   */
+  int concurrency() {
+    return options.taskConcurrency();
   }
 
   Transport transport() {
@@ -235,17 +263,25 @@ public final class TaskQueue implements Tasks, AutoCloseable {
                 id, name, o.queue(), state, 0, null, null, null, null, eta, now, now, null,
                 worker(), List.of())
             .to(state, now, worker(), scheduled ? "due " + eta : null);
-    store.put(status);
     TaskMessage message = TaskMessage.of(id, name, json, o, now, eta);
-    CompletableFuture<Void> sent;
-    try {
-      sent =
-          scheduled
-              ? waits.park(o.queue(), message.toMessage(), eta)
-              : transport.publish("", o.queue(), message.toMessage());
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
+    // why: stored before it is published, so a worker never meets a task the store does not know;
+    // concurrent submissions share one store write (group commit)
+    CompletableFuture<Void> stored = batches.write(status);
+    java.util.function.Function<Void, CompletableFuture<Void>> publish =
+        v -> {
+          try {
+            return scheduled
+                ? waits.park(o.queue(), message.toMessage(), eta)
+                : transport.publish("", o.queue(), message.toMessage());
+          } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+        };
+    // why: off the store writer's thread, which must not wait for the broker's confirm window
+    CompletableFuture<Void> sent =
+        stored.isDone()
+            ? stored.thenCompose(publish)
+            : stored.thenComposeAsync(publish, publishing);
     TaskHandle<Object> handle = new TaskHandleImpl<>(this, id, Object.class);
     return sent.handle(
         (ok, error) -> {
@@ -659,6 +695,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     if (o != null) {
       o.close();
     }
+    publishing.shutdown();
+    batches.close();
     if (ownsStore) {
       store.close();
     }

@@ -2,6 +2,7 @@ package dev.warren.internal.tasks;
 
 import dev.warren.InvalidInputException;
 import dev.warren.NonRetryableException;
+import dev.warren.WarrenOptions;
 import dev.warren.internal.deadletters.DeadLetterPublisher;
 import dev.warren.internal.deadletters.Failure;
 import dev.warren.internal.delay.DelayQueues;
@@ -13,6 +14,7 @@ import dev.warren.tasks.TaskNotRegisteredException;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
+import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Delivery;
@@ -25,26 +27,33 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the tasks of one task queue, one at a time: a consumer with prefetch 1 (so a busy worker
- * holds no other task an idle worker could run) and one supervisor thread.
+ * Runs the tasks of one task queue, {@link WarrenOptions#taskConcurrency()} at a time: one consumer
+ * whose prefetch is that concurrency (so a busy worker holds no task an idle worker could run) and
+ * as many supervisor threads, in this process rather than a connection per worker.
  *
  * <p>For each delivery the supervisor: moves a message that is no task to the dead-letter queue
  * {@code <queue>.dlq} with the reason; skips final and revoked tasks; parks early ones (ETA, retry
  * backoff) in a wait queue; otherwise records STARTED (after RETRY when a previous worker was lost
- * with the task) and runs the handler on a thread of its own, watching it — the revoke flag every
- * {@value #REVOKE_POLL_MS} ms, the soft and hard time limits. A handler that does not stop is
- * interrupted and abandoned, so the worker moves on. The message is acknowledged only once the
- * outcome is stored (and, for a retry, the next attempt is confirmed in its wait queue): a worker
- * that dies mid-task leaves it to the broker to redeliver.
+ * with the task, written with the next batch rather than waited for) and runs the handler on a
+ * thread of its own, watching it — the revoke flag every {@value #REVOKE_POLL_MS} ms, the soft and
+ * hard time limits. A handler that does not stop is interrupted and abandoned, so the worker moves
+ * on. The message is acknowledged only once the outcome is durable in the store (group-committed
+ * with other workers' outcomes, see {@link TaskStoreBatches}; for a retry, once the next attempt is
+ * confirmed in its wait queue): a worker that dies mid-task, or before its outcome is stored,
+ * leaves it to the broker to redeliver.
  */
 final class TaskWorker {
   private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
@@ -56,35 +65,53 @@ final class TaskWorker {
 
   private final TaskQueue tasks;
   private final TaskStore store;
+  private final TaskStoreBatches batches;
   private final String queue;
+  private final int concurrency;
   private final ThreadPoolExecutor supervisor;
 
   /** The Celery messages of the tasks being processed, by task id (see {@link CeleryTasks}). */
   private final Map<String, CeleryMessage> celeryTasks = new ConcurrentHashMap<>();
 
+  private final ExecutorService runners;
   private volatile ConsumerHandle consumer;
   private volatile boolean stopping;
 
   TaskWorker(TaskQueue tasks, String queue) {
     this.tasks = tasks;
     this.store = tasks.store();
+    this.batches = tasks.batches();
     this.queue = queue;
+    this.concurrency = tasks.concurrency();
+    AtomicInteger supervisors = new AtomicInteger();
     this.supervisor =
         new ThreadPoolExecutor(
-            1,
-            1,
+            concurrency,
+            concurrency,
             0,
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             r -> {
-              Thread t = new Thread(r, "warren-tasks-" + queue);
+              Thread t =
+                  new Thread(r, "warren-tasks-" + queue + "-" + supervisors.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    // why: pooled, as a thread per task costs more than a no-op task; a handler abandoned at its
+    // time limit keeps its thread, and the pool makes another
+    AtomicInteger runnerThreads = new AtomicInteger();
+    this.runners =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t =
+                  new Thread(r, "warren-task-" + queue + "-" + runnerThreads.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
   }
 
   void start() {
-    consumer = tasks.transport().consume(queue, 1, this::onDelivery);
+    consumer = tasks.transport().consume(queue, concurrency, this::onDelivery);
   }
 
   private void onDelivery(Delivery delivery) {
@@ -175,8 +202,10 @@ final class TaskWorker {
   }
 
   private void handle(Delivery delivery, TaskMessage m) {
+    // why: one batched round trip for the status and the revoke, shared with other deliveries
+    TaskLookup known = batches.lookup(m.id());
     Instant now = tasks.now();
-    TaskStatus status = store.get(m.id()).orElseGet(() -> rebuilt(m, now));
+    TaskStatus status = known.status() != null ? known.status() : rebuilt(m, now);
     CeleryMessage celery = celeryTasks.get(m.id());
     if (status.isFinal()) {
       log.debug("task {} is already {}; dropping a duplicate delivery", m.id(), status.state());
@@ -188,7 +217,7 @@ final class TaskWorker {
       delivery.ack();
       return;
     }
-    if (store.revokedAt(m.id()).isPresent()) {
+    if (known.revokedAt() != null) {
       finish(
           status.to(TaskState.REVOKED, now, tasks.worker(), "revoked before start"), m, "revoked");
       delivery.ack();
@@ -296,16 +325,21 @@ final class TaskWorker {
             .withProgress(null, null)
             .to(TaskState.STARTED, startedAt, tasks.worker(), null);
     RunningTask running = new RunningTask(tasks, m, started);
-    store.put(started);
+    // why: not waited for; if this worker dies now, the broker redelivers the task all the same
+    batches.writeLater(started);
     tasks.event("started", started);
     CeleryMessage celery = celeryTasks.get(m.id());
     if (celery != null) {
       tasks.celery().started(celery, started);
     }
-    Thread thread =
-        new Thread(() -> running.run(handler), "warren-task-" + m.name() + "-" + started.attempt());
-    thread.setDaemon(true);
-    thread.start();
+    Future<?> runner;
+    try {
+      runner = runners.submit(() -> running.run(handler));
+    } catch (RejectedExecutionException e) {
+      running.abandon();
+      delivery.reject(true);
+      return;
+    }
 
     long start = System.nanoTime();
     long soft =
@@ -337,7 +371,7 @@ final class TaskWorker {
         // still running: check the limits below
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        thread.interrupt();
+        runner.cancel(true);
         running.abandon();
         delivery.reject(true);
         return;
@@ -346,7 +380,7 @@ final class TaskWorker {
       long elapsed = now - start;
       if (elapsed >= hard) {
         running.cancel("hard time limit " + options.timeLimit() + " exceeded");
-        thread.interrupt();
+        runner.cancel(true);
         timedOut(running, m, options.timeLimit());
         break;
       }
@@ -376,7 +410,7 @@ final class TaskWorker {
         }
       }
       if (now >= revokeDeadline) {
-        thread.interrupt();
+        runner.cancel(true);
         revoked(running, m, "revoked while running; abandoned after the grace period");
         break;
       }
@@ -389,7 +423,7 @@ final class TaskWorker {
         log.warn(
             "task {} {} still running at shutdown; returning it to {}", m.name(), m.id(), queue);
         running.abandon();
-        thread.interrupt();
+        runner.cancel(true);
         delivery.reject(true);
         return;
       }
@@ -450,7 +484,7 @@ final class TaskWorker {
                     + delay.toMillis()
                     + " ms: "
                     + cause);
-    store.put(retrying);
+    batches.writeDurably(retrying);
     tasks.event("retrying", retrying);
     TaskMessage next = m.retry(eta);
     Message message = next.toMessage();
@@ -490,7 +524,8 @@ final class TaskWorker {
 
   private void finish(TaskStatus s, TaskMessage m, String event) {
     TaskStatus done = s.withExpiresAt(s.updatedAt().plus(Duration.ofMillis(m.resultTtlMs())));
-    store.put(done);
+    // why: durable before the caller acknowledges the message; group-committed with other workers
+    batches.writeDurably(done);
     tasks.event(event, done);
     CeleryMessage celery = celeryTasks.get(m.id());
     if (celery != null) {
@@ -526,5 +561,7 @@ final class TaskWorker {
       Thread.currentThread().interrupt();
       supervisor.shutdownNow();
     }
+    // why: the supervisors are done, so what still runs here was abandoned
+    runners.shutdownNow();
   }
 }
