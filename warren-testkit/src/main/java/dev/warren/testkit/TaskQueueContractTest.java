@@ -106,9 +106,19 @@ public abstract class TaskQueueContractTest {
    * @return a new instance on a connection of its own, publishing to that exchange
    */
   protected Warren newWarren(String exchange) {
+    return newWarren(exchange, baseOptions().build().taskConcurrency());
+  }
+
+  /**
+   * @param exchange the exchange its events go to
+   * @param taskConcurrency how many tasks it runs at once (and its prefetch on a task queue)
+   * @return a new instance on a connection of its own, publishing to that exchange
+   */
+  protected Warren newWarren(String exchange, int taskConcurrency) {
     WarrenOptions options =
         baseOptions()
             .exchange(exchange)
+            .taskConcurrency(taskConcurrency)
             .instanceId("w" + UUID.randomUUID().toString().substring(0, 6))
             .shutdownTimeout(Duration.ofSeconds(2))
             .build();
@@ -203,7 +213,8 @@ public abstract class TaskQueueContractTest {
     }
     List<Integer> ran = new CopyOnWriteArrayList<>();
     List<Integer> order = new CopyOnWriteArrayList<>();
-    Warren worker = newWarren();
+    // why: one task at a time with prefetch 1, so each next task is the broker's choice
+    Warren worker = newWarren(prefix + ".events", 1);
     worker
         .tasks()
         .register(
@@ -218,7 +229,7 @@ public abstract class TaskQueueContractTest {
             });
 
     await().atMost(30, SECONDS).until(() -> ran.size() == priorities.length);
-    // prefetch 1: each next task is the highest-priority one left, first come first within one
+    // each next task is the highest-priority one left, first come first within one
     List<Integer> expected = new ArrayList<>();
     for (int p = TaskOptions.MAX_PRIORITY; p >= 0; p--) {
       for (int i = 0; i < priorities.length; i++) {
