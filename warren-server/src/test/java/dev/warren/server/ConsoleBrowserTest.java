@@ -86,6 +86,8 @@ class ConsoleBrowserTest {
   }
 
   private static void open(String hash) {
+    // why: tests share one browser; a confirmation a failed test left open would take the clicks
+    browser.executeScript("document.querySelectorAll('dialog[open]').forEach((d) => d.close());");
     browser.get(url(hash));
     // why: a hash change on the same page does not reload it; the shell routes on it
     visible(By.cssSelector("#nav a"));
