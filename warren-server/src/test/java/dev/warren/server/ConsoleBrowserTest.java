@@ -340,6 +340,10 @@ class ConsoleBrowserTest {
       confirm();
       waiting().until(ExpectedConditions.numberOfElementsToBe(tick, 0));
       assertThat(warren.schedules().get("console.tick")).isEmpty();
+      // a link to it now says it is gone
+      open("#/tasks/schedules/console.tick");
+      assertThat(visible(By.id("schedule-gone")).getText())
+          .isEqualTo("Schedule console.tick does not exist (any more).");
     } finally {
       warren.schedules().delete("console.tick");
       warren.schedules().delete("console.nightly-report");

@@ -225,7 +225,9 @@ function renderSchedules(root, selected, session) {
   async function read() {
     try {
       const list = (await get('/schedules')).schedules;
-      const shown = selected || (list.length ? list[0].name : null);
+      // why: a link to a schedule deleted since (here or elsewhere) says so instead of failing
+      const gone = selected && !list.some((s) => s.name === selected);
+      const shown = gone ? null : selected || (list.length ? list[0].name : null);
       fill(rows, list.length ? list.map((s) => h('tr', {
         class: 'schedule' + (s.name === shown ? ' selected' : ''),
         dataset: { name: s.name, paused: String(s.paused) },
@@ -253,7 +255,7 @@ function renderSchedules(root, selected, session) {
           h('td', {}, time(f.at)),
           h('td', {}, f.detail || ''))) : h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No firings yet.')));
       } else {
-        fill(detail);
+        fill(detail, gone ? h('div', { class: 'notice', id: 'schedule-gone' }, 'Schedule ' + selected + ' does not exist (any more).') : null);
       }
       fill(error);
     } catch (e) {
