@@ -9,6 +9,7 @@ import dev.warren.Subscription;
 import dev.warren.SubscriptionHandle;
 import dev.warren.Warren;
 import dev.warren.lineage.LineageNode;
+import dev.warren.schedules.Schedule;
 import dev.warren.tasks.TaskHandle;
 import dev.warren.testkit.TestBroker;
 import java.nio.file.Files;
@@ -252,6 +253,110 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void aSchedulesFiringsAppearAndPausingStopsThemUntilResumed() {
+    warren.tasks().register("console.tick", ctx -> "tick");
+    warren
+        .schedules()
+        .define(
+            Schedule.cron("console.nightly-report", "0 30 2 * * *")
+                .zone("Europe/Berlin")
+                .task("console.tick")
+                .build());
+    warren
+        .schedules()
+        .define(
+            Schedule.every("console.tick", Duration.ofSeconds(1))
+                .task("console.tick")
+                .args(Map.of("from", "console"))
+                .build());
+    try {
+      open("#/tasks");
+      visible(By.linkText("Schedules")).click();
+      By tick = By.cssSelector("tr.schedule[data-name='console.tick']");
+      assertThat(visible(tick).getText())
+          .contains("every 1s", "console.tick", "running", "FIRE_ONCE");
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("tr.schedule[data-name='console.nightly-report']"))
+                  .getText())
+          .contains("0 30 2 * * *", "Europe/Berlin");
+      browser.findElement(By.cssSelector("tr.schedule[data-name='console.tick'] a")).click();
+      // the firings appear without a reload, each linking to the task it submitted
+      waiting()
+          .until(
+              ExpectedConditions.numberOfElementsToBeMoreThan(
+                  By.cssSelector("#firings tr.firing[data-state='FIRED']"), 1));
+      // why: read once; the rows are redrawn on each refresh
+      String firing = browser.findElement(By.cssSelector("#firings tr.firing")).getText();
+      String taskId =
+          browser.findElement(By.cssSelector("#firings tr.firing td:nth-child(4) a")).getText();
+      assertThat(warren.schedules().history("console.tick", 1000))
+          .anySatisfy(
+              f -> {
+                assertThat(f.taskId()).isEqualTo(taskId);
+                assertThat(firing).contains("FIRED", f.instance());
+              });
+      Browser.screenshot(browser, "schedules");
+      browser.findElement(By.linkText(taskId)).click();
+      waiting()
+          .until(ExpectedConditions.textToBePresentInElementLocated(By.id("task"), "console.tick"));
+      browser.navigate().back();
+
+      // paused: the state says so and no slot fires over three of its intervals
+      visible(By.cssSelector("tr.schedule[data-name='console.tick'] button.pause")).click();
+      waiting()
+          .until(
+              ExpectedConditions.textToBe(
+                  By.cssSelector(
+                      "tr.schedule[data-name='console.tick'][data-paused='true'] td.schedule-state"),
+                  "paused"));
+      int fired = firings("console.tick");
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> firings("console.tick") == fired);
+      assertThat(warren.schedules().get("console.tick").orElseThrow().paused()).isTrue();
+
+      // trigger: asked first, then one manual firing even while paused
+      visible(By.cssSelector("tr.schedule[data-name='console.tick'] button.trigger")).click();
+      assertThat(visible(By.id("confirm-text")).getText()).contains("Trigger console.tick now?");
+      confirm();
+      waiting()
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.id("schedule-notice"), "Triggered console.tick: task "));
+      assertThat(firings("console.tick")).isEqualTo(fired + 1);
+
+      // resumed: it fires again
+      visible(By.cssSelector("tr.schedule[data-name='console.tick'] button.resume")).click();
+      waiting()
+          .until(
+              ExpectedConditions.presenceOfElementLocated(
+                  By.cssSelector("tr.schedule[data-name='console.tick'][data-paused='false']")));
+      await().atMost(PATIENCE).until(() -> firings("console.tick") > fired + 1);
+
+      // delete: asked first, then gone from the list and the store
+      visible(By.cssSelector("tr.schedule[data-name='console.tick'] button.delete")).click();
+      assertThat(visible(By.id("confirm-text")).getText())
+          .contains("Delete schedule console.tick?");
+      confirm();
+      waiting().until(ExpectedConditions.numberOfElementsToBe(tick, 0));
+      assertThat(warren.schedules().get("console.tick")).isEmpty();
+      // a link to it now says it is gone
+      open("#/tasks/schedules/console.tick");
+      assertThat(visible(By.id("schedule-gone")).getText())
+          .isEqualTo("Schedule console.tick does not exist (any more).");
+    } finally {
+      warren.schedules().delete("console.tick");
+      warren.schedules().delete("console.nightly-report");
+    }
+  }
+
+  private static int firings(String schedule) {
+    return warren.schedules().history(schedule, 1000).size();
+  }
+
+  @Test
   void aLineageGraphHasTheChainsNodesAndWhatEachSubscriptionDid() {
     handles.add(
         warren.subscribe(
@@ -402,6 +507,9 @@ class ConsoleBrowserTest {
     try {
       warren.tasks().register("console.echo", ctx -> "ok");
       TaskHandle<Object> done = warren.tasks().submit("console.echo", Map.of());
+      warren
+          .schedules()
+          .define(Schedule.every("console.viewer-report", Duration.ofHours(1)).build());
       String base = "http://127.0.0.1:" + guarded.port() + "/console/";
       browser.get(base);
       WebElement key = visible(By.id("api-key"));
@@ -424,6 +532,12 @@ class ConsoleBrowserTest {
       assertThat(browser.findElements(By.id("revoke"))).isEmpty();
       assertThat(browser.findElement(By.tagName("main")).getText())
           .contains("read-only: revoking needs the admin scope");
+      // schedules are shown, but changing them is not offered
+      browser.get(base + "#/tasks/schedules");
+      visible(By.cssSelector("tr.schedule[data-name='console.viewer-report']"));
+      assertThat(browser.findElements(By.cssSelector("#schedules button"))).isEmpty();
+      assertThat(browser.findElement(By.id("schedules-read-only")).getText())
+          .contains("need the admin scope");
       // a page its scopes do not allow is not shown: it lands on its first page instead
       browser.get(base + "#/subscriptions");
       visible(By.id("tail-pattern"));
@@ -438,6 +552,7 @@ class ConsoleBrowserTest {
                   .toList())
           .containsExactly("Overview", "Subscriptions", "Live tail", "Tasks", "Lineage");
     } finally {
+      warren.schedules().delete("console.viewer-report");
       guarded.stop();
     }
   }

@@ -1,12 +1,21 @@
 // Tasks: the task store's tasks filtered by state, name and time, with progress bars for running
-// ones; one task's timeline (every transition with worker and time) and revoke.
+// ones; one task's timeline (every transition with worker and time) and revoke. Schedules: the
+// recurring schedules with pause, resume, trigger and delete, and one schedule's last firings.
 //
-// The page is a set of sections (tabs). why: recurring schedules arrive as a section of their
-// own (a list with pause and resume); add it to SECTIONS with its render function.
+// The page is a set of sections (tabs), each in SECTIONS with its render function.
 import { get, call } from './api.js';
 import { h, fill, failure, time, json, badge, progressBar, confirmAction } from './ui.js';
 
 const REFRESH_MS = 1500;
+
+/**
+ * why: a schedule changes only when someone operates it or a slot fires; a list read every few
+ * seconds shows that without a store query per second per open tab. A click reads at once.
+ */
+const SCHEDULES_REFRESH_MS = 5000;
+
+/** How many of a schedule's firings to show, newest first. */
+const FIRINGS_SHOWN = 15;
 
 const FINAL = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
 
@@ -20,6 +29,7 @@ const SINCE = [
 /** The sections of the Tasks page, in tab order: [path, title, render(root, arg, session)]. */
 export const SECTIONS = [
   { path: 'list', title: 'Tasks', render: renderList },
+  { path: 'schedules', title: 'Schedules', render: renderSchedules },
 ];
 
 export function render(root, arg, session) {
@@ -144,4 +154,114 @@ function renderTask(root, id, session) {
   }
 
   return poll(read, REFRESH_MS);
+}
+
+/** 'PT1M30S' as '1m 30s': the interval a schedule was defined with. */
+function interval(iso) {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso || '');
+  if (!m) return iso;
+  const parts = [[m[1], 'h'], [m[2], 'm'], [m[3], 's']].filter(([v]) => v && Number(v) !== 0).map(([v, u]) => v + u);
+  return parts.length ? parts.join(' ') : iso;
+}
+
+function plan(s) {
+  return s.cron
+    ? [h('code', {}, s.cron), ' ', h('span', { class: 'muted' }, s.zone)]
+    : ['every ', interval(s.every)];
+}
+
+function renderSchedules(root, selected, session) {
+  const rows = h('tbody', { id: 'schedule-rows' });
+  const firings = h('tbody', { id: 'firings' });
+  const detail = h('div', { id: 'schedule-detail' });
+  const error = h('div');
+  const notice = h('div', { id: 'schedule-notice' });
+  // why: the console is read-only without admin, as revoking a task is; the API itself lets
+  // any key with the tasks scope operate schedules
+  const mayChange = session.admin;
+  fill(root, h('h1', {}, 'Schedules'),
+    mayChange ? null : h('p', { class: 'muted', id: 'schedules-read-only' }, 'read-only: pausing, resuming, triggering and deleting need the admin scope'),
+    error, notice,
+    h('table', { class: 'grid', id: 'schedules' },
+      h('thead', {}, h('tr', {}, ['schedule', 'plan', 'task', 'queue', 'next slot', 'state', 'missed slots', mayChange ? '' : null]
+        .filter((t) => t !== null).map((t) => h('th', {}, t)))),
+      rows),
+    detail);
+
+  function buttons(s) {
+    if (!mayChange) return null;
+    const act = (label, cls, verb, question) => h('button', {
+      class: cls,
+      onclick: () => operate(s.name, verb, question),
+    }, label);
+    return h('td', { class: 'actions' },
+      s.paused ? act('Resume', 'resume', 'resume') : act('Pause', 'pause', 'pause'), ' ',
+      act('Trigger', 'trigger', 'trigger', 'Trigger ' + s.name + ' now? It submits ' + s.task + ' once, outside its plan, even while paused.'), ' ',
+      act('Delete', 'delete danger', 'delete', 'Delete schedule ' + s.name + '? No slot fires after this; its history goes with it. Tasks it submitted stay.'));
+  }
+
+  async function operate(name, verb, question) {
+    if (question && !(await confirmAction(question, verb === 'delete' ? 'Delete' : 'Trigger'))) return;
+    const path = '/schedules/' + encodeURIComponent(name);
+    try {
+      if (verb === 'delete') {
+        await call('DELETE', path);
+        fill(notice, h('div', { class: 'notice ok', role: 'status' }, 'Deleted ' + name + '.'));
+        if (name === selected) location.hash = '#/tasks/schedules';
+      } else if (verb === 'trigger') {
+        const f = await call('POST', path + '/trigger');
+        fill(notice, h('div', { class: 'notice ok', role: 'status' }, 'Triggered ' + name + ': task ',
+          f.taskId ? h('a', { href: '#/tasks/' + encodeURIComponent(f.taskId) }, f.taskId) : f.state, '.'));
+      } else {
+        const s = await call('POST', path + '/' + verb);
+        fill(notice, h('div', { class: 'notice ok', role: 'status' }, s.name + (s.paused ? ' is paused.' : ' is running again.')));
+      }
+    } catch (e) {
+      fill(notice, failure(e));
+    }
+    read();
+  }
+
+  async function read() {
+    try {
+      const list = (await get('/schedules')).schedules;
+      // why: a link to a schedule deleted since (here or elsewhere) says so instead of failing
+      const gone = selected && !list.some((s) => s.name === selected);
+      const shown = gone ? null : selected || (list.length ? list[0].name : null);
+      fill(rows, list.length ? list.map((s) => h('tr', {
+        class: 'schedule' + (s.name === shown ? ' selected' : ''),
+        dataset: { name: s.name, paused: String(s.paused) },
+      },
+      h('td', {}, h('a', { href: '#/tasks/schedules/' + encodeURIComponent(s.name) }, s.name)),
+      h('td', {}, plan(s)),
+      h('td', {}, s.task),
+      h('td', {}, s.queue),
+      h('td', {}, s.paused ? h('span', { class: 'muted' }, '—') : time(s.nextSlot)),
+      h('td', { class: 'schedule-state' }, s.paused ? badge('paused') : badge('running', 'success')),
+      h('td', {}, s.missedSlots),
+      buttons(s))) : h('tr', {}, h('td', { colspan: 8, class: 'muted', id: 'no-schedules' }, 'No schedules. Define one with POST /schedules or Schedules.define(..).')));
+      if (shown) {
+        const one = await get('/schedules/' + encodeURIComponent(shown) + '?limit=' + FIRINGS_SHOWN);
+        fill(detail,
+          h('h2', {}, 'Last firings of ', h('code', {}, one.name)),
+          h('table', { class: 'grid' },
+            h('thead', {}, h('tr', {}, ['slot', 'state', 'instance', 'task', 'claimed', 'detail'].map((t) => h('th', {}, t)))),
+            firings));
+        fill(firings, one.firings.length ? one.firings.map((f) => h('tr', { class: 'firing', dataset: { slot: f.slot, state: f.state } },
+          h('td', {}, time(f.slot), f.manual ? [' ', badge('manual')] : null),
+          h('td', {}, badge(f.state)),
+          h('td', {}, f.instance),
+          h('td', {}, f.taskId ? h('a', { href: '#/tasks/' + encodeURIComponent(f.taskId) }, f.taskId) : h('span', { class: 'muted' }, '—')),
+          h('td', {}, time(f.at)),
+          h('td', {}, f.detail || ''))) : h('tr', {}, h('td', { colspan: 6, class: 'muted' }, 'No firings yet.')));
+      } else {
+        fill(detail, gone ? h('div', { class: 'notice', id: 'schedule-gone' }, 'Schedule ' + selected + ' does not exist (any more).') : null);
+      }
+      fill(error);
+    } catch (e) {
+      fill(error, failure(e));
+    }
+  }
+
+  return poll(read, SCHEDULES_REFRESH_MS);
 }
