@@ -10,8 +10,6 @@ import dev.warren.schedules.MissedSlots;
 import dev.warren.schedules.ScheduleInfo;
 import dev.warren.schedules.spi.ScheduleStore;
 import dev.warren.tasks.TaskStoreException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -33,7 +29,6 @@ import redis.clients.jedis.exceptions.JedisException;
  * atomic step on the server.
  */
 public final class RedisScheduleStore implements ScheduleStore {
-  private static final Pattern PREFIX = Pattern.compile("[?&]prefix=([^&]*)");
 
   private static final String CLAIM =
       """
@@ -108,34 +103,9 @@ public final class RedisScheduleStore implements ScheduleStore {
    * @throws TaskStoreException when Redis cannot be reached or the URL is invalid
    */
   public static RedisScheduleStore connect(String url) {
-    Matcher m = PREFIX.matcher(url);
-    String prefix = m.find() ? m.group(1) : RedisTaskStore.DEFAULT_PREFIX;
-    int query = url.indexOf('?');
-    String base = query < 0 ? url : url.substring(0, query);
-    URI uri;
-    try {
-      uri = new URI(base);
-    } catch (URISyntaxException e) {
-      throw new TaskStoreException(
-          "invalid Redis URL for the schedule store: " + e.getMessage(), e);
-    }
-    String description =
-        "redis "
-            + uri.getHost()
-            + ":"
-            + (uri.getPort() < 0 ? 6379 : uri.getPort())
-            + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath())
-            + " prefix "
-            + prefix;
-    JedisPooled redis;
-    try {
-      redis = new JedisPooled(uri);
-      redis.ping();
-    } catch (JedisException | IllegalArgumentException e) {
-      throw new TaskStoreException(
-          "cannot connect to the Redis schedule store " + description + ": " + e.getMessage(), e);
-    }
-    return new RedisScheduleStore(redis, prefix, description);
+    RedisUrl redis = RedisUrl.parse(url, "schedule store");
+    return new RedisScheduleStore(
+        redis.connect("schedule store"), redis.prefix(), redis.description());
   }
 
   @Override

@@ -6,8 +6,6 @@ import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskLookup;
 import dev.warren.tasks.spi.TaskStore;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -40,7 +36,6 @@ public final class RedisTaskStore implements TaskStore {
   public static final String DEFAULT_PREFIX = "warren:";
 
   private static final int LIST_PAGE = 200;
-  private static final Pattern PREFIX = Pattern.compile("[?&]prefix=([^&]*)");
 
   private final JedisPooled redis;
   private final String prefix;
@@ -68,40 +63,19 @@ public final class RedisTaskStore implements TaskStore {
    * @throws TaskStoreException when Redis cannot be reached or the URL is invalid
    */
   public static RedisTaskStore connect(String url) {
-    Matcher m = PREFIX.matcher(url);
-    String prefix = m.find() ? m.group(1) : DEFAULT_PREFIX;
-    int query = url.indexOf('?');
-    String base = query < 0 ? url : url.substring(0, query);
-    URI uri;
-    try {
-      uri = new URI(base);
-    } catch (URISyntaxException e) {
-      throw new TaskStoreException("invalid Redis URL for the task store: " + e.getMessage(), e);
+    RedisUrl parsed = RedisUrl.parse(url, "task store");
+    JedisPooled redis = parsed.connect("task store");
+    // why: through a pipeline, as every write goes; its first use loads and sets up the client's
+    // pipelining (over a second on a busy machine), which belongs to connecting, not to a write
+    try (Pipeline p = redis.pipelined()) {
+      Response<Boolean> known = p.exists(parsed.prefix() + "tasks");
+      p.sync();
+      known.get();
+    } catch (JedisException e) {
+      redis.close();
+      throw parsed.failure("task store", e);
     }
-    String description =
-        "redis "
-            + uri.getHost()
-            + ":"
-            + (uri.getPort() < 0 ? 6379 : uri.getPort())
-            + (uri.getPath() == null || uri.getPath().isEmpty() ? "" : uri.getPath())
-            + " prefix "
-            + prefix;
-    JedisPooled redis;
-    try {
-      redis = new JedisPooled(uri);
-      // why: through a pipeline, as every write goes; its first use loads and sets up the client's
-      // pipelining (over a second on a busy machine), which belongs to connecting, not to a write
-      redis.ping();
-      try (Pipeline p = redis.pipelined()) {
-        Response<Boolean> known = p.exists(prefix + "tasks");
-        p.sync();
-        known.get();
-      }
-    } catch (JedisException | IllegalArgumentException e) {
-      throw new TaskStoreException(
-          "cannot connect to the Redis task store " + description + ": " + e.getMessage(), e);
-    }
-    return new RedisTaskStore(redis, prefix, description);
+    return new RedisTaskStore(redis, parsed.prefix(), parsed.description());
   }
 
   @Override
