@@ -132,23 +132,33 @@ public final class SchedulesCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code warren schedules pause <name>}. */
-  @Command(
-      name = "pause",
-      description = "Stop firing a schedule, on every instance.",
-      mixinStandardHelpOptions = true)
-  static final class Pause implements Callable<Integer> {
+  /** A subcommand that changes one schedule in the store and prints it as it is now. */
+  abstract static class Change implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The schedule.")
     String name;
 
+    abstract ScheduleInfo apply(Schedules schedules, String name);
+
     @Override
     public Integer call() {
       PrintWriter out = CliContext.of(spec).out();
-      print(out, fromStore(spec).pause(name));
+      print(out, apply(fromStore(spec), name));
       out.flush();
       return 0;
+    }
+  }
+
+  /** {@code warren schedules pause <name>}. */
+  @Command(
+      name = "pause",
+      description = "Stop firing a schedule, on every instance.",
+      mixinStandardHelpOptions = true)
+  static final class Pause extends Change {
+    @Override
+    ScheduleInfo apply(Schedules schedules, String name) {
+      return schedules.pause(name);
     }
   }
 
@@ -157,18 +167,10 @@ public final class SchedulesCommand implements Callable<Integer> {
       name = "resume",
       description = "Fire a paused schedule again from its next slot.",
       mixinStandardHelpOptions = true)
-  static final class Resume implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "<name>", description = "The schedule.")
-    String name;
-
+  static final class Resume extends Change {
     @Override
-    public Integer call() {
-      PrintWriter out = CliContext.of(spec).out();
-      print(out, fromStore(spec).resume(name));
-      out.flush();
-      return 0;
+    ScheduleInfo apply(Schedules schedules, String name) {
+      return schedules.resume(name);
     }
   }
 
