@@ -10,6 +10,7 @@ import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
 import dev.warren.codec.JsonDataCodec;
 import dev.warren.internal.delay.DelayQueues;
+import dev.warren.internal.tasks.limits.TaskLimiter;
 import dev.warren.internal.topology.QueueDeclarer;
 import dev.warren.spi.DataCodec;
 import dev.warren.tasks.TaskError;
@@ -85,7 +86,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final QueueDeclarer queues;
   private final DelayQueues waits;
   private final DataCodec codec;
-  private final dev.warren.internal.tasks.limits.TaskLimiter limiter;
+  private final TaskLimiter limiter;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -123,7 +124,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.codec = taskCodec(options.codec());
     this.celery = new CeleryTasks(this, options.celery());
 
-    this.limiter = new dev.warren.internal.tasks.limits.TaskLimiter(store, this::now);
+    this.limiter = new TaskLimiter(store, this::now);
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -180,7 +181,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   /**
    * @return the limits across all workers, for this instance's workers and Warren's own tools
    */
-  public dev.warren.internal.tasks.limits.TaskLimiter limiter() {
+  public TaskLimiter limiter() {
     return limiter;
   }
 
