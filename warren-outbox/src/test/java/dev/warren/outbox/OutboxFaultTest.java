@@ -311,8 +311,9 @@ class OutboxFaultTest {
               + two.published());
       assertThat(consumer.ids).hasSize((int) total);
       assertThat(one.published() + two.published()).isGreaterThanOrEqualTo(total);
-      assertThat(one.published()).isPositive();
-      assertThat(two.published()).isPositive();
+      // why: not that each relay published some: a free relay takes every lane with work, so on a
+      // loaded machine one relay may drain all of it while the other waits; the guarantee is that
+      // two relays together publish everything once, in order per key
       assertThat(f.sideEffects()).isEqualTo(total);
       assertThat(consumer.outOfOrder).isEmpty();
       assertThat(consumer.duplicates.get()).as("no event published twice").isZero();
