@@ -44,6 +44,8 @@ import java.util.function.Function;
  *   <tr><td>WARREN_SHUTDOWN_TIMEOUT</td><td>how long close() waits for handlers</td><td>10s</td></tr>
  *   <tr><td>WARREN_TASK_CONCURRENCY</td><td>tasks one instance runs at once per task queue (its
  *       prefetch on that queue)</td><td>8</td></tr>
+ *   <tr><td>WARREN_TASK_EVENTS</td><td>{@code on} publishes every task's state changes as {@code
+ *       task.<name>.<kind>} events</td><td>off</td></tr>
  *   <tr><td>WARREN_STORE_URL</td><td>task and lineage store: {@code memory:},
  *       {@code jdbc:postgresql://…} or {@code redis://…}</td><td>memory:</td></tr>
  *   <tr><td>WARREN_LINEAGE</td><td>{@code off} switches lineage recording off</td><td>on</td></tr>
@@ -91,6 +93,7 @@ public final class WarrenOptions {
   private final Duration connectTimeout;
   private final Duration shutdownTimeout;
   private final int taskConcurrency;
+  private final boolean taskEvents;
   private final String instanceId;
   private final String storeUrl;
   private final boolean lineage;
@@ -115,6 +118,7 @@ public final class WarrenOptions {
     this.connectTimeout = b.connectTimeout;
     this.shutdownTimeout = b.shutdownTimeout;
     this.taskConcurrency = b.taskConcurrency;
+    this.taskEvents = b.taskEvents;
     this.instanceId = b.instanceId;
     this.storeUrl = b.storeUrl;
     this.lineage = b.lineage;
@@ -223,6 +227,10 @@ public final class WarrenOptions {
     String taskConcurrency = get.apply("WARREN_TASK_CONCURRENCY");
     if (taskConcurrency != null) {
       b.taskConcurrency(parseInt("WARREN_TASK_CONCURRENCY", taskConcurrency));
+    }
+    String taskEvents = get.apply("WARREN_TASK_EVENTS");
+    if (taskEvents != null) {
+      b.taskEvents(parseSwitch("WARREN_TASK_EVENTS", taskEvents));
     }
     String store = get.apply("WARREN_STORE_URL");
     if (store != null) {
@@ -435,6 +443,15 @@ public final class WarrenOptions {
   }
 
   /**
+   * @return whether task state changes are published on the bus as {@code
+   *     task.<name>.started|progress|retrying|succeeded|failed|revoked} events (off by default, as
+   *     Celery's task events are); task handles complete either way
+   */
+  public boolean taskEvents() {
+    return taskEvents;
+  }
+
+  /**
    * @return this instance's id, part of its broadcast queues' names
    */
   public String instanceId() {
@@ -546,6 +563,7 @@ public final class WarrenOptions {
     b.connectTimeout = connectTimeout;
     b.shutdownTimeout = shutdownTimeout;
     b.taskConcurrency = taskConcurrency;
+    b.taskEvents = taskEvents;
     b.instanceId = instanceId;
     b.storeUrl = storeUrl;
     b.lineage = lineage;
@@ -605,6 +623,7 @@ public final class WarrenOptions {
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int taskConcurrency = 8;
+    private boolean taskEvents;
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private String storeUrl = "memory:";
     private boolean lineage = true;
@@ -762,6 +781,22 @@ public final class WarrenOptions {
             "task concurrency " + taskConcurrency + " is not between 1 and 1024");
       }
       this.taskConcurrency = taskConcurrency;
+      return this;
+    }
+
+    /**
+     * Publishes every task's state changes on the bus as {@code task.<name>.<kind>} CloudEvents
+     * ({@code started}, {@code progress}, {@code retrying}, {@code succeeded}, {@code failed},
+     * {@code revoked}), for dashboards and subscribers that follow tasks. Off by default: each
+     * event is one more confirmed publish per state change, and task handles do not need them
+     * (their outcomes travel batched on a channel of their own). It is the publishing instance's
+     * switch: turn it on where the tasks run.
+     *
+     * @param on whether to publish task events (off by default)
+     * @return this builder
+     */
+    public Builder taskEvents(boolean on) {
+      this.taskEvents = on;
       return this;
     }
 

@@ -28,6 +28,10 @@ import java.util.Objects;
  * queue is refused when the options are built.
  */
 public final class TaskOptions {
+  // why: compiled once; every task message read by a worker checks its queue name
+  private static final java.util.regex.Pattern QUEUE_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
   /** The task queue used when none is given. */
   public static final String DEFAULT_QUEUE = "warren.tasks.default";
 
@@ -311,7 +315,7 @@ public final class TaskOptions {
      * @return this builder
      */
     public Builder queue(String queue) {
-      if (queue == null || !queue.matches("[A-Za-z0-9._-]{1,200}")) {
+      if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
         throw new dev.warren.InvalidInputException(
             "task queue '" + queue + "' is invalid: use 1-200 letters, digits, '.', '-' or '_'");
       }

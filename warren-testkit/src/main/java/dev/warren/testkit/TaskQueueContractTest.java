@@ -119,6 +119,9 @@ public abstract class TaskQueueContractTest {
         baseOptions()
             .exchange(exchange)
             .taskConcurrency(taskConcurrency)
+            // why: most tests here follow the task.<name>.<kind> events; one checks they are off
+            // by default
+            .taskEvents(true)
             .instanceId("w" + UUID.randomUUID().toString().substring(0, 6))
             .shutdownTimeout(Duration.ofSeconds(2))
             .build();
@@ -151,6 +154,44 @@ public abstract class TaskQueueContractTest {
 
   private static List<TaskState> states(TaskStatus s) {
     return s.history().stream().map(TaskTransition::state).toList();
+  }
+
+  @Test
+  void taskEventsAreOffByDefaultAndHandlesCompleteWithoutThem() {
+    WarrenOptions options =
+        baseOptions()
+            .exchange(prefix + ".quiet")
+            .instanceId("q" + UUID.randomUUID().toString().substring(0, 6))
+            .shutdownTimeout(Duration.ofSeconds(2))
+            .build();
+    assertThat(options.taskEvents()).isFalse();
+    Warren w = WarrenOnTransport.start(options, connect(options));
+    open.add(w);
+    List<String> events = recordEvents(w, "#");
+    w.tasks().register("quiet.add", queue, ctx -> ctx.args(Integer.class) + 1);
+    w.tasks()
+        .register(
+            "quiet.fail",
+            queue,
+            ctx -> {
+              throw new IllegalStateException("no");
+            });
+
+    List<TaskHandle<Integer>> handles = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      handles.add(w.tasks().submit("quiet.add", i, Integer.class, on().build()));
+    }
+    TaskHandle<?> failing = w.tasks().submit("quiet.fail", null, on().build());
+    for (int i = 0; i < 50; i++) {
+      assertThat(handles.get(i).result(Integer.class, Duration.ofSeconds(20))).isEqualTo(i + 1);
+    }
+    assertThatThrownBy(() -> failing.result(Object.class, Duration.ofSeconds(20)))
+        .isInstanceOf(TaskFailedException.class)
+        .hasMessageContaining("no");
+    // a marker published after the tasks ended: once it arrived, any task event would have too
+    w.publish(Event.builder("quiet.marker").data("m").build()).join();
+    await().atMost(10, SECONDS).until(() -> events.contains("quiet.marker"));
+    assertThat(events).containsExactly("quiet.marker");
   }
 
   @Test

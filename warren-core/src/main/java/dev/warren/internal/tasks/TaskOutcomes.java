@@ -27,27 +27,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Completes the futures of one instance's task handles from the tasks' terminal events on the bus
- * ({@code task.<name>.succeeded|failed|revoked}), never by polling the store.
+ * Completes the futures of one instance's task handles from the tasks' outcomes as workers send
+ * them ({@link TaskOutcomeSender}: batches on the fanout exchange {@code
+ * <exchange>.task-outcomes}), never by polling the store.
  *
- * <p>One listener per {@link TaskQueue}, started by the first {@link #watch}: a private queue
- * {@code warren.task-outcomes.<instance>.<random>} bound to the instance's exchange with the three
- * terminal patterns, consumed by this process only, and deleted on {@link #close()}. Pending
- * futures are kept by task id, so any number of handles cost one queue and one consumer; events of
- * tasks nobody here waits for are acknowledged and dropped.
+ * <p>One listener per {@link TaskQueue}, started by the first {@link #watch} (or submission): a
+ * private queue {@code warren.task-outcomes.<instance>.<random>} bound to that exchange, consumed
+ * by this process only, and deleted on {@link #close()}. Pending futures are kept by task id, so
+ * any number of handles cost one queue and one consumer; outcomes of tasks nobody here waits for
+ * are dropped.
  *
  * <p>The race with a task that ends before anyone listens is closed by order: a watch is recorded,
  * then the queue is bound (once), then the store is read once (batched with other reads). A task
- * that ended before the binding was final in the store before its event was published (workers
- * write the store first), so the read sees it; a task that ends after the binding completes the
- * watch through its event.
+ * that ended before the binding was final in the store before its outcome was sent (workers write
+ * the store first), so the read sees it; a task that ends after the binding completes the watch
+ * through its outcome.
  *
  * <p>why a queue that expires rather than an exclusive or auto-delete one: those disappear with the
- * connection, and the terminal events published while it is down with them, so a future would wait
- * forever. This queue outlives a reconnect by {@link #QUEUE_EXPIRY} and is redeclared with the
- * transport's topology; a process that dies leaves it to the broker to remove. It is not durable:
- * its messages matter only to this process, and a durable queue would write every task's terminal
- * event to disk once per listening instance.
+ * connection, and the outcomes sent while it is down with them, so a future would wait forever.
+ * This queue outlives a reconnect by {@link #QUEUE_EXPIRY} and is redeclared with the transport's
+ * topology; a process that dies leaves it to the broker to remove. It is not durable: its messages
+ * matter only to this process.
  *
  * <p>Futures are completed on this class's own threads, never on a transport thread, so the
  * consumer keeps flowing whatever the dependants do; the setup (declare, bind, consume) and the
@@ -56,9 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TaskOutcomes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskOutcomes.class);
-
-  /** The kinds of task event that end a task. */
-  static final List<String> TERMINAL = List.of("succeeded", "failed", "revoked");
 
   /** How long the private queue outlives a lost connection or a dead process. */
   static final Duration QUEUE_EXPIRY = Duration.ofMinutes(1);
@@ -161,12 +158,11 @@ final class TaskOutcomes implements AutoCloseable {
   }
 
   private void listen() {
+    TaskOutcomeSender.declare(transport, exchange);
     transport.declareQueue(
         new QueueSpec(queue, false, false, false, Map.of())
             .withArgument(QueueSpec.EXPIRES, QUEUE_EXPIRY.toMillis()));
-    for (String kind : TERMINAL) {
-      transport.bind(queue, exchange, "task.#." + kind);
-    }
+    transport.bind(queue, TaskOutcomeSender.exchange(exchange), "");
     ConsumerHandle c = transport.consume(queue, PREFETCH, this::onDelivery);
     boolean stop;
     synchronized (lock) {
@@ -214,17 +210,25 @@ final class TaskOutcomes implements AutoCloseable {
   private void onDelivery(Delivery delivery) {
     // why: the queue is this process's alone; an outcome lost with the process has nobody to tell
     delivery.ack();
-    TaskOutcome outcome;
+    JsonNode batch;
     try {
-      JsonNode data = JsonDataCodec.MAPPER.readTree(delivery.message().body());
-      outcome = data == null ? null : TaskOutcome.fromEvent(data);
+      batch = JsonDataCodec.MAPPER.readTree(delivery.message().body());
     } catch (IOException e) {
-      log.debug("ignoring a task event that is not JSON on {}: {}", queue, e.toString());
+      log.debug("ignoring task outcomes that are not JSON on {}: {}", queue, e.toString());
       return;
     }
-    if (outcome == null) {
+    if (batch == null || !batch.isArray()) {
       return;
     }
+    for (JsonNode data : batch) {
+      TaskOutcome outcome = TaskOutcome.fromEvent(data);
+      if (outcome != null) {
+        settle(outcome);
+      }
+    }
+  }
+
+  private void settle(TaskOutcome outcome) {
     CompletableFuture<TaskOutcome> f = pending.get(outcome.id());
     if (f == null) {
       return;

@@ -87,6 +87,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final DelayQueues waits;
   private final DataCodec codec;
   private final TaskLimiter limiter;
+  private final TaskOutcomeSender outcomeSender;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -125,6 +126,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     this.celery = new CeleryTasks(this, options.celery());
 
     this.limiter = new TaskLimiter(store, this::now);
+    this.outcomeSender = new TaskOutcomeSender(transport, options.exchange());
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -409,12 +411,25 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   }
 
   /**
-   * Publishes {@code task.<name>.<kind>} on the bus, without waiting for the confirm.
+   * Tells of a task's change once it is in the store: a final status goes to the instances
+   * following tasks ({@link TaskOutcomeSender}, batched), and with {@link
+   * WarrenOptions#taskEvents()} on, the change is published as {@code task.<name>.<kind>} on the
+   * bus; neither is waited for.
    *
    * @param kind started, progress, retrying, succeeded, failed or revoked
    * @param status the status after the change
    */
   void event(String kind, TaskStatus status) {
+    if (status.isFinal()) {
+      outcomeSender.send(status);
+    }
+    if (options.taskEvents()) {
+      publishEvent(kind, status);
+    }
+  }
+
+  /** Publishes {@code task.<name>.<kind>} on the bus, without waiting for the confirm. */
+  private void publishEvent(String kind, TaskStatus status) {
     String type = "task." + status.name() + "." + kind;
     try {
       // why: Warren's own JSON whatever the application's codec, so every instance can read the
@@ -693,6 +708,8 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     celery.close();
 
     limiter.close();
+    // why: before the followers stop, so this instance's own last outcomes still reach its handles
+    outcomeSender.close(options.shutdownTimeout());
     if (o != null) {
       o.close();
     }

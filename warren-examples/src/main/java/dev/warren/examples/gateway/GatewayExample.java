@@ -130,6 +130,8 @@ public final class GatewayExample implements Example {
               .source("/gateway/" + process)
               .instanceId(process + "-" + run)
               .shutdownTimeout(Duration.ofSeconds(3))
+              // why: the gateway relays task.image.generate.progress and .retrying to its clients
+              .taskEvents(true)
               .build();
       return Warren.create(options);
     }
