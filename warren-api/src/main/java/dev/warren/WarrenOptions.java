@@ -42,8 +42,11 @@ import java.util.function.Function;
  *   <tr><td>WARREN_CONFIRM_WINDOW</td><td>unconfirmed publishes in flight at most</td>
  *       <td>1024</td></tr>
  *   <tr><td>WARREN_SHUTDOWN_TIMEOUT</td><td>how long close() waits for handlers</td><td>10s</td></tr>
- *   <tr><td>WARREN_TASK_CONCURRENCY</td><td>tasks one instance runs at once per task queue (its
- *       prefetch on that queue)</td><td>8</td></tr>
+ *   <tr><td>WARREN_TASK_CONCURRENCY</td><td>tasks one instance runs at once per task queue</td>
+ *       <td>8</td></tr>
+ *   <tr><td>WARREN_TASK_PREFETCH</td><td>tasks one instance holds at once per task queue, running
+ *       or next in line (its prefetch on that queue); at least the concurrency</td>
+ *       <td>4 × the concurrency</td></tr>
  *   <tr><td>WARREN_TASK_EVENTS</td><td>{@code on} publishes every task's state changes as {@code
  *       task.<name>.<kind>} events</td><td>off</td></tr>
  *   <tr><td>WARREN_STORE_URL</td><td>task and lineage store: {@code memory:},
@@ -94,6 +97,7 @@ public final class WarrenOptions {
   private final Duration shutdownTimeout;
   private final int taskConcurrency;
   private final boolean taskEvents;
+  private final Integer taskPrefetch;
   private final String instanceId;
   private final String storeUrl;
   private final boolean lineage;
@@ -119,6 +123,7 @@ public final class WarrenOptions {
     this.shutdownTimeout = b.shutdownTimeout;
     this.taskConcurrency = b.taskConcurrency;
     this.taskEvents = b.taskEvents;
+    this.taskPrefetch = b.taskPrefetch;
     this.instanceId = b.instanceId;
     this.storeUrl = b.storeUrl;
     this.lineage = b.lineage;
@@ -227,6 +232,10 @@ public final class WarrenOptions {
     String taskConcurrency = get.apply("WARREN_TASK_CONCURRENCY");
     if (taskConcurrency != null) {
       b.taskConcurrency(parseInt("WARREN_TASK_CONCURRENCY", taskConcurrency));
+    }
+    String taskPrefetch = get.apply("WARREN_TASK_PREFETCH");
+    if (taskPrefetch != null) {
+      b.taskPrefetch(parseInt("WARREN_TASK_PREFETCH", taskPrefetch));
     }
     String taskEvents = get.apply("WARREN_TASK_EVENTS");
     if (taskEvents != null) {
@@ -435,11 +444,19 @@ public final class WarrenOptions {
   }
 
   /**
-   * @return how many tasks this instance runs at once per task queue it works on; also its prefetch
-   *     on that queue, so a busy instance holds no more tasks than it runs
+   * @return how many tasks this instance runs at once per task queue it works on
    */
   public int taskConcurrency() {
     return taskConcurrency;
+  }
+
+  /**
+   * @return how many tasks this instance holds at once per task queue it works on, running or next
+   *     in line: its prefetch on that queue ({@link Builder#taskPrefetch(int)}; 4 × {@link
+   *     #taskConcurrency()} unless set)
+   */
+  public int taskPrefetch() {
+    return taskPrefetch != null ? taskPrefetch : Math.min(65_535, 4 * taskConcurrency);
   }
 
   /**
@@ -564,6 +581,7 @@ public final class WarrenOptions {
     b.shutdownTimeout = shutdownTimeout;
     b.taskConcurrency = taskConcurrency;
     b.taskEvents = taskEvents;
+    b.taskPrefetch = taskPrefetch;
     b.instanceId = instanceId;
     b.storeUrl = storeUrl;
     b.lineage = lineage;
@@ -624,6 +642,7 @@ public final class WarrenOptions {
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private int taskConcurrency = 8;
     private boolean taskEvents;
+    private Integer taskPrefetch;
     private String instanceId = UUID.randomUUID().toString().substring(0, 8);
     private String storeUrl = "memory:";
     private boolean lineage = true;
@@ -772,7 +791,8 @@ public final class WarrenOptions {
 
     /**
      * @param taskConcurrency tasks run at once per task queue, 1 to 1024 (8 by default); 1 runs
-     *     them one after the other
+     *     them one after the other. The prefetch ({@link #taskPrefetch(int)}) follows it unless
+     *     set.
      * @return this builder
      */
     public Builder taskConcurrency(int taskConcurrency) {
@@ -781,6 +801,29 @@ public final class WarrenOptions {
             "task concurrency " + taskConcurrency + " is not between 1 and 1024");
       }
       this.taskConcurrency = taskConcurrency;
+      return this;
+    }
+
+    /**
+     * How many tasks an instance holds per task queue, running or next in line (its prefetch on
+     * that queue), as Celery's {@code worker_prefetch_multiplier} does: 4 × {@link
+     * #taskConcurrency(int)} unless set. why: a worker that finishes a task starts the next one it
+     * holds at once, instead of waiting a round trip to the broker for it, which short tasks spend
+     * more time on than on themselves. The price: tasks held by a busy instance wait for it while
+     * another may be idle, and a priority queue orders only what the broker still has. For long
+     * tasks, or strict priorities, set it to the concurrency: then an instance holds only what it
+     * runs. Held tasks are not acknowledged: when an instance stops or dies, they go back to the
+     * queue.
+     *
+     * @param taskPrefetch tasks held at once per task queue, from the concurrency up to 65535
+     * @return this builder
+     */
+    public Builder taskPrefetch(int taskPrefetch) {
+      if (taskPrefetch < 1 || taskPrefetch > 65_535) {
+        throw new InvalidInputException(
+            "task prefetch " + taskPrefetch + " is not between 1 and 65535");
+      }
+      this.taskPrefetch = taskPrefetch;
       return this;
     }
 
@@ -1012,6 +1055,16 @@ public final class WarrenOptions {
                 + " needs the memory transport, not "
                 + transport.name().toLowerCase(Locale.ROOT)
                 + ": RabbitMQ keeps its own time");
+      }
+      if (taskPrefetch != null && taskPrefetch < taskConcurrency) {
+        // why: a worker holding fewer tasks than it may run would leave the rest of its threads
+        // idle
+        throw new InvalidInputException(
+            "task prefetch "
+                + taskPrefetch
+                + " is below the task concurrency "
+                + taskConcurrency
+                + ": an instance must hold at least the tasks it runs at once");
       }
       return new WarrenOptions(this);
     }

@@ -38,6 +38,45 @@ class WarrenOptionsTest {
   }
 
   @Test
+  void taskPrefetchIsFourTimesTheConcurrencyUnlessSetAndNeverBelowIt() {
+    assertThat(WarrenOptions.builder().build().taskPrefetch()).isEqualTo(32);
+    assertThat(WarrenOptions.builder().taskConcurrency(3).build().taskPrefetch()).isEqualTo(12);
+    assertThat(WarrenOptions.builder().taskConcurrency(1024).build().taskPrefetch())
+        .isEqualTo(4096);
+    assertThat(
+            WarrenOptions.builder().taskConcurrency(2).taskPrefetch(2).build().toBuilder()
+                .build()
+                .taskPrefetch())
+        .isEqualTo(2);
+    assertThat(
+            WarrenOptions.fromEnvironment(
+                    Map.of("WARREN_TASK_CONCURRENCY", "4", "WARREN_TASK_PREFETCH", "100"))
+                .taskPrefetch())
+        .isEqualTo(100);
+    assertThatThrownBy(() -> WarrenOptions.builder().taskConcurrency(8).taskPrefetch(4).build())
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("task prefetch 4 is below the task concurrency 8");
+    assertThatThrownBy(() -> WarrenOptions.builder().taskPrefetch(0))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("task prefetch 0");
+    assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_TASK_PREFETCH", "x")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("WARREN_TASK_PREFETCH");
+  }
+
+  @Test
+  void taskEventsAreOffByDefaultAndSwitchedOnByTheEnvironment() {
+    assertThat(WarrenOptions.builder().build().taskEvents()).isFalse();
+    assertThat(WarrenOptions.fromEnvironment(Map.of("WARREN_TASK_EVENTS", "on")).taskEvents())
+        .isTrue();
+    assertThat(WarrenOptions.builder().taskEvents(true).build().toBuilder().build().taskEvents())
+        .isTrue();
+    assertThatThrownBy(() -> WarrenOptions.fromEnvironment(Map.of("WARREN_TASK_EVENTS", "maybe")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("WARREN_TASK_EVENTS");
+  }
+
+  @Test
   void autoPicksRabbitMqWhenAUrlOrHostIsSet() {
     assertThat(
             WarrenOptions.fromEnvironment(Map.of("WARREN_RABBITMQ_URL", "amqp://u:p@h:5673/v"))

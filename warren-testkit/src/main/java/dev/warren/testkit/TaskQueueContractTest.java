@@ -115,10 +115,21 @@ public abstract class TaskQueueContractTest {
    * @return a new instance on a connection of its own, publishing to that exchange
    */
   protected Warren newWarren(String exchange, int taskConcurrency) {
+    return newWarren(exchange, taskConcurrency, 4 * taskConcurrency);
+  }
+
+  /**
+   * @param exchange the exchange its events go to
+   * @param taskConcurrency how many tasks it runs at once
+   * @param taskPrefetch how many it holds at once, running or next in line
+   * @return a new instance on a connection of its own, publishing to that exchange
+   */
+  protected Warren newWarren(String exchange, int taskConcurrency, int taskPrefetch) {
     WarrenOptions options =
         baseOptions()
             .exchange(exchange)
             .taskConcurrency(taskConcurrency)
+            .taskPrefetch(taskPrefetch)
             // why: most tests here follow the task.<name>.<kind> events; one checks they are off
             // by default
             .taskEvents(true)
@@ -255,7 +266,7 @@ public abstract class TaskQueueContractTest {
     List<Integer> ran = new CopyOnWriteArrayList<>();
     List<Integer> order = new CopyOnWriteArrayList<>();
     // why: one task at a time with prefetch 1, so each next task is the broker's choice
-    Warren worker = newWarren(prefix + ".events", 1);
+    Warren worker = newWarren(prefix + ".events", 1, 1);
     worker
         .tasks()
         .register(

@@ -176,6 +176,13 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return options.taskConcurrency();
   }
 
+  /**
+   * @return how many tasks a worker holds, running or next in line: its prefetch
+   */
+  int prefetch() {
+    return options.taskPrefetch();
+  }
+
   Transport transport() {
     return transport;
   }

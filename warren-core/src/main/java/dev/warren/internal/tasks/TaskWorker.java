@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the tasks of one task queue, {@link WarrenOptions#taskConcurrency()} at a time: one consumer
- * whose prefetch is that concurrency (so a busy worker holds no task an idle worker could run) and
- * as many supervisor threads, in this process rather than a connection per worker.
+ * whose prefetch is {@link WarrenOptions#taskPrefetch()} (the tasks running and those next in line,
+ * so a worker that finishes one starts the next without a round trip to the broker) and as many
+ * supervisor threads as the concurrency, in this process rather than a connection per worker.
  *
  * <p>For each delivery the supervisor: moves a message that is no task to the dead-letter queue
  * {@code <queue>.dlq} with the reason; skips final and revoked tasks; parks early ones (ETA, retry
@@ -111,7 +112,7 @@ final class TaskWorker {
   }
 
   void start() {
-    consumer = tasks.transport().consume(queue, concurrency, this::onDelivery);
+    consumer = tasks.transport().consume(queue, tasks.prefetch(), this::onDelivery);
   }
 
   private void onDelivery(Delivery delivery) {

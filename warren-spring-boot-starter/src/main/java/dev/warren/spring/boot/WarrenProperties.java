@@ -84,6 +84,9 @@ public class WarrenProperties {
   /** What the starter adds around Warren. */
   @NestedConfigurationProperty private final Health health = new Health();
 
+  /** How this instance works on task queues. */
+  @NestedConfigurationProperty private final Tasks tasks = new Tasks();
+
   /**
    * @return a builder holding every property that is set, over {@link WarrenOptions}' defaults
    * @throws dev.warren.InvalidInputException naming the first value the options refuse
@@ -142,7 +145,73 @@ public class WarrenProperties {
     if (deliveryLimit != null) {
       b.deliveryLimit(deliveryLimit);
     }
+    if (tasks.concurrency != null) {
+      b.taskConcurrency(tasks.concurrency);
+    }
+    if (tasks.prefetch != null) {
+      b.taskPrefetch(tasks.prefetch);
+    }
+    if (tasks.events != null) {
+      b.taskEvents(tasks.events);
+    }
     return b;
+  }
+
+  /** The {@code warren.tasks.*} properties. */
+  public static class Tasks {
+    /** Tasks run at once per task queue, 1 to 1024. Default 8. */
+    private Integer concurrency;
+
+    /**
+     * Tasks held at once per task queue, running or next in line (the prefetch); at least the
+     * concurrency. Default 4 times the concurrency; set it to the concurrency for long tasks.
+     */
+    private Integer prefetch;
+
+    /** Whether task state changes are published as task.(name).(kind) events. Default false. */
+    private Boolean events;
+
+    /**
+     * @return tasks run at once per task queue
+     */
+    public Integer getConcurrency() {
+      return concurrency;
+    }
+
+    /**
+     * @param concurrency tasks run at once per task queue
+     */
+    public void setConcurrency(Integer concurrency) {
+      this.concurrency = concurrency;
+    }
+
+    /**
+     * @return tasks held at once per task queue
+     */
+    public Integer getPrefetch() {
+      return prefetch;
+    }
+
+    /**
+     * @param prefetch tasks held at once per task queue
+     */
+    public void setPrefetch(Integer prefetch) {
+      this.prefetch = prefetch;
+    }
+
+    /**
+     * @return whether task events are published
+     */
+    public Boolean getEvents() {
+      return events;
+    }
+
+    /**
+     * @param events whether task events are published
+     */
+    public void setEvents(Boolean events) {
+      this.events = events;
+    }
   }
 
   /** The {@code warren.rabbitmq.*} properties. */
@@ -598,5 +667,12 @@ public class WarrenProperties {
    */
   public Health getHealth() {
     return health;
+  }
+
+  /**
+   * @return the {@code warren.tasks.*} properties
+   */
+  public Tasks getTasks() {
+    return tasks;
   }
 }

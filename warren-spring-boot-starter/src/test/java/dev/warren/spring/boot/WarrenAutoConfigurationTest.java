@@ -76,6 +76,9 @@ class WarrenAutoConfigurationTest {
             "warren.lineage=false",
             "warren.queue-type=classic",
             "warren.delivery-limit=5",
+            "warren.tasks.concurrency=3",
+            "warren.tasks.prefetch=30",
+            "warren.tasks.events=true",
             "warren.store-url=memory:")
         .run(
             context -> {
@@ -93,6 +96,9 @@ class WarrenAutoConfigurationTest {
               assertThat(options.lineage()).isFalse();
               assertThat(options.queueType()).isEqualTo(Subscription.QueueType.CLASSIC);
               assertThat(options.deliveryLimit()).isEqualTo(5);
+              assertThat(options.taskConcurrency()).isEqualTo(3);
+              assertThat(options.taskPrefetch()).isEqualTo(30);
+              assertThat(options.taskEvents()).isTrue();
               assertThat(context.getBean(Warren.class).options()).isSameAs(options);
             });
   }
