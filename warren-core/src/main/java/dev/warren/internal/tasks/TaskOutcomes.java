@@ -60,6 +60,11 @@ final class TaskOutcomes implements AutoCloseable {
   /** How long the private queue outlives a lost connection or a dead process. */
   static final Duration QUEUE_EXPIRY = Duration.ofMinutes(1);
 
+  /** How long an {@linkplain #expect expectation} waits for its first watch. */
+  static final Duration EXPECT_FOR = Duration.ofSeconds(10);
+
+  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private static final int PREFETCH = 256;
   private static final int THREADS = 4;
 
@@ -69,12 +74,32 @@ final class TaskOutcomes implements AutoCloseable {
   private final String queue;
   private final ThreadPoolExecutor executor;
   private final Map<String, CompletableFuture<TaskOutcome>> pending = new ConcurrentHashMap<>();
+
+  /** The tasks {@linkplain #expect expected}, by id: when they were. */
+  private final Map<String, Long> expected = new ConcurrentHashMap<>();
+
+  private final java.util.concurrent.atomic.AtomicLong nextSweep =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+  private final long expectForNanos;
   private final Object lock = new Object();
   private CompletableFuture<Void> listening;
   private volatile ConsumerHandle consumer;
   private boolean closed;
 
   TaskOutcomes(TaskQueue tasks, Transport transport, String exchange, String instanceId) {
+    this(tasks, transport, exchange, instanceId, EXPECT_FOR);
+  }
+
+  /**
+   * @param expectFor how long an expectation waits for its first watch
+   */
+  TaskOutcomes(
+      TaskQueue tasks,
+      Transport transport,
+      String exchange,
+      String instanceId,
+      Duration expectFor) {
+    this.expectForNanos = expectFor.toNanos();
     this.tasks = tasks;
     this.transport = transport;
     this.exchange = exchange;
@@ -121,12 +146,24 @@ final class TaskOutcomes implements AutoCloseable {
    *     closes first, or with the error that kept the listener from starting
    */
   CompletableFuture<TaskOutcome> watch(String id) {
+    boolean[] claimed = {false};
     CompletableFuture<TaskOutcome> created = new CompletableFuture<>();
-    CompletableFuture<TaskOutcome> f = pending.putIfAbsent(id, created);
-    if (f == null) {
-      f = created;
+    // why: under the map's lock for this id, so a sweep cannot drop an expectation being claimed
+    CompletableFuture<TaskOutcome> f =
+        pending.compute(
+            id,
+            (k, existing) -> {
+              if (existing == null) {
+                return created;
+              }
+              claimed[0] = expected.remove(k) != null;
+              return existing;
+            });
+    if (f == created) {
       created.whenComplete((o, e) -> pending.remove(id, created));
-    } else if (f.isDone()) {
+    } else if (f.isDone() || claimed[0]) {
+      // why: an expected task's outcome cannot have passed unseen: it was awaited before it was
+      // published, so the store need not be read
       return f;
     }
     CompletableFuture<Void> ready;
@@ -147,6 +184,75 @@ final class TaskOutcomes implements AutoCloseable {
           }
         });
     return f;
+  }
+
+  /**
+   * Whether the listener is consuming: from then on, an outcome sent for a task published later
+   * reaches this instance.
+   *
+   * @return whether it is consuming
+   */
+  boolean live() {
+    return consumer != null;
+  }
+
+  /**
+   * Starts the listener unless it runs or is starting; returns at once.
+   *
+   * @throws WarrenClosedException when the instance is closed
+   */
+  void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw closedBefore(null);
+      }
+      listening();
+    }
+  }
+
+  /**
+   * Awaits the outcome of a task about to be published, while the listener is {@link #live()}, so
+   * that a {@link #watch} of it within {@link #EXPECT_FOR} needs no store read: nothing sent for it
+   * can have been missed. An expectation nobody watched for that long is dropped (a later watch
+   * reads the store), so tasks submitted and never followed cost nothing lasting.
+   *
+   * @param id the id of a task not yet published
+   */
+  void expect(String id) {
+    CompletableFuture<TaskOutcome> f = new CompletableFuture<>();
+    if (pending.putIfAbsent(id, f) == null) {
+      expected.put(id, System.nanoTime());
+      f.whenComplete(
+          (o, e) -> {
+            pending.remove(id, f);
+            expected.remove(id);
+          });
+    }
+    sweep();
+  }
+
+  /** Drops the expectations older than {@link #EXPECT_FOR}, at most once a second. */
+  private void sweep() {
+    long now = System.nanoTime();
+    long due = nextSweep.get();
+    if (now - due < 0 || !nextSweep.compareAndSet(due, now + SWEEP_EVERY_NANOS)) {
+      return;
+    }
+    long limit = expectForNanos;
+    for (Map.Entry<String, Long> e : expected.entrySet()) {
+      long at = e.getValue();
+      if (now - at > limit) {
+        pending.computeIfPresent(
+            e.getKey(), (k, f) -> expected.remove(k, at) && !f.isDone() ? null : f);
+      }
+    }
+  }
+
+  /**
+   * @return how many expectations are held, for tests
+   */
+  int expected() {
+    return expected.size();
   }
 
   /** Starts the listener once; again after a failed start. Called under the lock. */
@@ -228,7 +334,13 @@ final class TaskOutcomes implements AutoCloseable {
     }
   }
 
-  private void settle(TaskOutcome outcome) {
+  /**
+   * Completes the future of a task with an outcome known in this process (a submission that
+   * failed), if anyone here awaits it.
+   *
+   * @param outcome the outcome
+   */
+  void settle(TaskOutcome outcome) {
     CompletableFuture<TaskOutcome> f = pending.get(outcome.id());
     if (f == null) {
       return;
@@ -310,6 +422,7 @@ final class TaskOutcomes implements AutoCloseable {
     for (Map.Entry<String, CompletableFuture<TaskOutcome>> e : List.copyOf(pending.entrySet())) {
       e.getValue().completeExceptionally(closedBefore(e.getKey()));
     }
+    expected.clear();
     if (c != null) {
       stop(c);
     }

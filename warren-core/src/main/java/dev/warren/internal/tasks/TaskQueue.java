@@ -274,6 +274,11 @@ public final class TaskQueue implements Tasks, AutoCloseable {
                 worker(), List.of())
             .to(state, now, worker(), scheduled ? "due " + eta : null);
     TaskMessage message = TaskMessage.of(id, name, json, o, now, eta);
+    TaskOutcomes follower = follower();
+    if (!scheduled && follower.live()) {
+      // why: awaited before it is published, so its handle's future needs no store read
+      follower.expect(id);
+    }
     // why: stored before it is published, so a worker never meets a task the store does not know;
     // concurrent submissions share one store write (group commit)
     CompletableFuture<Void> stored = batches.write(status);
@@ -303,15 +308,17 @@ public final class TaskQueue implements Tasks, AutoCloseable {
                   ? error.getCause()
                   : error;
           Instant at = now();
+          TaskStatus failed =
+              status
+                  .withOutcome(null, error(cause))
+                  .to(TaskState.FAILURE, at, worker(), "not published")
+                  .withExpiresAt(at.plus(o.resultTtl()));
           try {
-            store.put(
-                status
-                    .withOutcome(null, error(cause))
-                    .to(TaskState.FAILURE, at, worker(), "not published")
-                    .withExpiresAt(at.plus(o.resultTtl())));
+            store.put(failed);
           } catch (RuntimeException e) {
             cause.addSuppressed(e);
           }
+          follower.settle(TaskOutcome.of(failed));
           if (cause instanceof RuntimeException r) {
             throw r;
           }
@@ -370,12 +377,31 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       if (closed) {
         return CompletableFuture.failedFuture(closedException("follow task " + id));
       }
-      if (outcomes == null) {
-        outcomes = new TaskOutcomes(this, transport, options.exchange(), worker());
-      }
-      o = outcomes;
+      o = followerLocked();
     }
     return o.watch(id);
+  }
+
+  /**
+   * @return the listener following tasks for this instance's handles, starting it on first use (at
+   *     the first submission, so the handles of later ones find it listening)
+   * @throws WarrenClosedException when this instance is closed
+   */
+  private TaskOutcomes follower() {
+    synchronized (outcomesLock) {
+      if (closed) {
+        throw closedException("submit tasks");
+      }
+      return followerLocked();
+    }
+  }
+
+  private TaskOutcomes followerLocked() {
+    if (outcomes == null) {
+      outcomes = new TaskOutcomes(this, transport, options.exchange(), worker());
+      outcomes.start();
+    }
+    return outcomes;
   }
 
   /**
