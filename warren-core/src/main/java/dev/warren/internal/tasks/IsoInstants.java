@@ -12,7 +12,7 @@ import java.time.format.DateTimeParseException;
  * was the largest single cost of reading a task message. Anything outside the plain form (another
  * offset, a year beyond 9999) goes to the JDK's own parser and printer.
  */
-final class IsoInstants {
+public final class IsoInstants {
   private static final long SECONDS_PER_DAY = 86_400;
 
   /** 1000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: years of four digits, written plainly. */
@@ -26,7 +26,7 @@ final class IsoInstants {
    * @param instant an instant
    * @return the same text as {@link Instant#toString()}
    */
-  static String format(Instant instant) {
+  public static String format(Instant instant) {
     long seconds = instant.getEpochSecond();
     if (seconds < PLAIN_FROM || seconds >= PLAIN_TO) {
       return instant.toString();
@@ -72,7 +72,7 @@ final class IsoInstants {
    * @return the instant
    * @throws DateTimeParseException when it is none
    */
-  static Instant parse(CharSequence text) {
+  public static Instant parse(CharSequence text) {
     int n = text.length();
     // yyyy-MM-ddTHH:mm:ssZ at least, Z last, separators where they belong
     if (n >= 20

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>In inline mode (a store in this process's memory, where a batch saves nothing) the caller runs
  * its own item at once.
  *
- * <p>Items are spread over a few lanes by their key (the task id), each with one thread. why: items
- * of one task stay in order on their lane (a STARTED write never lands after the SUCCESS that
- * followed it), while several batches are in flight at once, so a store that commits one batch
- * (PostgreSQL waiting for its log to reach the disk) does not hold up the others.
+ * <p>Items are spread over lanes by their key (the task id), each with one thread. why: items of
+ * one task stay in order on their lane (a STARTED write never lands after the SUCCESS that followed
+ * it), while several batches are in flight at once, so a store that commits one batch (PostgreSQL
+ * waiting for its log to reach the disk) does not hold up the others.
  *
  * @param <T> what a caller hands in
  * @param <R> what it gets back
