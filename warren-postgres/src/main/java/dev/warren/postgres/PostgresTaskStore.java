@@ -52,7 +52,10 @@ public final class PostgresTaskStore implements TaskStore {
           "CREATE TABLE IF NOT EXISTS warren_task_revoke ("
               + " id text PRIMARY KEY,"
               + " revoked_at timestamptz NOT NULL,"
-              + " keep_until timestamptz NOT NULL)");
+              + " keep_until timestamptz NOT NULL)",
+          // why: the revoke log workers follow (revokesAfter); added to tables of 0.1 as well
+          "ALTER TABLE warren_task_revoke ADD COLUMN IF NOT EXISTS seq bigserial",
+          "CREATE INDEX IF NOT EXISTS warren_task_revoke_seq ON warren_task_revoke (seq)");
 
   /** The task tables, then the limit tables ({@link PostgresTaskLimitStore}). */
   private static final List<String> TABLES =
@@ -279,7 +282,8 @@ public final class PostgresTaskStore implements TaskStore {
     String sql =
         "INSERT INTO warren_task_revoke (id, revoked_at, keep_until) VALUES (?, ?, ?)"
             + " ON CONFLICT (id) DO UPDATE SET revoked_at = excluded.revoked_at,"
-            + " keep_until = excluded.keep_until WHERE warren_task_revoke.keep_until <= ?";
+            + " keep_until = excluded.keep_until, seq = excluded.seq"
+            + " WHERE warren_task_revoke.keep_until <= ?";
     try (Connection c = pool.getConnection();
         PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, id);
@@ -290,6 +294,31 @@ public final class PostgresTaskStore implements TaskStore {
     } catch (SQLException e) {
       throw failure("revoke task " + id, e);
     }
+  }
+
+  /** A page of the revoke log: the rows whose {@code seq} comes after the position. */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
+    String sql =
+        "SELECT id, revoked_at, seq FROM warren_task_revoke WHERE seq > ? AND keep_until > ?"
+            + " ORDER BY seq LIMIT ?";
+    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+    long position = after;
+    try (Connection c = pool.getConnection();
+        PreparedStatement p = c.prepareStatement(sql)) {
+      p.setLong(1, after);
+      p.setTimestamp(2, Timestamp.from(Instant.now()));
+      p.setInt(3, limit);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          page.put(r.getString(1), r.getTimestamp(2).toInstant());
+          position = r.getLong(3);
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read the revokes after " + after, e);
+    }
+    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
   }
 
   @Override

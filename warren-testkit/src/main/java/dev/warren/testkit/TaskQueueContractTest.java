@@ -510,6 +510,42 @@ public abstract class TaskQueueContractTest {
   }
 
   @Test
+  void aTaskRevokedByAnotherInstanceWhileQueuedBehindARunningOneNeverRuns() throws Exception {
+    // one worker, one task at a time: the revoked task waits in the queue behind a running one
+    Warren worker = newWarren(prefix + ".events", 1, 1);
+    Warren client = newWarren();
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    worker
+        .tasks()
+        .register(
+            "queued",
+            queue,
+            ctx -> {
+              String arg = ctx.args(String.class);
+              ran.add(arg);
+              if (arg.equals("blocker")) {
+                release.await(20, SECONDS);
+              }
+              return null;
+            });
+    TaskHandle<?> blocker = client.tasks().submit("queued", "blocker", on().build());
+    await().atMost(20, SECONDS).until(() -> ran.contains("blocker"));
+    TaskHandle<?> revoked = client.tasks().submit("queued", "revoked", on().build());
+    TaskHandle<?> after = client.tasks().submit("queued", "after", on().build());
+
+    assertThat(revoked.revoke()).isTrue();
+    // why: the worker learns of revokes from the store's log within a fraction of a second
+    Thread.sleep(1000);
+    release.countDown();
+
+    assertThat(after.await(Duration.ofSeconds(20)).state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(blocker.status().state()).isEqualTo(TaskState.SUCCESS);
+    assertThat(revoked.status().state()).isEqualTo(TaskState.REVOKED);
+    assertThat(ran).containsExactly("blocker", "after");
+  }
+
+  @Test
   void aScheduledTaskRevokedWhileWaitingNeverRuns() {
     Warren w = newWarren();
     AtomicInteger calls = new AtomicInteger();

@@ -174,6 +174,35 @@ public abstract class TaskStoreContractTest {
   }
 
   @Test
+  void theRevokeLogPagesThroughRevokesInTheOrderTheyWereMade() {
+    java.util.Optional<dev.warren.tasks.spi.TaskRevokes> start = store.revokesAfter(0, 100_000);
+    if (start.isEmpty()) {
+      // a store without a revoke log says so for every position
+      assertThat(store.revokesAfter(42, 10)).isEmpty();
+      return;
+    }
+    long from = start.get().position();
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = UUID.randomUUID().toString();
+      ids.add(id);
+      assertThat(store.revoke(id, at.plusMillis(i), at.plusSeconds(60))).isTrue();
+    }
+    // a second revoke of the same task adds nothing to the log
+    assertThat(store.revoke(ids.get(0), at.plusSeconds(1), at.plusSeconds(60))).isFalse();
+
+    var first = other().revokesAfter(from, 3).orElseThrow();
+    assertThat(first.revoked().keySet()).containsExactlyElementsOf(ids.subList(0, 3));
+    assertThat(first.revoked().get(ids.get(1))).isEqualTo(at.plusMillis(1));
+    var rest = other().revokesAfter(first.position(), 10).orElseThrow();
+    assertThat(rest.revoked().keySet()).containsExactlyElementsOf(ids.subList(3, 5));
+    var none = store.revokesAfter(rest.position(), 10).orElseThrow();
+    assertThat(none.revoked()).isEmpty();
+    assertThat(none.position()).isEqualTo(rest.position());
+  }
+
+  @Test
   void aRevokeOfATaskNotStoredYetCounts() {
     String id = UUID.randomUUID().toString();
     Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);

@@ -134,6 +134,20 @@ public interface TaskStore extends AutoCloseable {
   Optional<Instant> revokedAt(String id);
 
   /**
+   * The revokes recorded after a position of this store's revoke log, for workers that keep the
+   * revokes in memory instead of reading each task's before they run it (one small read every
+   * fraction of a second per instance instead of one per task). Optional: the default says the
+   * store keeps no such log, and workers read each task's revoke with its status.
+   *
+   * @param after a position from an earlier page, or 0 for every revoke still kept
+   * @param limit most revokes in one page
+   * @return the page, or empty when this store keeps no revoke log
+   */
+  default Optional<TaskRevokes> revokesAfter(long after, int limit) {
+    return Optional.empty();
+  }
+
+  /**
    * Forgets expired statuses and revokes now (stores that expire entries by themselves may do
    * nothing).
    *

@@ -111,9 +111,10 @@ public final class TaskStoresScenario implements Scenario {
         + storeName()
         + " task store, "
         + WARREN_WORKERS
-        + " instances in this process working on one task queue (task concurrency 8 each), the"
-        + " first also submitting with tasks().submitAsync and following each task's future (done"
-        + " = SUCCESS stored and its terminal event received). "
+        + " instances in this process working on one task queue with the default options (task"
+        + " concurrency 8 and prefetch 32 each, quorum task queue, task events off), the first"
+        + " also submitting with tasks().submitAsync and following each task's future (done ="
+        + " SUCCESS stored and its outcome received). "
         + IN_FLIGHT
         + " no-op tasks in flight, a new one enqueued from one of "
         + PRODUCERS

@@ -146,6 +146,7 @@ final class CeleryTasks implements AutoCloseable {
         options.resultExpires().toMillis(),
         defaults.revokeGrace().toMillis(),
         null, // why: a Celery message's priority stays the broker's business; Warren adds none
+        null,
         null);
   }
 

@@ -25,6 +25,8 @@ public final class InMemoryTaskStore implements TaskStore {
 
   private final Map<String, TaskStatus> tasks = new ConcurrentHashMap<>();
   private final Map<String, Revoke> revokes = new ConcurrentHashMap<>();
+  private final java.util.NavigableMap<Long, String> revokeLog = new java.util.TreeMap<>();
+  private long revokePosition;
   private final java.util.concurrent.atomic.AtomicLong nextPurge =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
@@ -114,7 +116,29 @@ public final class InMemoryTaskStore implements TaskStore {
 
   @Override
   public boolean revoke(String id, Instant at, Instant keepUntil) {
-    return revokes.putIfAbsent(id, new Revoke(at, keepUntil)) == null;
+    synchronized (revokeLog) {
+      if (revokes.putIfAbsent(id, new Revoke(at, keepUntil)) != null) {
+        return false;
+      }
+      revokeLog.put(++revokePosition, id);
+      return true;
+    }
+  }
+
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
+    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+    long position = after;
+    synchronized (revokeLog) {
+      for (Map.Entry<Long, String> e : revokeLog.tailMap(after, false).entrySet()) {
+        if (page.size() >= limit) {
+          break;
+        }
+        position = e.getKey();
+        revokedAt(e.getValue()).ifPresent(at -> page.put(e.getValue(), at));
+      }
+    }
+    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
   }
 
   @Override
@@ -132,6 +156,9 @@ public final class InMemoryTaskStore implements TaskStore {
     int before = tasks.size() + revokes.size();
     tasks.values().removeIf(s -> s.expiresAt() != null && !s.expiresAt().isAfter(now));
     revokes.values().removeIf(r -> !r.keepUntil().isAfter(now));
+    synchronized (revokeLog) {
+      revokeLog.values().removeIf(id -> !revokes.containsKey(id));
+    }
     return before - tasks.size() - revokes.size();
   }
 

@@ -45,6 +45,9 @@ import java.util.Map;
  * @param priority see {@link TaskOptions#priority()}; also the message's {@code priority} property;
  *     {@code null} (as from earlier versions) for 0
  * @param limitKey see {@link TaskOptions#limitKey()}, or {@code null}
+ * @param submittedBy the instance id of the submitter, or {@code null} (from earlier versions and
+ *     Celery): with it, a worker can tell the status the task was stored with at submission without
+ *     reading it
  */
 public record TaskMessage(
     String id,
@@ -63,7 +66,8 @@ public record TaskMessage(
     long resultTtlMs,
     long revokeGraceMs,
     Integer priority,
-    String limitKey) {
+    String limitKey,
+    String submittedBy) {
 
   private static final JsonFactory JSON = JsonDataCodec.MAPPER.getFactory();
 
@@ -83,7 +87,13 @@ public record TaskMessage(
   public static final String RETRIES_HEADER = "warren-task-retries";
 
   static TaskMessage of(
-      String id, String name, String args, TaskOptions o, Instant now, Instant eta) {
+      String id,
+      String name,
+      String args,
+      TaskOptions o,
+      Instant now,
+      Instant eta,
+      String submittedBy) {
     return new TaskMessage(
         id,
         name,
@@ -101,7 +111,8 @@ public record TaskMessage(
         o.resultTtl().toMillis(),
         o.revokeGrace().toMillis(),
         o.priority() == 0 ? null : o.priority(),
-        o.limitKey());
+        o.limitKey(),
+        submittedBy);
   }
 
   /**
@@ -150,7 +161,8 @@ public record TaskMessage(
         resultTtlMs,
         revokeGraceMs,
         priority,
-        limitKey);
+        limitKey,
+        submittedBy);
   }
 
   Message toMessage() {
@@ -250,6 +262,7 @@ public record TaskMessage(
         g.writeNumberField("priority", priority);
       }
       g.writeStringField("limitKey", limitKey);
+      g.writeStringField("submittedBy", submittedBy);
       g.writeEndObject();
     }
     return out.toByteArray();
@@ -294,6 +307,7 @@ public record TaskMessage(
       long revokeGraceMs = 0;
       Integer priority = null;
       String limitKey = null;
+      String submittedBy = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -316,6 +330,7 @@ public record TaskMessage(
           case "revokeGraceMs" -> revokeGraceMs = number(p, field);
           case "priority" -> priority = isNull ? null : (int) number(p, field);
           case "limitKey" -> limitKey = text(p, field);
+          case "submittedBy" -> submittedBy = text(p, field);
           default -> p.skipChildren();
         }
       }
@@ -339,7 +354,8 @@ public record TaskMessage(
           resultTtlMs,
           revokeGraceMs,
           priority,
-          limitKey);
+          limitKey,
+          submittedBy);
     }
   }
 

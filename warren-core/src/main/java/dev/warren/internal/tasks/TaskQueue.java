@@ -88,6 +88,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final DataCodec codec;
   private final TaskLimiter limiter;
   private final TaskOutcomeSender outcomeSender;
+  private final RevokeView revokes;
+  private final java.util.concurrent.atomic.AtomicBoolean revokesFollowed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
@@ -127,6 +130,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
 
     this.limiter = new TaskLimiter(store, this::now);
     this.outcomeSender = new TaskOutcomeSender(transport, options.exchange());
+    this.revokes = new RevokeView(store);
   }
 
   /** The instance's codec when it writes JSON (stores keep JSON text), else Warren's. */
@@ -194,6 +198,13 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     return limiter;
   }
 
+  /**
+   * @return the store's revokes as this process knows them, for the workers
+   */
+  RevokeView revokes() {
+    return revokes;
+  }
+
   DelayQueues waits() {
     return waits;
   }
@@ -232,6 +243,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       throw new InvalidInputException("task '" + name + "' is already registered");
     }
     declare(q);
+    if (revokesFollowed.compareAndSet(false, true)) {
+      revokes.start();
+    }
     workers.computeIfAbsent(
         q,
         k -> {
@@ -273,7 +287,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
                 id, name, o.queue(), state, 0, null, null, null, null, eta, now, now, null,
                 worker(), List.of())
             .to(state, now, worker(), scheduled ? "due " + eta : null);
-    TaskMessage message = TaskMessage.of(id, name, json, o, now, eta);
+    TaskMessage message = TaskMessage.of(id, name, json, o, now, eta, worker());
     TaskOutcomes follower = follower();
     if (!scheduled && follower.live()) {
       // why: awaited before it is published, so its handle's future needs no store read
@@ -426,6 +440,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       keep = status.eta().plus(REVOKE_KEEP);
     }
     store.revoke(id, now, keep);
+    revokes.add(id, now);
     celery.revoked(id);
     if (status != null
         && (status.state() == TaskState.PENDING
@@ -741,6 +756,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     celery.close();
 
     limiter.close();
+    revokes.close();
     // why: before the followers stop, so this instance's own last outcomes still reach its handles
     outcomeSender.close(options.shutdownTimeout());
     if (o != null) {

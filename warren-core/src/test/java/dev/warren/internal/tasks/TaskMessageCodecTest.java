@@ -91,7 +91,8 @@ class TaskMessageCodecTest {
               .build()
         }) {
       TaskMessage m =
-          TaskMessage.of("id-1", "report.build", "{\"a\":[1,\"é\"]}", o, now, now.plusSeconds(90));
+          TaskMessage.of(
+              "id-1", "report.build", "{\"a\":[1,\"é\"]}", o, now, now.plusSeconds(90), "w-1");
       byte[] body = m.toMessage().body();
       assertThat(new String(body, StandardCharsets.UTF_8))
           .isEqualTo(JsonDataCodec.MAPPER.writeValueAsString(m));
