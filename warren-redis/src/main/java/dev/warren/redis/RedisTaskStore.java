@@ -28,8 +28,10 @@ import redis.clients.jedis.params.SetParams;
  * key {@code <prefix>revoke:<id>} the revoke time; both expire by themselves ({@code PXAT}), so
  * {@link #purgeExpired} has nothing to do. The sorted set {@code <prefix>tasks} indexes task ids by
  * their last change for {@link #list}; ids whose task expired leave it when a listing meets them.
- * The prefix ({@code warren:} by default, {@code ?prefix=} in the URL) lets several deployments
- * share one Redis database.
+ * The sorted set {@code <prefix>revokes} is the revoke log ({@link #revokesAfter}): task ids scored
+ * by a counter ({@code <prefix>revokes:seq}), written with the revoke in one script, and kept to
+ * the last {@value #REVOKE_LOG_KEEP} entries. The prefix ({@code warren:} by default, {@code
+ * ?prefix=} in the URL) lets several deployments share one Redis database.
  */
 public final class RedisTaskStore implements TaskStore {
   /** The key prefix used when the URL gives none. */
@@ -264,21 +266,66 @@ public final class RedisTaskStore implements TaskStore {
     return out;
   }
 
+  /** Entries the revoke log keeps: enough for any worker that reads it a few times a second. */
+  static final int REVOKE_LOG_KEEP = 100_000;
+
+  /** The revoke and its log entry at once, so no revoke is missing from the log. */
+  private static final String REVOKE =
+      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PXAT', ARGV[2]) then"
+          + "  local seq = redis.call('INCR', KEYS[3])"
+          + "  redis.call('ZADD', KEYS[2], seq, ARGV[3])"
+          + "  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -"
+          + (REVOKE_LOG_KEEP + 1)
+          + ")"
+          + "  return 1 "
+          + "end "
+          + "return 0";
+
+  private String revokeLogKey() {
+    return prefix + "revokes";
+  }
+
   @Override
   public boolean revoke(String id, Instant at, Instant keepUntil) {
     if (!keepUntil.isAfter(Instant.now())) {
       return revokedAt(id).isEmpty();
     }
     try {
-      String ok =
-          redis.set(
-              revokeKey(id),
-              at.toString(),
-              SetParams.setParams().nx().pxAt(keepUntil.toEpochMilli()));
-      return "OK".equals(ok);
+      Object ok =
+          redis.eval(
+              REVOKE,
+              List.of(revokeKey(id), revokeLogKey(), revokeLogKey() + ":seq"),
+              List.of(at.toString(), Long.toString(keepUntil.toEpochMilli()), id));
+      return Long.valueOf(1).equals(ok);
     } catch (JedisException e) {
       throw failure("revoke task " + id, e);
     }
+  }
+
+  /** The log's entries scored after the position, with their revoke times (one MGET). */
+  @Override
+  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
+    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+    long position = after;
+    try {
+      List<redis.clients.jedis.resps.Tuple> entries =
+          redis.zrangeByScoreWithScores(revokeLogKey(), "(" + after, "+inf", 0, limit);
+      if (!entries.isEmpty()) {
+        List<String> times =
+            redis.mget(entries.stream().map(t -> revokeKey(t.getElement())).toArray(String[]::new));
+        for (int i = 0; i < entries.size(); i++) {
+          String id = entries.get(i).getElement();
+          position = (long) entries.get(i).getScore();
+          Instant revoked = revokeTime(id, times.get(i));
+          if (revoked != null) {
+            page.put(id, revoked);
+          }
+        }
+      }
+    } catch (JedisException e) {
+      throw failure("read the revokes after " + after, e);
+    }
+    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
   }
 
   @Override
