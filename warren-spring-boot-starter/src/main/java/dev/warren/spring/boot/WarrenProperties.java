@@ -84,8 +84,17 @@ public class WarrenProperties {
   /** What the starter adds around Warren. */
   @NestedConfigurationProperty private final Health health = new Health();
 
-  /** How this instance works on task queues. */
-  @NestedConfigurationProperty private final Tasks tasks = new Tasks();
+  /** Tasks run at once per task queue, 1 to 1024. Default 8. */
+  private Integer taskConcurrency;
+
+  /**
+   * Tasks held at once per task queue, running or next in line (the prefetch); at least the task
+   * concurrency. Default 4 times the task concurrency; set it to the concurrency for long tasks.
+   */
+  private Integer taskPrefetch;
+
+  /** Whether task state changes are published as task.(name).(kind) events. Default false. */
+  private Boolean taskEvents;
 
   /**
    * @return a builder holding every property that is set, over {@link WarrenOptions}' defaults
@@ -145,73 +154,16 @@ public class WarrenProperties {
     if (deliveryLimit != null) {
       b.deliveryLimit(deliveryLimit);
     }
-    if (tasks.concurrency != null) {
-      b.taskConcurrency(tasks.concurrency);
+    if (taskConcurrency != null) {
+      b.taskConcurrency(taskConcurrency);
     }
-    if (tasks.prefetch != null) {
-      b.taskPrefetch(tasks.prefetch);
+    if (taskPrefetch != null) {
+      b.taskPrefetch(taskPrefetch);
     }
-    if (tasks.events != null) {
-      b.taskEvents(tasks.events);
+    if (taskEvents != null) {
+      b.taskEvents(taskEvents);
     }
     return b;
-  }
-
-  /** The {@code warren.tasks.*} properties. */
-  public static class Tasks {
-    /** Tasks run at once per task queue, 1 to 1024. Default 8. */
-    private Integer concurrency;
-
-    /**
-     * Tasks held at once per task queue, running or next in line (the prefetch); at least the
-     * concurrency. Default 4 times the concurrency; set it to the concurrency for long tasks.
-     */
-    private Integer prefetch;
-
-    /** Whether task state changes are published as task.(name).(kind) events. Default false. */
-    private Boolean events;
-
-    /**
-     * @return tasks run at once per task queue
-     */
-    public Integer getConcurrency() {
-      return concurrency;
-    }
-
-    /**
-     * @param concurrency tasks run at once per task queue
-     */
-    public void setConcurrency(Integer concurrency) {
-      this.concurrency = concurrency;
-    }
-
-    /**
-     * @return tasks held at once per task queue
-     */
-    public Integer getPrefetch() {
-      return prefetch;
-    }
-
-    /**
-     * @param prefetch tasks held at once per task queue
-     */
-    public void setPrefetch(Integer prefetch) {
-      this.prefetch = prefetch;
-    }
-
-    /**
-     * @return whether task events are published
-     */
-    public Boolean getEvents() {
-      return events;
-    }
-
-    /**
-     * @param events whether task events are published
-     */
-    public void setEvents(Boolean events) {
-      this.events = events;
-    }
   }
 
   /** The {@code warren.rabbitmq.*} properties. */
@@ -670,9 +622,44 @@ public class WarrenProperties {
   }
 
   /**
-   * @return the {@code warren.tasks.*} properties
+   * @return tasks run at once per task queue
    */
-  public Tasks getTasks() {
-    return tasks;
+  public Integer getTaskConcurrency() {
+    return taskConcurrency;
+  }
+
+  /**
+   * @param taskConcurrency tasks run at once per task queue
+   */
+  public void setTaskConcurrency(Integer taskConcurrency) {
+    this.taskConcurrency = taskConcurrency;
+  }
+
+  /**
+   * @return tasks held at once per task queue
+   */
+  public Integer getTaskPrefetch() {
+    return taskPrefetch;
+  }
+
+  /**
+   * @param taskPrefetch tasks held at once per task queue
+   */
+  public void setTaskPrefetch(Integer taskPrefetch) {
+    this.taskPrefetch = taskPrefetch;
+  }
+
+  /**
+   * @return whether task events are published
+   */
+  public Boolean getTaskEvents() {
+    return taskEvents;
+  }
+
+  /**
+   * @param taskEvents whether task events are published
+   */
+  public void setTaskEvents(Boolean taskEvents) {
+    this.taskEvents = taskEvents;
   }
 }

@@ -47,9 +47,9 @@ class ConfigurationMetadataTest {
             "warren.lineage",
             "warren.queue-type",
             "warren.delivery-limit",
-            "warren.tasks.concurrency",
-            "warren.tasks.prefetch",
-            "warren.tasks.events",
+            "warren.task-concurrency",
+            "warren.task-prefetch",
+            "warren.task-events",
             "warren.rabbitmq.tls.ca");
     properties.forEach(
         (name, p) ->
@@ -74,8 +74,8 @@ class ConfigurationMetadataTest {
     expected.put("warren.queue-type", defaults.queueType().name().toLowerCase(Locale.ROOT));
     expected.put("warren.delivery-limit", defaults.deliveryLimit());
     expected.put("warren.rabbitmq.prefetch", defaults.prefetch());
-    expected.put("warren.tasks.concurrency", defaults.taskConcurrency());
-    expected.put("warren.tasks.events", defaults.taskEvents());
+    expected.put("warren.task-concurrency", defaults.taskConcurrency());
+    expected.put("warren.task-events", defaults.taskEvents());
     expected.put("warren.rabbitmq.tls.verify-hostname", defaults.tls().verifyHostname());
     expected.forEach(
         (name, value) -> {

@@ -76,9 +76,9 @@ class WarrenAutoConfigurationTest {
             "warren.lineage=false",
             "warren.queue-type=classic",
             "warren.delivery-limit=5",
-            "warren.tasks.concurrency=3",
-            "warren.tasks.prefetch=30",
-            "warren.tasks.events=true",
+            "warren.task-concurrency=3",
+            "warren.task-prefetch=30",
+            "warren.task-events=true",
             "warren.store-url=memory:")
         .run(
             context -> {
