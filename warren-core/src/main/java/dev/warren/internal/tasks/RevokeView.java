@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * given when a revoke is written but become visible when it commits, so a revoke may appear behind
  * one read already; reading a few seconds' worth again catches it (the set is idempotent).
  *
+ * <p>An instance that received no task for {@link #IDLE_AFTER} reads the log about once a second,
+ * still within {@link #FRESH_FOR}.
+ *
  * <p>What it cannot see: a revoke written in the last {@value #REFRESH_MS} ms or so. A task started
  * meanwhile runs; a running task still reads its revoke flag every {@link
  * TaskWorker#REVOKE_POLL_MS} ms, as before.
@@ -42,6 +45,11 @@ final class RevokeView implements AutoCloseable {
   /** How far back in the log each read starts. */
   static final Duration OVERLAP = Duration.ofSeconds(5);
 
+  /** Without a task asking for this long, the log is read only every {@link #IDLE_REFRESH}. */
+  static final Duration IDLE_AFTER = Duration.ofSeconds(5);
+
+  static final Duration IDLE_REFRESH = Duration.ofMillis(900);
+
   private static final int PAGE = 1000;
 
   private final TaskStore store;
@@ -52,6 +60,8 @@ final class RevokeView implements AutoCloseable {
 
   private final ScheduledExecutorService timer;
   private volatile long freshUntil;
+  private volatile long lastAsked = System.nanoTime();
+  private volatile long lastRead;
   private volatile boolean supported = true;
   private long position;
 
@@ -84,6 +94,13 @@ final class RevokeView implements AutoCloseable {
       return false;
     }
     long started = System.nanoTime();
+    if (started - lastAsked > IDLE_AFTER.toNanos()
+        && lastRead != 0
+        && started - lastRead < IDLE_REFRESH.toNanos()) {
+      // why: no task arrived lately; a read a second keeps the store's load low while idle
+      return true;
+    }
+    lastRead = started;
     try {
       long from = readFrom(started);
       long reached = from;
@@ -140,6 +157,7 @@ final class RevokeView implements AutoCloseable {
    *     keeps no log): the caller reads the store
    */
   Boolean revoked(String id) {
+    lastAsked = System.nanoTime();
     if (!supported || System.nanoTime() - freshUntil > 0) {
       return null;
     }
