@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.warren.internal.tasks.IsoInstants;
+import dev.warren.internal.envelope.InstantText;
 import dev.warren.tasks.TaskError;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
@@ -100,7 +100,7 @@ public final class TaskStatusJson {
     if (value == null) {
       g.writeNullField(field);
     } else {
-      g.writeStringField(field, IsoInstants.format(value));
+      g.writeStringField(field, InstantText.format(value));
     }
   }
 
@@ -252,7 +252,7 @@ public final class TaskStatusJson {
 
   private static Instant instant(JsonParser p, String field) throws IOException {
     String s = text(p, field);
-    return s == null ? null : IsoInstants.parse(s);
+    return s == null ? null : InstantText.parseAny(s);
   }
 
   private static void expect(JsonParser p, JsonToken actual, JsonToken wanted, String what)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.warren.InvalidInputException;
 import dev.warren.codec.JsonDataCodec;
+import dev.warren.internal.envelope.InstantText;
 import dev.warren.tasks.TaskOptions;
 import dev.warren.transport.Message;
 import java.io.ByteArrayOutputStream;
@@ -169,7 +170,7 @@ public record TaskMessage(
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put(ID_HEADER, id);
     headers.put(NAME_HEADER, name);
-    String etaText = IsoInstants.format(eta);
+    String etaText = InstantText.format(eta);
     headers.put(ETA_HEADER, etaText);
     headers.put(RETRIES_HEADER, (long) retries);
     byte[] body;
@@ -247,7 +248,7 @@ public record TaskMessage(
       g.writeStringField("eta", etaText);
       g.writeNumberField("retries", retries);
       g.writeStringField(
-          "submittedAt", submittedAt == eta ? etaText : IsoInstants.format(submittedAt));
+          "submittedAt", submittedAt == eta ? etaText : InstantText.format(submittedAt));
       g.writeNumberField("maxRetries", maxRetries);
       g.writeNumberField("retryDelayMs", retryDelayMs);
       g.writeNumberField("retryBackoff", retryBackoff);
@@ -376,7 +377,7 @@ public record TaskMessage(
     }
     String text = p.getText();
     try {
-      return IsoInstants.parse(text);
+      return InstantText.parseAny(text);
     } catch (java.time.format.DateTimeParseException e) {
       throw new IOException("'" + field + "' is not an ISO-8601 time: '" + text + "'", e);
     }

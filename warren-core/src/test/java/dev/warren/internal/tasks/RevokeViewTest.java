@@ -4,7 +4,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskRevokes;
 import dev.warren.tasks.spi.TaskStore;
@@ -62,8 +61,16 @@ class RevokeViewTest {
   }
 
   /** A store whose revoke log is missing ({@code down} null) or fails while {@code down}. */
-  private record DelegatingStore(InMemoryTaskStore delegate, AtomicBoolean down)
-      implements TaskStore {
+  private static final class DelegatingStore extends ForwardingTaskStore {
+    private final InMemoryTaskStore delegate;
+    private final AtomicBoolean down;
+
+    DelegatingStore(InMemoryTaskStore delegate, AtomicBoolean down) {
+      super(delegate);
+      this.delegate = delegate;
+      this.down = down;
+    }
+
     @Override
     public Optional<TaskRevokes> revokesAfter(long after, int limit) {
       if (down == null) {
@@ -74,38 +81,5 @@ class RevokeViewTest {
       }
       return delegate.revokesAfter(after, limit);
     }
-
-    @Override
-    public String describe() {
-      return "delegating";
-    }
-
-    @Override
-    public void put(TaskStatus status) {
-      delegate.put(status);
-    }
-
-    @Override
-    public Optional<TaskStatus> get(String id) {
-      return delegate.get(id);
-    }
-
-    @Override
-    public boolean revoke(String id, Instant at, Instant keepUntil) {
-      return delegate.revoke(id, at, keepUntil);
-    }
-
-    @Override
-    public Optional<Instant> revokedAt(String id) {
-      return delegate.revokedAt(id);
-    }
-
-    @Override
-    public int purgeExpired(Instant now) {
-      return delegate.purgeExpired(now);
-    }
-
-    @Override
-    public void close() {}
   }
 }

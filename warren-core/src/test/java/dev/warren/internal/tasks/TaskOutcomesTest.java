@@ -302,46 +302,17 @@ class TaskOutcomesTest {
   }
 
   /** Counts reads of a store. */
-  private static final class CountingStore implements TaskStore {
+  private static final class CountingStore extends ForwardingTaskStore {
     final AtomicInteger gets = new AtomicInteger();
-    private final TaskStore delegate;
 
     CountingStore(TaskStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String describe() {
-      return "counting " + delegate.describe();
-    }
-
-    @Override
-    public void put(TaskStatus status) {
-      delegate.put(status);
+      super(delegate);
     }
 
     @Override
     public Optional<TaskStatus> get(String id) {
       gets.incrementAndGet();
-      return delegate.get(id);
+      return super.get(id);
     }
-
-    @Override
-    public boolean revoke(String id, Instant at, Instant keepUntil) {
-      return delegate.revoke(id, at, keepUntil);
-    }
-
-    @Override
-    public Optional<Instant> revokedAt(String id) {
-      return delegate.revokedAt(id);
-    }
-
-    @Override
-    public int purgeExpired(Instant now) {
-      return delegate.purgeExpired(now);
-    }
-
-    @Override
-    public void close() {}
   }
 }
