@@ -235,6 +235,10 @@ public abstract class TaskQueueContractTest {
         .containsExactly(
             TaskState.PENDING, TaskState.STARTED, TaskState.PROGRESS, TaskState.SUCCESS);
     assertThat(s.history()).allSatisfy(t -> assertThat(t.at()).isNotNull());
+    // the worker carried on the status the task was submitted with (read or rebuilt exactly)
+    assertThat(s.history().get(0).worker()).isEqualTo(w.options().instanceId());
+    assertThat(s.history().get(0).detail()).isNull();
+    assertThat(s.submittedAt()).isEqualTo(s.history().get(0).at());
     await()
         .atMost(10, SECONDS)
         .untilAsserted(

@@ -117,6 +117,36 @@ public record TaskMessage(
   }
 
   /**
+   * A first status of this task, with one transition.
+   *
+   * @param state PENDING or SCHEDULED
+   * @param at when, also its {@code updatedAt}
+   * @param by the instance making it
+   * @param detail the transition's detail, or {@code null}
+   * @return the status
+   */
+  dev.warren.tasks.TaskStatus status(
+      dev.warren.tasks.TaskState state, Instant at, String by, String detail) {
+    return new dev.warren.tasks.TaskStatus(
+            id,
+            name,
+            queue,
+            state,
+            0,
+            null,
+            null,
+            null,
+            null,
+            eta,
+            submittedAt,
+            at,
+            null,
+            by,
+            java.util.List.of())
+        .to(state, at, by, detail);
+  }
+
+  /**
    * @return the options this task was submitted with
    */
   TaskOptions options() {

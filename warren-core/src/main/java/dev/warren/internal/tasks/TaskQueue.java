@@ -282,12 +282,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);
     TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
-    TaskStatus status =
-        new TaskStatus(
-                id, name, o.queue(), state, 0, null, null, null, null, eta, now, now, null,
-                worker(), List.of())
-            .to(state, now, worker(), scheduled ? "due " + eta : null);
     TaskMessage message = TaskMessage.of(id, name, json, o, now, eta, worker());
+    // why: from the message, as a worker rebuilds it on the task's first delivery (TaskWorker)
+    TaskStatus status = message.status(state, now, worker(), scheduled ? "due " + eta : null);
     TaskOutcomes follower = follower();
     if (!scheduled && follower.live()) {
       // why: awaited before it is published, so its handle's future needs no store read

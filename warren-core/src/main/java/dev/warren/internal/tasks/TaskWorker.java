@@ -22,7 +22,6 @@ import dev.warren.transport.Message;
 import dev.warren.transport.QueueSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -318,45 +317,14 @@ final class TaskWorker {
     boolean scheduled = DelayQueues.early(m.eta(), m.submittedAt());
     TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
     TaskStatus submitted =
-        new TaskStatus(
-                m.id(),
-                m.name(),
-                m.queue(),
-                state,
-                0,
-                null,
-                null,
-                null,
-                null,
-                m.eta(),
-                m.submittedAt(),
-                m.submittedAt(),
-                null,
-                m.submittedBy(),
-                List.of())
-            .to(state, m.submittedAt(), m.submittedBy(), scheduled ? "due " + m.eta() : null);
+        m.status(state, m.submittedAt(), m.submittedBy(), scheduled ? "due " + m.eta() : null);
     return new TaskLookup(submitted, null);
   }
 
   /** The store forgot the task (its TTL ran out, or another store): start from the message. */
   private TaskStatus rebuilt(TaskMessage m, Instant now) {
-    return new TaskStatus(
-            m.id(),
-            m.name(),
-            m.queue(),
-            TaskState.PENDING,
-            0,
-            null,
-            null,
-            null,
-            null,
-            m.eta(),
-            m.submittedAt(),
-            now,
-            null,
-            tasks.worker(),
-            List.of())
-        .to(TaskState.PENDING, now, tasks.worker(), "status not found in the store; rebuilt");
+    return m.status(
+        TaskState.PENDING, now, tasks.worker(), "status not found in the store; rebuilt");
   }
 
   private void run(Delivery delivery, TaskMessage m, TaskStatus before, TaskHandler handler) {
