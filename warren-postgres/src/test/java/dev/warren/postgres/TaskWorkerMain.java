@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A worker process for {@link TaskWorkerCrashTest}: registers {@code crash.victim} on a task queue
- * and runs it slowly enough to be killed mid-task.
+ * and runs it slowly enough to be killed mid-task, and {@code crash.stream}, a 3 ms task.
  */
 public final class TaskWorkerMain {
   private TaskWorkerMain() {}
@@ -34,6 +34,16 @@ public final class TaskWorkerMain {
               ctx.progress(0.1, null);
               Thread.sleep(120_000);
               return "finished by the doomed worker";
+            });
+    // why: short tasks for the kill under load, many held (prefetched) at the moment of the kill
+    warren
+        .tasks()
+        .register(
+            "crash.stream",
+            args[2],
+            ctx -> {
+              Thread.sleep(3);
+              return ctx.args(Integer.class);
             });
     System.out.println("ready");
     System.out.flush();

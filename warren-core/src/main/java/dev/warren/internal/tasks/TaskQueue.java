@@ -473,6 +473,17 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     }
   }
 
+  /**
+   * Sends a final status to the instances following tasks again (not as a task event): for a
+   * duplicate delivery of a task whose first worker may have stored its outcome and died before
+   * sending it. Followers that have it already ignore it.
+   *
+   * @param status a final status
+   */
+  void resend(TaskStatus status) {
+    outcomeSender.send(status);
+  }
+
   /** Publishes {@code task.<name>.<kind>} on the bus, without waiting for the confirm. */
   private void publishEvent(String kind, TaskStatus status) {
     String type = "task." + status.name() + "." + kind;

@@ -217,6 +217,9 @@ final class TaskWorker {
         // back for that); write it again, at least once
         tasks.celery().changed(celery, status);
       }
+      // why: the worker that stored this outcome may have died before sending it (which is why
+      // the message came back); followers would wait for it forever, so it goes out again
+      tasks.resend(status);
       delivery.ack();
       return;
     }
