@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  * any number of handles cost one queue and one consumer; outcomes of tasks nobody here waits for
  * are dropped.
  *
+ * <p>A future whose outcome does not come (its worker died between acknowledging the task and
+ * sending the outcome, or the broker lost this listener's queue) completes from the store: after
+ * {@link #RECHECK_FIRST} without its outcome, it is read again with a growing interval.
+ *
  * <p>The race with a task that ends before anyone listens is closed by order: a watch is recorded,
  * then the queue is bound (once), then the store is read once (batched with other reads). A task
  * that ended before the binding was final in the store before its outcome was sent (workers write
@@ -65,6 +69,12 @@ final class TaskOutcomes implements AutoCloseable {
 
   private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** How long a future waits for its outcome before the store is read for it. */
+  static final Duration RECHECK_FIRST = Duration.ofSeconds(5);
+
+  /** The longest wait between two reads for one future. */
+  static final Duration RECHECK_MAX = Duration.ofMinutes(1);
+
   private static final int PREFETCH = 256;
   private static final int THREADS = 4;
 
@@ -81,6 +91,17 @@ final class TaskOutcomes implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong nextSweep =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private final long expectForNanos;
+
+  /** When each long-waiting future is read next, and the current interval, in nanoseconds. */
+  private final Map<String, long[]> rechecks = new ConcurrentHashMap<>();
+
+  private final java.util.concurrent.ScheduledExecutorService rechecker =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "warren-task-outcome-rechecks");
+            t.setDaemon(true);
+            return t;
+          });
   private final Object lock = new Object();
   private CompletableFuture<Void> listening;
   private volatile ConsumerHandle consumer;
@@ -119,6 +140,17 @@ final class TaskOutcomes implements AutoCloseable {
               return t;
             });
     executor.allowCoreThreadTimeOut(true);
+    rechecker.scheduleWithFixedDelay(
+        () -> {
+          try {
+            recheck();
+          } catch (RuntimeException e) {
+            log.debug("rechecking task outcomes: {}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 
   /**
@@ -281,6 +313,43 @@ final class TaskOutcomes implements AutoCloseable {
     log.debug("following task outcomes on {}", queue);
   }
 
+  /**
+   * Reads the store for the futures that waited long for their outcome, with a backoff per task
+   * ({@link #RECHECK_FIRST}, doubling up to {@link #RECHECK_MAX}), and completes those whose task
+   * is final. why: an outcome can be lost although the task ended (its worker died between storing
+   * the outcome and sending it, after acknowledging the task; the broker lost this listener's queue
+   * in a restart); without this its future would wait forever. Outcomes that arrive are still the
+   * way futures complete: this reads only the stragglers.
+   */
+  private void recheck() {
+    long now = System.nanoTime();
+    rechecks.keySet().removeIf(id -> !pending.containsKey(id));
+    for (Map.Entry<String, CompletableFuture<TaskOutcome>> e : pending.entrySet()) {
+      String id = e.getKey();
+      CompletableFuture<TaskOutcome> f = e.getValue();
+      if (f.isDone() || expected.containsKey(id)) {
+        continue;
+      }
+      long[] due =
+          rechecks.computeIfAbsent(
+              id, k -> new long[] {now + RECHECK_FIRST.toNanos(), RECHECK_FIRST.toNanos()});
+      if (now - due[0] < 0) {
+        continue;
+      }
+      due[1] = Math.min(due[1] * 2, RECHECK_MAX.toNanos());
+      due[0] = now + due[1];
+      tasks
+          .batches()
+          .lookupAsync(id)
+          .whenComplete(
+              (found, error) -> {
+                if (error == null && found.status() != null && found.status().isFinal()) {
+                  run(() -> settle(id, Optional.of(found.status()), f), f);
+                }
+              });
+    }
+  }
+
   /** The once-per-watch store read: completes the watch if the task is final already. */
   private void readOnce(String id, CompletableFuture<TaskOutcome> f) {
     if (f.isDone()) {
@@ -427,5 +496,6 @@ final class TaskOutcomes implements AutoCloseable {
       stop(c);
     }
     executor.shutdown();
+    rechecker.shutdownNow();
   }
 }

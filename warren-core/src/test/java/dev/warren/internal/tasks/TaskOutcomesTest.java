@@ -138,6 +138,44 @@ class TaskOutcomesTest {
   }
 
   @Test
+  void aFutureWhoseOutcomeIsNeverSentCompletesFromTheStore() throws Exception {
+    WarrenEngine engine = engine(WarrenOptions.builder());
+    TaskQueue client = new TaskQueue(engine, engine.transport(), engine.options(), counting, false);
+    open.add(client);
+    Instant now = Instant.now();
+    TaskStatus pending =
+        new TaskStatus(
+                "lost",
+                "n",
+                QUEUE,
+                TaskState.PENDING,
+                0,
+                null,
+                null,
+                null,
+                null,
+                now,
+                now,
+                now,
+                null,
+                "w",
+                List.of())
+            .to(TaskState.PENDING, now, "w", null);
+    store.put(pending);
+    CompletableFuture<Integer> f = client.task("lost", Integer.class).future();
+    Thread.sleep(500);
+    assertThat(f).isNotDone();
+
+    // the worker stored the outcome and died before sending it
+    store.put(pending.withOutcome("5", null).to(TaskState.SUCCESS, Instant.now(), "w", null));
+
+    long start = System.nanoTime();
+    assertThat(f.get(TaskOutcomes.RECHECK_FIRST.toSeconds() + 5, SECONDS)).isEqualTo(5);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(TaskOutcomes.RECHECK_FIRST.plusSeconds(3));
+  }
+
+  @Test
   void anExpectationNobodyWatchesIsDroppedAndALaterWatchReadsTheStore() throws Exception {
     WarrenEngine engine = engine(WarrenOptions.builder());
     TaskQueue client = new TaskQueue(engine, engine.transport(), engine.options(), counting, false);
