@@ -223,7 +223,14 @@ class ConsoleBrowserTest {
         .contains("console.render", "PROGRESS", "50%");
     Browser.screenshot(browser, "tasks");
 
-    browser.findElement(By.linkText(task.id())).click();
+    // why: the list re-renders as it refreshes, so the link found may be replaced before the click
+    waiting()
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.linkText(task.id())).click();
+              return true;
+            });
     waiting()
         .until(ExpectedConditions.textToBePresentInElementLocated(By.id("task-progress"), "50%"));
     visible(By.id("revoke")).click();
