@@ -85,8 +85,19 @@ final class Http {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
+    HttpRequest request = b.build();
     try {
-      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.io.IOException e) {
+        // why: a kept-alive connection the server closed as the client reused it fails before
+        // any byte of an answer (the JDK client retries that for GET only); once more on a new
+        // connection, as browsers do; a second failure is the server's
+        if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+          throw e;
+        }
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      }
     } catch (Exception e) {
       throw new AssertionError(method + " " + path + " failed: " + e, e);
     }
