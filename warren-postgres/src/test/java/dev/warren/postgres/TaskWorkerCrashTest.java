@@ -56,10 +56,7 @@ class TaskWorkerCrashTest {
     Process doomed = startDoomed(exchange, queue, storeUrl);
     WarrenOptions options = survivor(exchange, storeUrl);
     try (WarrenEngine client = WarrenEngine.start(options, RabbitMqTransport.connect(options))) {
-      BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).isEqualTo("ready");
+      awaitReady(doomed);
 
       TaskHandle<?> h =
           client.tasks().submit("crash.victim", null, TaskOptions.builder().queue(queue).build());
@@ -100,10 +97,7 @@ class TaskWorkerCrashTest {
     Process doomed = startDoomed(exchange, queue, storeUrl);
     WarrenOptions options = survivor(exchange, storeUrl);
     try (WarrenEngine client = WarrenEngine.start(options, RabbitMqTransport.connect(options))) {
-      BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8));
-      assertThat(out.readLine()).isEqualTo("ready");
+      awaitReady(doomed);
       client
           .tasks()
           .register(
@@ -201,5 +195,12 @@ class TaskWorkerCrashTest {
         .storeUrl(storeUrl)
         .connectTimeout(Duration.ofSeconds(10))
         .build();
+  }
+
+  /** Waits for the worker process to say it consumes. */
+  private static void awaitReady(Process worker) throws java.io.IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("ready");
   }
 }

@@ -143,24 +143,7 @@ class TaskOutcomesTest {
     TaskQueue client = new TaskQueue(engine, engine.transport(), engine.options(), counting, false);
     open.add(client);
     Instant now = Instant.now();
-    TaskStatus pending =
-        new TaskStatus(
-                "lost",
-                "n",
-                QUEUE,
-                TaskState.PENDING,
-                0,
-                null,
-                null,
-                null,
-                null,
-                now,
-                now,
-                now,
-                null,
-                "w",
-                List.of())
-            .to(TaskState.PENDING, now, "w", null);
+    TaskStatus pending = pending("lost", now);
     store.put(pending);
     CompletableFuture<Integer> f = client.task("lost", Integer.class).future();
     Thread.sleep(500);
@@ -188,24 +171,7 @@ class TaskOutcomesTest {
     org.awaitility.Awaitility.await().atMost(10, SECONDS).until(outcomes::live);
     Instant now = Instant.now();
     TaskStatus done =
-        new TaskStatus(
-                "early",
-                "n",
-                QUEUE,
-                TaskState.PENDING,
-                0,
-                null,
-                null,
-                null,
-                null,
-                now,
-                now,
-                now,
-                null,
-                "w",
-                List.of())
-            .withOutcome("7", null)
-            .to(TaskState.SUCCESS, now, "w", null);
+        pending("early", now).withOutcome("7", null).to(TaskState.SUCCESS, now, "w", null);
 
     outcomes.expect("early");
     assertThat(outcomes.expected()).isOne();
@@ -337,6 +303,27 @@ class TaskOutcomesTest {
         .withThrowableThat()
         .havingRootCause()
         .isInstanceOf(dev.warren.tasks.TaskStoreException.class);
+  }
+
+  /** A task as submitted, on {@link #QUEUE}. */
+  private static TaskStatus pending(String id, Instant now) {
+    return new TaskStatus(
+            id,
+            "n",
+            QUEUE,
+            TaskState.PENDING,
+            0,
+            null,
+            null,
+            null,
+            null,
+            now,
+            now,
+            now,
+            null,
+            "w",
+            List.of())
+        .to(TaskState.PENDING, now, "w", null);
   }
 
   /** Counts reads of a store. */
