@@ -6,6 +6,7 @@ import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskLookup;
+import dev.warren.tasks.spi.TaskRevokes;
 import dev.warren.tasks.spi.TaskStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -298,11 +300,11 @@ public final class PostgresTaskStore implements TaskStore {
 
   /** A page of the revoke log: the rows whose {@code seq} comes after the position. */
   @Override
-  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
+  public Optional<TaskRevokes> revokesAfter(long after, int limit) {
     String sql =
         "SELECT id, revoked_at, seq FROM warren_task_revoke WHERE seq > ? AND keep_until > ?"
             + " ORDER BY seq LIMIT ?";
-    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+    Map<String, Instant> page = new LinkedHashMap<>();
     long position = after;
     try (Connection c = pool.getConnection();
         PreparedStatement p = c.prepareStatement(sql)) {
@@ -318,7 +320,7 @@ public final class PostgresTaskStore implements TaskStore {
     } catch (SQLException e) {
       throw failure("read the revokes after " + after, e);
     }
-    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
+    return Optional.of(new TaskRevokes(page, position));
   }
 
   @Override

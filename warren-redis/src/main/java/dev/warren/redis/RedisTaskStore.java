@@ -5,6 +5,7 @@ import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.TaskStoreException;
 import dev.warren.tasks.spi.TaskLookup;
+import dev.warren.tasks.spi.TaskRevokes;
 import dev.warren.tasks.spi.TaskStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -304,8 +305,8 @@ public final class RedisTaskStore implements TaskStore {
 
   /** The log's entries scored after the position, with their revoke times (one MGET). */
   @Override
-  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
-    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+  public Optional<TaskRevokes> revokesAfter(long after, int limit) {
+    Map<String, Instant> page = new LinkedHashMap<>();
     long position = after;
     try {
       List<redis.clients.jedis.resps.Tuple> entries =
@@ -325,7 +326,7 @@ public final class RedisTaskStore implements TaskStore {
     } catch (JedisException e) {
       throw failure("read the revokes after " + after, e);
     }
-    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
+    return Optional.of(new TaskRevokes(page, position));
   }
 
   @Override

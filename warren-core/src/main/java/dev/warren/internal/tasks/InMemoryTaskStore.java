@@ -3,11 +3,13 @@ package dev.warren.internal.tasks;
 import dev.warren.tasks.TaskState;
 import dev.warren.tasks.TaskStatus;
 import dev.warren.tasks.spi.TaskLookup;
+import dev.warren.tasks.spi.TaskRevokes;
 import dev.warren.tasks.spi.TaskStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,8 +128,8 @@ public final class InMemoryTaskStore implements TaskStore {
   }
 
   @Override
-  public Optional<dev.warren.tasks.spi.TaskRevokes> revokesAfter(long after, int limit) {
-    Map<String, Instant> page = new java.util.LinkedHashMap<>();
+  public Optional<TaskRevokes> revokesAfter(long after, int limit) {
+    Map<String, Instant> page = new LinkedHashMap<>();
     long position = after;
     synchronized (revokeLog) {
       for (Map.Entry<Long, String> e : revokeLog.tailMap(after, false).entrySet()) {
@@ -138,7 +140,7 @@ public final class InMemoryTaskStore implements TaskStore {
         revokedAt(e.getValue()).ifPresent(at -> page.put(e.getValue(), at));
       }
     }
-    return Optional.of(new dev.warren.tasks.spi.TaskRevokes(page, position));
+    return Optional.of(new TaskRevokes(page, position));
   }
 
   @Override

@@ -59,7 +59,10 @@ final class RevokeView implements AutoCloseable {
   private final ArrayDeque<long[]> positions = new ArrayDeque<>();
 
   private final ScheduledExecutorService timer;
+  private final java.util.concurrent.atomic.AtomicBoolean scheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile long freshUntil;
+  private long nextForget = System.nanoTime();
   private volatile long lastAsked = System.nanoTime();
   private volatile long lastRead;
   private volatile boolean supported = true;
@@ -79,9 +82,11 @@ final class RevokeView implements AutoCloseable {
             });
   }
 
-  /** Reads the log now and then every {@value #REFRESH_MS} ms. */
+  /** Reads the log now and then every {@value #REFRESH_MS} ms; again, does nothing. */
   void start() {
-    timer.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+    if (scheduled.compareAndSet(false, true)) {
+      timer.scheduleWithFixedDelay(this::refresh, 0, REFRESH_MS, TimeUnit.MILLISECONDS);
+    }
   }
 
   /**
@@ -123,7 +128,7 @@ final class RevokeView implements AutoCloseable {
         positions.addLast(new long[] {started, position});
       }
       freshUntil = started + FRESH_FOR.toNanos();
-      forgetOld();
+      forgetOld(started);
     } catch (RuntimeException e) {
       // why: the store is away; the view goes stale and workers read the store themselves
       log.debug("reading the revoke log of {}: {}", store.describe(), e.toString());
@@ -143,12 +148,14 @@ final class RevokeView implements AutoCloseable {
     }
   }
 
-  /** Drops revokes older than the store keeps them, once in a while. */
-  private void forgetOld() {
-    if (revoked.size() > 10_000 && System.nanoTime() % 16 == 0) {
-      Instant before = Instant.now().minus(TaskQueue.REVOKE_KEEP).minus(Duration.ofDays(1));
-      revoked.values().removeIf(at -> at.isBefore(before));
+  /** Drops revokes older than the store keeps them, once an hour (on the timer's thread). */
+  private void forgetOld(long now) {
+    if (now - nextForget < 0) {
+      return;
     }
+    nextForget = now + TimeUnit.HOURS.toNanos(1);
+    Instant before = Instant.now().minus(TaskQueue.REVOKE_KEEP).minus(Duration.ofDays(1));
+    revoked.values().removeIf(at -> at.isBefore(before));
   }
 
   /**

@@ -6,14 +6,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.warren.InvalidInputException;
 import dev.warren.codec.JsonDataCodec;
+import dev.warren.internal.delay.DelayQueues;
 import dev.warren.internal.envelope.InstantText;
 import dev.warren.tasks.TaskOptions;
+import dev.warren.tasks.TaskState;
+import dev.warren.tasks.TaskStatus;
 import dev.warren.transport.Message;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -117,6 +121,26 @@ public record TaskMessage(
   }
 
   /**
+   * The status this task was stored with at submission: PENDING, or SCHEDULED with its due time
+   * when its ETA was ahead of the submission, made by the submitter. The submitter stores it, and a
+   * worker meeting the task on its first delivery rebuilds the same (see TaskWorker).
+   *
+   * @return the status, or {@code null} for a message that does not name its submitter (earlier
+   *     versions, Celery)
+   */
+  TaskStatus submitted() {
+    if (submittedBy == null) {
+      return null;
+    }
+    boolean scheduled = DelayQueues.early(eta, submittedAt);
+    return status(
+        scheduled ? TaskState.SCHEDULED : TaskState.PENDING,
+        submittedAt,
+        submittedBy,
+        scheduled ? "due " + eta : null);
+  }
+
+  /**
    * A first status of this task, with one transition.
    *
    * @param state PENDING or SCHEDULED
@@ -125,9 +149,8 @@ public record TaskMessage(
    * @param detail the transition's detail, or {@code null}
    * @return the status
    */
-  dev.warren.tasks.TaskStatus status(
-      dev.warren.tasks.TaskState state, Instant at, String by, String detail) {
-    return new dev.warren.tasks.TaskStatus(
+  TaskStatus status(TaskState state, Instant at, String by, String detail) {
+    return new TaskStatus(
             id,
             name,
             queue,
@@ -142,7 +165,7 @@ public record TaskMessage(
             at,
             null,
             by,
-            java.util.List.of())
+            List.of())
         .to(state, at, by, detail);
   }
 

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The outcome is sent after it is durable in the store, so a follower that misses the message
  * (it was not listening yet, or the broker lost the message with its queue) finds it there: {@link
- * TaskOutcomes} reads the store once per watch.
+ * TaskOutcomes} reads the store when a watch starts unexpected, and for futures that waited long.
  */
 final class TaskOutcomeSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskOutcomeSender.class);
@@ -151,9 +151,8 @@ final class TaskOutcomeSender implements AutoCloseable {
     confirmed.whenComplete(
         (ok, error) -> {
           if (error != null) {
-            // why: the outcomes are in the store; followers that wait for them find them there
-            // when they look again (a new handle, TaskHandle.status), so this is logged, not
-            // retried into a broker that just refused
+            // why: the outcomes are in the store, where followers read the futures that waited
+            // long (TaskOutcomes); so this is logged, not retried into a broker that just refused
             log.warn(
                 "could not send the outcomes of {} tasks to {}: {}",
                 sent,

@@ -67,8 +67,6 @@ final class TaskOutcomes implements AutoCloseable {
   /** How long an {@linkplain #expect expectation} waits for its first watch. */
   static final Duration EXPECT_FOR = Duration.ofSeconds(10);
 
-  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
   /** How long a future waits for its outcome before the store is read for it. */
   static final Duration RECHECK_FIRST = Duration.ofSeconds(5);
 
@@ -88,8 +86,6 @@ final class TaskOutcomes implements AutoCloseable {
   /** The tasks {@linkplain #expect expected}, by id: when they were. */
   private final Map<String, Long> expected = new ConcurrentHashMap<>();
 
-  private final java.util.concurrent.atomic.AtomicLong nextSweep =
-      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
   private final long expectForNanos;
 
   /** When each long-waiting future is read next, and the current interval, in nanoseconds. */
@@ -105,7 +101,7 @@ final class TaskOutcomes implements AutoCloseable {
   private final Object lock = new Object();
   private CompletableFuture<Void> listening;
   private volatile ConsumerHandle consumer;
-  private boolean closed;
+  private volatile boolean closed;
 
   TaskOutcomes(TaskQueue tasks, Transport transport, String exchange, String instanceId) {
     this(tasks, transport, exchange, instanceId, EXPECT_FOR);
@@ -143,7 +139,9 @@ final class TaskOutcomes implements AutoCloseable {
     rechecker.scheduleWithFixedDelay(
         () -> {
           try {
-            recheck();
+            long now = System.nanoTime();
+            dropStaleExpectations(now);
+            recheck(now);
           } catch (RuntimeException e) {
             log.debug("rechecking task outcomes: {}", e.toString());
           }
@@ -246,7 +244,8 @@ final class TaskOutcomes implements AutoCloseable {
    * Awaits the outcome of a task about to be published, while the listener is {@link #live()}, so
    * that a {@link #watch} of it within {@link #EXPECT_FOR} needs no store read: nothing sent for it
    * can have been missed. An expectation nobody watched for that long is dropped (a later watch
-   * reads the store), so tasks submitted and never followed cost nothing lasting.
+   * reads the store; the check runs once a second), so tasks submitted and never followed cost
+   * nothing lasting.
    *
    * @param id the id of a task not yet published
    */
@@ -259,21 +258,19 @@ final class TaskOutcomes implements AutoCloseable {
             pending.remove(id, f);
             expected.remove(id);
           });
+      // why: a submission racing close() would leave a future nobody completes
+      if (closed) {
+        f.completeExceptionally(closedBefore(id));
+      }
     }
-    sweep();
   }
 
-  /** Drops the expectations older than {@link #EXPECT_FOR}, at most once a second. */
-  private void sweep() {
-    long now = System.nanoTime();
-    long due = nextSweep.get();
-    if (now - due < 0 || !nextSweep.compareAndSet(due, now + SWEEP_EVERY_NANOS)) {
-      return;
-    }
-    long limit = expectForNanos;
+  /** Drops the expectations that waited longer than {@link #EXPECT_FOR} for their first watch. */
+  private void dropStaleExpectations(long now) {
     for (Map.Entry<String, Long> e : expected.entrySet()) {
       long at = e.getValue();
-      if (now - at > limit) {
+      if (now - at > expectForNanos) {
+        // why: under the map's lock for this id, so a watch claiming it meanwhile keeps it
         pending.computeIfPresent(
             e.getKey(), (k, f) -> expected.remove(k, at) && !f.isDone() ? null : f);
       }
@@ -321,8 +318,7 @@ final class TaskOutcomes implements AutoCloseable {
    * in a restart); without this its future would wait forever. Outcomes that arrive are still the
    * way futures complete: this reads only the stragglers.
    */
-  private void recheck() {
-    long now = System.nanoTime();
+  private void recheck(long now) {
     rechecks.keySet().removeIf(id -> !pending.containsKey(id));
     for (Map.Entry<String, CompletableFuture<TaskOutcome>> e : pending.entrySet()) {
       String id = e.getKey();

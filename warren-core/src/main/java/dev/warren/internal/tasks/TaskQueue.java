@@ -89,14 +89,13 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   private final TaskLimiter limiter;
   private final TaskOutcomeSender outcomeSender;
   private final RevokeView revokes;
-  private final java.util.concurrent.atomic.AtomicBoolean revokesFollowed =
-      new java.util.concurrent.atomic.AtomicBoolean();
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   private final Map<String, TaskWorker> workers = new ConcurrentHashMap<>();
   private final Set<String> declaredQueues = ConcurrentHashMap.newKeySet();
   private final CeleryTasks celery;
   private final Object outcomesLock = new Object();
-  private TaskOutcomes outcomes;
+  // why: volatile for the submissions' lock-free read once it exists; made under outcomesLock
+  private volatile TaskOutcomes outcomes;
   private volatile boolean closed;
 
   /**
@@ -243,9 +242,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
       throw new InvalidInputException("task '" + name + "' is already registered");
     }
     declare(q);
-    if (revokesFollowed.compareAndSet(false, true)) {
-      revokes.start();
-    }
+    revokes.start();
     workers.computeIfAbsent(
         q,
         k -> {
@@ -281,10 +278,9 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     Instant now = now();
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);
-    TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
     TaskMessage message = TaskMessage.of(id, name, json, o, now, eta, worker());
     // why: from the message, as a worker rebuilds it on the task's first delivery (TaskWorker)
-    TaskStatus status = message.status(state, now, worker(), scheduled ? "due " + eta : null);
+    TaskStatus status = message.submitted();
     TaskOutcomes follower = follower();
     if (!scheduled && follower.live()) {
       // why: awaited before it is published, so its handle's future needs no store read
@@ -399,6 +395,10 @@ public final class TaskQueue implements Tasks, AutoCloseable {
    * @throws WarrenClosedException when this instance is closed
    */
   private TaskOutcomes follower() {
+    TaskOutcomes o = outcomes;
+    if (o != null) {
+      return o;
+    }
     synchronized (outcomesLock) {
       if (closed) {
         throw closedException("submit tasks");

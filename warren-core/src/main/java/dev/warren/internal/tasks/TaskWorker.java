@@ -303,25 +303,20 @@ final class TaskWorker {
 
   /**
    * What the store holds of a task on its first delivery, told without reading it: the status it
-   * was stored with at submission (rebuilt from the message exactly), when nothing can have changed
+   * was stored with at submission ({@link TaskMessage#submitted()}), when nothing can have changed
    * it since but a revoke, and the instance's {@link RevokeView} (fresh) knows of none. why: the
    * read was, on a database store, the most frequent statement per task. Otherwise (a redelivery, a
-   * retry, a Celery message, a message of an earlier version, a stale view) {@code null}: the
-   * caller reads the store.
+   * retry, a message without its submitter: Celery's and earlier versions', a stale view) {@code
+   * null}: the caller reads the store.
    */
   private TaskLookup asSubmitted(Delivery delivery, TaskMessage m) {
     if (delivery.redelivered()
         || m.retries() != 0
-        || m.submittedBy() == null
-        || celeryTasks.containsKey(m.id())
         || !Boolean.FALSE.equals(tasks.revokes().revoked(m.id()))) {
       return null;
     }
-    boolean scheduled = DelayQueues.early(m.eta(), m.submittedAt());
-    TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
-    TaskStatus submitted =
-        m.status(state, m.submittedAt(), m.submittedBy(), scheduled ? "due " + m.eta() : null);
-    return new TaskLookup(submitted, null);
+    TaskStatus submitted = m.submitted();
+    return submitted == null ? null : new TaskLookup(submitted, null);
   }
 
   /** The store forgot the task (its TTL ran out, or another store): start from the message. */

@@ -165,7 +165,7 @@ class TaskOutcomesTest {
     open.add(client);
     TaskOutcomes outcomes =
         new TaskOutcomes(
-            client, engine.transport(), engine.options().exchange(), "t", Duration.ofMillis(50));
+            client, engine.transport(), engine.options().exchange(), "t", Duration.ofMillis(500));
     open.add(outcomes);
     outcomes.start();
     org.awaitility.Awaitility.await().atMost(10, SECONDS).until(outcomes::live);
@@ -175,8 +175,10 @@ class TaskOutcomesTest {
 
     outcomes.expect("early");
     assertThat(outcomes.expected()).isOne();
-    Thread.sleep(1200);
-    // the next expectation sweeps the first one out: nobody watched it within 50 ms
+    // the once-a-second check drops it: nobody watched it within 500 ms
+    org.awaitility.Awaitility.await()
+        .atMost(5, SECONDS)
+        .until(() -> outcomes.expected() == 0 && outcomes.pending() == 0);
     outcomes.expect("later");
     assertThat(outcomes.expected()).isOne();
     assertThat(outcomes.pending()).isOne();
@@ -188,9 +190,9 @@ class TaskOutcomesTest {
     assertThat(counting.gets.get() - before).isOne();
     // a watched expectation is kept until its outcome, however long that takes
     CompletableFuture<TaskOutcome> later = outcomes.watch("later");
-    Thread.sleep(1200);
-    outcomes.expect("third");
+    Thread.sleep(2000);
     assertThat(later).isNotDone();
+    assertThat(outcomes.pending()).isOne();
     outcomes.settle(new TaskOutcome("later", "n", TaskState.SUCCESS, "8", false, null, null));
     assertThat(later.get(10, SECONDS).result()).isEqualTo("8");
   }
