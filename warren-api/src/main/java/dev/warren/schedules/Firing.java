@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param slot the instant the schedule planned (for a manual trigger, when it was triggered)
  * @param manual whether {@link Schedules#trigger(String)} made it, outside the plan
  * @param state where it stands
- * @param taskId the submitted task's id, once {@link FiringState#FIRED}; else {@code null}
+ * @param taskId the id of its task, chosen when the slot is claimed (so an instance taking the
+ *     claim over submits the same task); {@code null} for a skipped or failed firing
  * @param instance the instance that claimed it last
  * @param at when it was claimed last
  * @param detail why it is what it is (for example {@code "3 missed slots, fired once"}), or {@code

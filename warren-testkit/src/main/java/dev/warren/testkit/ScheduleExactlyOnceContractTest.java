@@ -108,12 +108,33 @@ public abstract class ScheduleExactlyOnceContractTest {
       await().atMost(60, SECONDS).until(() -> Instant.now().isAfter(killedAt.plusSeconds(20)));
       observer.schedules().pause(SCHEDULE);
       Instant pausedAt = Instant.now();
-      await()
-          .atMost(30, SECONDS)
-          .until(
-              () ->
-                  history(observer).stream().allMatch(f -> f.state() == FiringState.FIRED)
-                      && ids(history(observer)).equals(runs.keySet()));
+      try {
+        await()
+            .atMost(30, SECONDS)
+            .until(
+                () ->
+                    history(observer).stream().allMatch(f -> f.state() == FiringState.FIRED)
+                        && ids(history(observer)).equals(runs.keySet()));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        List<Firing> h = history(observer);
+        Set<String> unrecorded = new HashSet<>(runs.keySet());
+        unrecorded.removeAll(ids(h));
+        throw new AssertionError(
+            "killed "
+                + doomed.pid()
+                + " at "
+                + killedAt
+                + "; not fired: "
+                + h.stream().filter(f -> f.state() != FiringState.FIRED).toList()
+                + "; tasks run that no firing recorded: "
+                + unrecorded
+                + "; firings around the kill: "
+                + h.stream()
+                    .filter(f -> f.slot().isAfter(killedAt.minusSeconds(3)))
+                    .limit(6)
+                    .toList(),
+            e);
+      }
       for (Process p : processes) {
         p.destroyForcibly();
       }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.warren.InvalidInputException;
 import dev.warren.Warren;
 import dev.warren.codec.JsonDataCodec;
+import dev.warren.internal.tasks.TaskQueue;
+import dev.warren.internal.tasks.TaskQueue.Submission;
 import dev.warren.internal.tasks.TaskStoreConfig;
 import dev.warren.schedules.Firing;
 import dev.warren.schedules.FiringState;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * {@link Schedules} of one instance: definitions and operator actions go straight to the shared
@@ -43,8 +46,28 @@ public final class SchedulesImpl implements Schedules, AutoCloseable {
   SchedulesImpl(Warren warren, ScheduleStore store, InstantSource clock) {
     this.store = store;
     this.clock = clock;
-    this.submitter = s -> submit(warren, s);
+    this.submitter = submitter(warren);
     this.firer = new SlotFirer(store, submitter, clock, instanceName());
+  }
+
+  /**
+   * @param warren an instance
+   * @return what submits the firings' tasks on its task queue
+   */
+  static SlotFirer.Submitter submitter(Warren warren) {
+    // why: read at each use, as the instance starts its task queue on first use
+    Supplier<TaskQueue> tasks = () -> (TaskQueue) warren.tasks();
+    return new SlotFirer.Submitter() {
+      @Override
+      public void submit(ScheduleInfo s, String taskId, boolean again) {
+        SchedulesImpl.submit(tasks.get(), s, taskId, again);
+      }
+
+      @Override
+      public Submission submission(String taskId) {
+        return tasks.get().submission(taskId);
+      }
+    };
   }
 
   /**
@@ -62,7 +85,7 @@ public final class SchedulesImpl implements Schedules, AutoCloseable {
     return ManagementFactory.getRuntimeMXBean().getName() + "#" + INSTANCES.incrementAndGet();
   }
 
-  private static String submit(Warren warren, ScheduleInfo s) {
+  private static void submit(TaskQueue tasks, ScheduleInfo s, String taskId, boolean again) {
     JsonNode args;
     try {
       args = s.args() == null ? null : JsonDataCodec.MAPPER.readTree(s.args());
@@ -71,7 +94,7 @@ public final class SchedulesImpl implements Schedules, AutoCloseable {
           "the stored arguments of schedule '" + s.name() + "' are not JSON: " + e.getMessage());
     }
     TaskOptions options = TaskOptions.builder().queue(s.queue()).build();
-    return warren.tasks().submit(s.task(), args, options).id();
+    tasks.submit(taskId, s.task(), args, options, again);
   }
 
   @Override
@@ -158,7 +181,7 @@ public final class SchedulesImpl implements Schedules, AutoCloseable {
               now.plusMillis(i),
               true,
               FiringState.CLAIMED,
-              null,
+              SlotFirer.newTaskId(),
               firer.instance(),
               now,
               null);
@@ -172,8 +195,8 @@ public final class SchedulesImpl implements Schedules, AutoCloseable {
       throw new InvalidInputException("schedule '" + name + "' is triggered too often");
     }
     try {
-      String taskId = submitter.submit(s);
-      Firing fired = claimed.with(FiringState.FIRED, taskId, null);
+      submitter.submit(s, claimed.taskId(), false);
+      Firing fired = claimed.with(FiringState.FIRED, claimed.taskId(), null);
       store.complete(fired);
       return fired;
     } catch (RuntimeException e) {

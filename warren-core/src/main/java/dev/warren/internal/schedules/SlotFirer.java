@@ -1,5 +1,6 @@
 package dev.warren.internal.schedules;
 
+import dev.warren.internal.tasks.TaskQueue.Submission;
 import dev.warren.schedules.Firing;
 import dev.warren.schedules.FiringState;
 import dev.warren.schedules.MissedSlots;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,14 +49,22 @@ final class SlotFirer implements AutoCloseable {
   /** The most late (not yet missed) slots one tick fires for one schedule. */
   private static final int MAX_CATCH_UP = 100;
 
-  /** Submits one firing's task. */
-  @FunctionalInterface
+  /** Submits the firings' tasks, each under the task id its firing chose when it was claimed. */
   interface Submitter {
     /**
+     * Submits a firing's task; returns once the broker confirmed it.
+     *
      * @param schedule the schedule
-     * @return the task id, once the broker confirmed it
+     * @param taskId the task id, recorded with the claim
+     * @param again whether an earlier submission under this id may have reached the broker
      */
-    String submit(ScheduleInfo schedule);
+    void submit(ScheduleInfo schedule, String taskId, boolean again);
+
+    /**
+     * @param taskId a task id a claim recorded
+     * @return how far its submission got
+     */
+    Submission submission(String taskId);
   }
 
   private final ScheduleStore store;
@@ -157,12 +167,12 @@ final class SlotFirer implements AutoCloseable {
               latest,
               false,
               skip ? FiringState.SKIPPED : FiringState.CLAIMED,
-              null,
+              skip ? null : newTaskId(),
               instance,
               now,
               skip ? count + " skipped" : count + ", fired once");
       if (store.claim(f, s.history())) {
-        mine.add(skip ? f : submit(s, f));
+        mine.add(skip ? f : submit(s, f, false));
       }
       from = latest;
     }
@@ -171,9 +181,10 @@ final class SlotFirer implements AutoCloseable {
       if (slot.isAfter(now)) {
         break;
       }
-      Firing f = new Firing(s.name(), slot, false, FiringState.CLAIMED, null, instance, now, null);
+      Firing f =
+          new Firing(s.name(), slot, false, FiringState.CLAIMED, newTaskId(), instance, now, null);
       if (store.claim(f, s.history())) {
-        mine.add(submit(s, f));
+        mine.add(submit(s, f, false));
       }
       // why: lost means another instance claimed this slot or a later one; the store refuses
       // anything not after its last slot, so trying the next one is safe
@@ -195,13 +206,20 @@ final class SlotFirer implements AutoCloseable {
   }
 
   /**
-   * Submits a claimed firing's task; when that fails the claim stays, to be taken over after the
-   * lease.
+   * A task id for a claim. why: chosen before the task is submitted and recorded with the claim, so
+   * an instance taking the claim over can tell from the task store whether the task went out.
    */
-  Firing submit(ScheduleInfo s, Firing claimed) {
-    String taskId;
+  static String newTaskId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /**
+   * Submits a claimed firing's task under the id of its claim; when that fails the claim stays, to
+   * be taken over after the lease.
+   */
+  Firing submit(ScheduleInfo s, Firing claimed, boolean again) {
     try {
-      taskId = submitter.submit(s);
+      submitter.submit(s, claimed.taskId(), again);
     } catch (RuntimeException e) {
       log.warn(
           "schedule {} slot {}: task not submitted, retried after {}s: {}",
@@ -211,34 +229,57 @@ final class SlotFirer implements AutoCloseable {
           e.toString());
       return claimed;
     }
-    Firing fired = claimed.with(FiringState.FIRED, taskId, null);
+    Firing fired = claimed.with(FiringState.FIRED, claimed.taskId(), null);
     store.complete(fired);
     return fired;
   }
 
+  /**
+   * Takes over the claims not finished within the {@link #LEASE}: their instance died or lost the
+   * broker between claim and record. Whether the task went out is read from the task store, which a
+   * submission writes before it publishes: a task a worker has had is recorded as fired, not sent
+   * again; one never stored is submitted; one stored and not yet run is sent again under the same
+   * id, for workers to drop if the first copy ran.
+   */
   void recoverStalled(Instant now) {
     for (Firing f : store.stalled(now.minus(LEASE))) {
       if (!store.takeOver(f.schedule(), f.slot(), f.manual(), instance, now, now.minus(LEASE))) {
         continue;
       }
       Optional<ScheduleInfo> s = store.get(f.schedule());
-      if (s.isPresent()) {
-        log.info(
-            "schedule {} slot {}: claimed by {} but not fired, firing it here",
-            f.schedule(),
-            f.slot(),
-            f.instance());
-        submit(
-            s.get(),
-            new Firing(
-                f.schedule(),
-                f.slot(),
-                f.manual(),
-                FiringState.CLAIMED,
-                null,
-                instance,
-                now,
-                "taken over from " + f.instance()));
+      if (s.isEmpty()) {
+        continue;
+      }
+      // why: a claim recorded by a version that chose the id at submission has none
+      Submission got = f.taskId() == null ? Submission.NONE : submitter.submission(f.taskId());
+      String taskId = f.taskId() == null ? newTaskId() : f.taskId();
+      Firing claim =
+          new Firing(
+              f.schedule(),
+              f.slot(),
+              f.manual(),
+              FiringState.CLAIMED,
+              taskId,
+              instance,
+              now,
+              "taken over from " + f.instance());
+      log.info(
+          "schedule {} slot {}: claimed by {} but not recorded as fired; its task {} {}",
+          f.schedule(),
+          f.slot(),
+          f.instance(),
+          taskId,
+          switch (got) {
+            case NONE -> "was not submitted: submitting it here";
+            case STORED -> "may not have reached the broker: sending it again";
+            case DELIVERED -> "was submitted";
+          });
+      if (got == Submission.DELIVERED) {
+        store.complete(
+            claim.with(
+                FiringState.FIRED, taskId, claim.detail() + ", which had submitted its task"));
+      } else {
+        submit(s.get(), claim, got == Submission.STORED);
       }
     }
   }

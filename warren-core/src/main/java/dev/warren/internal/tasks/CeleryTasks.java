@@ -256,7 +256,7 @@ final class CeleryTasks implements AutoCloseable {
    * backend, so that its handle completes as a Warren task's would.
    */
   CompletableFuture<TaskHandle<Object>> submit(
-      String name, String argsJson, TaskOptions o, String queue) {
+      String id, String name, String argsJson, TaskOptions o, String queue) {
     CeleryResults r = results();
     if (!r.readable()) {
       throw new InvalidInputException(
@@ -284,7 +284,6 @@ final class CeleryTasks implements AutoCloseable {
     } else if (!args.isNull()) {
       positional.add(args);
     }
-    String id = UUID.randomUUID().toString();
     Instant now = tasks.now();
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);

@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * tasks: they fall back to Warren's JSON codec.
  */
 public final class TaskQueue implements Tasks, AutoCloseable {
+  /** The detail of the failure a task is stored with when its submission was not published. */
+  private static final String NOT_PUBLISHED = "not published";
+
   private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
@@ -265,30 +268,95 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   @Override
   public CompletableFuture<TaskHandle<Object>> submitAsync(
       String name, Object args, TaskOptions taskOptions) {
+    return submitAsync(UUID.randomUUID().toString(), name, args, taskOptions, false);
+  }
+
+  /**
+   * How far the submission of a task under an id its caller chose got, for a caller that lost track
+   * of it: an instance taking over the schedule firing another one claimed and did not finish.
+   */
+  public enum Submission {
+    /** Never stored, or stored as not published: it reached no broker. */
+    NONE,
+    /** Stored and not yet run: it may or may not have reached the broker. */
+    STORED,
+    /** A worker had it: it reached the broker. */
+    DELIVERED
+  }
+
+  /**
+   * @param id a task id
+   * @return how far its submission got, from the task store (a submission stores the task before it
+   *     publishes it)
+   */
+  public Submission submission(String id) {
+    checkId(id);
+    TaskStatus s = store.get(id).orElse(null);
+    if (s == null || s.state() == TaskState.FAILURE && s.attempt() == 0 && notPublished(s)) {
+      return Submission.NONE;
+    }
+    return s.state() == TaskState.PENDING || s.state() == TaskState.SCHEDULED
+        ? Submission.STORED
+        : Submission.DELIVERED;
+  }
+
+  private static boolean notPublished(TaskStatus s) {
+    return !s.history().isEmpty()
+        && NOT_PUBLISHED.equals(s.history().get(s.history().size() - 1).detail());
+  }
+
+  /**
+   * Submits a task under an id of the caller's and waits for the broker's confirm, as {@link
+   * #submit(String, Object, TaskOptions)} does.
+   *
+   * @param id the task id: the same one again only for a submission that may not have reached the
+   *     broker (see {@link #submission(String)})
+   * @param name the task name
+   * @param args its arguments
+   * @param taskOptions its options, or {@code null} for the defaults
+   * @param again whether an earlier submission under this id was stored and may have been
+   *     published: the status stored then is kept, and workers read it before they run the task, so
+   *     they drop this copy when the first one finished
+   * @return its handle
+   */
+  public TaskHandle<Object> submit(
+      String id, String name, Object args, TaskOptions taskOptions, boolean again) {
+    CompletableFuture<TaskHandle<Object>> sent = submitAsync(id, name, args, taskOptions, again);
+    join(sent, options.publishTimeout().plusSeconds(5));
+    return sent.join();
+  }
+
+  private CompletableFuture<TaskHandle<Object>> submitAsync(
+      String id, String name, Object args, TaskOptions taskOptions, boolean again) {
     checkOpen();
     checkName(name);
+    checkId(id);
     TaskOptions o = taskOptions == null ? TaskOptions.defaults() : taskOptions;
     String json = encode(args, "the arguments of task '" + name + "'");
     String celeryQueue = celery.routeOf(name);
     if (celeryQueue != null) {
-      return celery.submit(name, json, o, celeryQueue);
+      return celery.submit(id, name, json, o, celeryQueue);
     }
     declare(o.queue());
-    String id = UUID.randomUUID().toString();
     Instant now = now();
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);
-    TaskMessage message = TaskMessage.of(id, name, json, o, now, eta, worker());
+    TaskMessage submitted = TaskMessage.of(id, name, json, o, now, eta, worker());
     // why: from the message, as a worker rebuilds it on the task's first delivery (TaskWorker)
-    TaskStatus status = message.submitted();
+    TaskStatus status = submitted.submitted();
+    // why: a copy names no submitter, so no worker takes it for a first delivery it may run
+    // without reading the store (TaskWorker.asSubmitted)
+    TaskMessage message = again ? TaskMessage.of(id, name, json, o, now, eta, null) : submitted;
     TaskOutcomes follower = follower();
-    if (!scheduled && follower.live()) {
+    if (!scheduled && !again && follower.live()) {
       // why: awaited before it is published, so its handle's future needs no store read
       follower.expect(id);
     }
     // why: stored before it is published, so a worker never meets a task the store does not know;
-    // concurrent submissions share one store write (group commit)
-    CompletableFuture<Void> stored = batches.write(status);
+    // concurrent submissions share one store write (group commit). A copy keeps what is stored: a
+    // worker may be running the first one already.
+    CompletableFuture<Void> stored =
+        again ? CompletableFuture.completedFuture(null) : batches.write(status);
     java.util.function.Function<Void, CompletableFuture<Void>> publish =
         v -> {
           try {
@@ -318,14 +386,17 @@ public final class TaskQueue implements Tasks, AutoCloseable {
           TaskStatus failed =
               status
                   .withOutcome(null, error(cause))
-                  .to(TaskState.FAILURE, at, worker(), "not published")
+                  .to(TaskState.FAILURE, at, worker(), NOT_PUBLISHED)
                   .withExpiresAt(at.plus(o.resultTtl()));
-          try {
-            store.put(failed);
-          } catch (RuntimeException e) {
-            cause.addSuppressed(e);
+          // why: a copy's failure is not the task's: the first submission may be running
+          if (!again) {
+            try {
+              store.put(failed);
+            } catch (RuntimeException e) {
+              cause.addSuppressed(e);
+            }
+            follower.settle(TaskOutcome.of(failed));
           }
-          follower.settle(TaskOutcome.of(failed));
           if (cause instanceof RuntimeException r) {
             throw r;
           }

@@ -8,17 +8,24 @@ import static org.awaitility.Awaitility.await;
 import dev.warren.InvalidInputException;
 import dev.warren.Warren;
 import dev.warren.WarrenOptions;
+import dev.warren.internal.tasks.TaskQueue;
 import dev.warren.schedules.Firing;
 import dev.warren.schedules.FiringState;
+import dev.warren.schedules.MissedSlots;
 import dev.warren.schedules.Schedule;
 import dev.warren.schedules.ScheduleInfo;
 import dev.warren.schedules.ScheduleNotFoundException;
 import dev.warren.schedules.Schedules;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,70 @@ class SchedulesTest {
       warren.schedules().delete(s.name());
     }
     warren.close();
+  }
+
+  @Test
+  void aClaimWhoseTaskWentOutBeforeItsInstanceDiedIsTakenOverWithoutASecondTask() {
+    Map<String, AtomicInteger> ran = new ConcurrentHashMap<>();
+    warren
+        .tasks()
+        .register(
+            "tick.job",
+            "sched.takeover",
+            ctx -> ran.computeIfAbsent(ctx.id(), k -> new AtomicInteger()).incrementAndGet());
+    InMemoryScheduleStore store = new InMemoryScheduleStore();
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    AtomicReference<Instant> now = new AtomicReference<>(t0);
+    store.upsert(
+        new ScheduleInfo(
+            "tick",
+            null,
+            "UTC",
+            Duration.ofSeconds(10),
+            "tick.job",
+            null,
+            "sched.takeover",
+            MissedSlots.FIRE_ONCE,
+            50,
+            false,
+            t0,
+            null,
+            null,
+            null));
+    SlotFirer.Submitter real = SchedulesImpl.submitter(warren);
+    // an instance killed after the broker confirmed its task, before it recorded the firing
+    SlotFirer dying =
+        new SlotFirer(
+            store,
+            new SlotFirer.Submitter() {
+              @Override
+              public void submit(ScheduleInfo s, String taskId, boolean again) {
+                real.submit(s, taskId, again);
+                throw new IllegalStateException("killed after the broker's confirm");
+              }
+
+              @Override
+              public TaskQueue.Submission submission(String taskId) {
+                return real.submission(taskId);
+              }
+            },
+            now::get,
+            "dying");
+    now.set(t0.plusSeconds(10));
+    dying.tick();
+    Firing claimed = store.history("tick", 1).get(0);
+    assertThat(claimed.state()).isEqualTo(FiringState.CLAIMED);
+    await().atMost(10, SECONDS).until(() -> ran.containsKey(claimed.taskId()));
+
+    now.set(t0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
+    new SlotFirer(store, real, now::get, "survivor").recoverStalled(now.get());
+
+    Firing f = store.history("tick", 1).get(0);
+    assertThat(f.state()).isEqualTo(FiringState.FIRED);
+    assertThat(f.taskId()).isEqualTo(claimed.taskId());
+    assertThat(f.detail()).isEqualTo("taken over from dying, which had submitted its task");
+    assertThat(ran).containsOnlyKeys(claimed.taskId());
+    assertThat(ran.get(claimed.taskId())).hasValue(1);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.warren.internal.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.warren.internal.tasks.TaskQueue.Submission;
 import dev.warren.schedules.Firing;
 import dev.warren.schedules.FiringState;
 import dev.warren.schedules.MissedSlots;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +26,29 @@ class SlotFirerTest {
   private final List<String> submitted = new ArrayList<>();
   private final InstantSource clock = now::get;
 
-  private SlotFirer firer(String instance) {
-    return new SlotFirer(
-        store,
-        s -> {
+  /** How far each task id's submission got, as the task store would tell. */
+  private final Map<String, Submission> tasks = new HashMap<>();
+
+  /** The ids submitted, and whether each was sent again. */
+  private final List<String> ids = new ArrayList<>();
+
+  private final SlotFirer.Submitter submitter =
+      new SlotFirer.Submitter() {
+        @Override
+        public void submit(ScheduleInfo s, String taskId, boolean again) {
           submitted.add(s.name() + "@" + now.get());
-          return "task-" + submitted.size();
-        },
-        clock,
-        instance);
+          ids.add(again ? taskId + " again" : taskId);
+          tasks.put(taskId, Submission.DELIVERED);
+        }
+
+        @Override
+        public Submission submission(String taskId) {
+          return tasks.getOrDefault(taskId, Submission.NONE);
+        }
+      };
+
+  private SlotFirer firer(String instance) {
+    return new SlotFirer(store, submitter, clock, instance);
   }
 
   private ScheduleInfo every10s(String name, MissedSlots missed) {
@@ -69,7 +86,7 @@ class SlotFirerTest {
     Firing f = store.history("s", 10).get(0);
     assertThat(f.slot()).isEqualTo(T0.plusSeconds(10));
     assertThat(f.state()).isEqualTo(FiringState.FIRED);
-    assertThat(f.taskId()).isEqualTo("task-1");
+    assertThat(f.taskId()).isEqualTo(ids.get(0));
     assertThat(f.detail()).isNull();
   }
 
@@ -195,8 +212,16 @@ class SlotFirerTest {
     SlotFirer failing =
         new SlotFirer(
             store,
-            s -> {
-              throw new dev.warren.BrokerUnavailableException("broker down");
+            new SlotFirer.Submitter() {
+              @Override
+              public void submit(ScheduleInfo s, String taskId, boolean again) {
+                throw new dev.warren.BrokerUnavailableException("broker down");
+              }
+
+              @Override
+              public Submission submission(String taskId) {
+                return Submission.NONE;
+              }
             },
             clock,
             "a");
@@ -204,11 +229,89 @@ class SlotFirerTest {
     failing.tick();
     assertThat(store.history("s", 1).get(0).state()).isEqualTo(FiringState.CLAIMED);
 
+    String claimedId = store.history("s", 1).get(0).taskId();
+    assertThat(claimedId).isNotNull();
+
     now.set(T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
     firer("b").recoverStalled(now.get());
     assertThat(store.history("s", 10).stream().filter(f -> f.slot().equals(T0.plusSeconds(10))))
         .singleElement()
-        .extracting(Firing::state)
-        .isEqualTo(FiringState.FIRED);
+        .extracting(Firing::state, Firing::taskId)
+        .containsExactly(FiringState.FIRED, claimedId);
+    assertThat(ids).as("the task the claim named, submitted once").containsExactly(claimedId);
+  }
+
+  /** A claim as an instance leaves it when it dies after claiming, with its task id chosen. */
+  private Firing orphanOf10s(String taskId) {
+    Firing orphan =
+        new Firing(
+            "s",
+            T0.plusSeconds(10),
+            false,
+            FiringState.CLAIMED,
+            taskId,
+            "dead",
+            T0.plusSeconds(10),
+            null);
+    assertThat(store.claim(orphan, 50)).isTrue();
+    now.set(T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
+    return orphan;
+  }
+
+  private Firing slot10s() {
+    return store.history("s", 10).stream()
+        .filter(x -> x.slot().equals(T0.plusSeconds(10)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aTakeOverDoesNotSubmitATaskTheDeadInstanceGotToAWorker() {
+    every10s("s", MissedSlots.FIRE_ONCE);
+    orphanOf10s("t-1");
+    tasks.put("t-1", Submission.DELIVERED); // it died after the broker took the task
+
+    firer("b").recoverStalled(now.get());
+
+    assertThat(submitted).isEmpty();
+    Firing f = slot10s();
+    assertThat(f.state()).isEqualTo(FiringState.FIRED);
+    assertThat(f.taskId()).isEqualTo("t-1");
+    assertThat(f.detail()).isEqualTo("taken over from dead, which had submitted its task");
+  }
+
+  @Test
+  void aTakeOverSubmitsTheClaimedTaskIdWhenItNeverWentOut() {
+    every10s("s", MissedSlots.FIRE_ONCE);
+    orphanOf10s("t-1"); // it died before storing the task
+
+    firer("b").recoverStalled(now.get());
+
+    assertThat(ids).containsExactly("t-1");
+    assertThat(slot10s().state()).isEqualTo(FiringState.FIRED);
+    assertThat(slot10s().taskId()).isEqualTo("t-1");
+  }
+
+  @Test
+  void aTakeOverSendsAStoredButUnrunTaskAgainUnderTheSameId() {
+    every10s("s", MissedSlots.FIRE_ONCE);
+    orphanOf10s("t-1");
+    tasks.put("t-1", Submission.STORED); // stored; whether it was published is unknown
+
+    firer("b").recoverStalled(now.get());
+
+    assertThat(ids).containsExactly("t-1 again");
+    assertThat(slot10s().state()).isEqualTo(FiringState.FIRED);
+  }
+
+  @Test
+  void aClaimRecordedWithoutATaskIdGetsOneOnTakeOver() {
+    every10s("s", MissedSlots.FIRE_ONCE);
+    orphanOf10s(null); // as a claim by an earlier version
+
+    firer("b").recoverStalled(now.get());
+
+    assertThat(ids).hasSize(1);
+    assertThat(slot10s().taskId()).isEqualTo(ids.get(0));
   }
 }
