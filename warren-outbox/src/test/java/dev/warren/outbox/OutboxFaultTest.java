@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.warren.Warren;
+import dev.warren.testkit.BrokerProxy;
 import dev.warren.testkit.TestBroker;
 import dev.warren.testkit.TestDatabase;
 import java.io.BufferedReader;
@@ -107,7 +108,7 @@ class OutboxFaultTest {
   @Test
   void theOutboxGrowsWhileTheBrokerIsAwayThenDrainsInOrderWithNothingLost() throws Exception {
     outbox = Outbox.create(f.pool, f.options().degradedAfter(Duration.ofSeconds(5)).build());
-    try (CuttableProxy proxy = new CuttableProxy(broker.host(), broker.port());
+    try (BrokerProxy proxy = new BrokerProxy(broker.host(), broker.port());
         InboxConsumer consumer =
             new InboxConsumer(consumerSide, outbox.inbox(), f.schema, "broker-away");
         Warren relaySide =

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import dev.warren.BrokerUnavailableException;
 import dev.warren.WarrenException;
 import dev.warren.WarrenOptions;
+import dev.warren.testkit.BrokerProxy;
 import dev.warren.testkit.TestBroker;
 import dev.warren.transport.ConsumerHandle;
 import dev.warren.transport.Message;
@@ -40,8 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Several broker addresses: the nodes of a cluster stood for by {@link NodeProxy}s in front of the
- * real broker, one of which dies (its connections dropped, new ones refused) under confirmed load.
+ * Several broker addresses: the nodes of a cluster stood for by {@link BrokerProxy}s in front of
+ * the real broker, one of which dies (its connections dropped, new ones refused) under confirmed
+ * load.
  */
 @Timeout(value = 120, unit = SECONDS)
 class RabbitMqSeveralNodesTest {
@@ -59,10 +61,10 @@ class RabbitMqSeveralNodesTest {
     }
   }
 
-  private List<NodeProxy> nodes(int n) throws Exception {
-    List<NodeProxy> nodes = new ArrayList<>();
+  private List<BrokerProxy> nodes(int n) throws Exception {
+    List<BrokerProxy> nodes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      NodeProxy p = new NodeProxy(broker.host(), broker.port());
+      BrokerProxy p = new BrokerProxy(broker.host(), broker.port());
       open.add(p);
       nodes.add(p);
     }
@@ -70,13 +72,13 @@ class RabbitMqSeveralNodesTest {
   }
 
   /** The first node as a full URI with a password, the others as bare host:ports. */
-  private String addresses(List<NodeProxy> nodes) {
+  private String addresses(List<BrokerProxy> nodes) {
     StringBuilder s =
         new StringBuilder("amqp://guest:guest@127.0.0.1:")
             .append(nodes.get(0).port())
             .append('/')
             .append(URLEncoder.encode(broker.vhost(), StandardCharsets.UTF_8));
-    for (NodeProxy p : nodes.subList(1, nodes.size())) {
+    for (BrokerProxy p : nodes.subList(1, nodes.size())) {
       s.append(",127.0.0.1:").append(p.port());
     }
     return s.toString();
@@ -96,7 +98,7 @@ class RabbitMqSeveralNodesTest {
 
   @Test
   void aLostNodeIsReplacedByASurvivorWithinSecondsAndNoConfirmedMessageIsLost() throws Exception {
-    List<NodeProxy> nodes = nodes(3);
+    List<BrokerProxy> nodes = nodes(3);
     RabbitMqTransport t =
         connect(
             WarrenOptions.builder()
@@ -141,12 +143,12 @@ class RabbitMqSeveralNodesTest {
     await().atMost(20, SECONDS).until(() -> confirmed.size() > 500);
 
     // every node carrying one of the instance's connections dies; at least one survives
-    List<NodeProxy> dying = nodes.stream().filter(p -> p.connections() > 0).toList();
+    List<BrokerProxy> dying = nodes.stream().filter(p -> p.connections() > 0).toList();
     assertThat(dying).hasSizeBetween(1, 2);
     Set<String> dead = dying.stream().map(p -> "127.0.0.1:" + p.port()).collect(Collectors.toSet());
     int confirmedBefore = confirmed.size();
     long killedAt = System.nanoTime();
-    dying.forEach(NodeProxy::kill);
+    dying.forEach(BrokerProxy::kill);
 
     await()
         .atMost(5, SECONDS)
@@ -166,7 +168,7 @@ class RabbitMqSeveralNodesTest {
     String node = t.describe().replaceFirst(".*, node ", "");
     assertThat(dead).doesNotContain(node);
     assertThat(
-            nodes.stream().filter(p -> !dying.contains(p)).mapToInt(NodeProxy::connections).sum())
+            nodes.stream().filter(p -> !dying.contains(p)).mapToInt(BrokerProxy::connections).sum())
         .isGreaterThanOrEqualTo(2);
 
     stop.set(true);
@@ -188,7 +190,7 @@ class RabbitMqSeveralNodesTest {
 
   @Test
   void startUpPassesOverANodeThatIsDown() throws Exception {
-    List<NodeProxy> nodes = nodes(2);
+    List<BrokerProxy> nodes = nodes(2);
     nodes.get(0).kill();
     String down = "127.0.0.1:" + nodes.get(0).port();
     String up = "127.0.0.1:" + nodes.get(1).port();
@@ -210,8 +212,8 @@ class RabbitMqSeveralNodesTest {
 
   @Test
   void whenEveryNodeIsDownStartUpFailsNamingThemAllWithPasswordsMasked() throws Exception {
-    List<NodeProxy> nodes = nodes(2);
-    nodes.forEach(NodeProxy::kill);
+    List<BrokerProxy> nodes = nodes(2);
+    nodes.forEach(BrokerProxy::kill);
     WarrenOptions options =
         WarrenOptions.builder()
             .rabbitmqUri(addresses(nodes).replace("guest:guest@", "guest:s3cret@"))
@@ -237,8 +239,8 @@ class RabbitMqSeveralNodesTest {
     } catch (IOException e) {
       Assumptions.abort("no management API on port 15672");
     }
-    List<NodeProxy> down = nodes(2);
-    down.forEach(NodeProxy::kill);
+    List<BrokerProxy> down = nodes(2);
+    down.forEach(BrokerProxy::kill);
     String dead = "http://127.0.0.1:" + down.get(0).port();
     String dead2 = "http://127.0.0.1:" + down.get(1).port();
     String live = "http://" + broker.host() + ":15672";

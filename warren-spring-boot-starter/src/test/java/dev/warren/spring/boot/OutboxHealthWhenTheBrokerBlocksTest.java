@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.warren.Event;
 import dev.warren.Subscription;
 import dev.warren.Warren;
+import dev.warren.testkit.BrokerProxy;
 import dev.warren.testkit.TestBroker;
 import dev.warren.testkit.TestDatabase;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.warren.spring.boot;
+package dev.warren.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -14,16 +14,22 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay on a loopback port in front of the real broker (after warren-rabbitmq's NodeProxy),
- * for fault tests: {@link #kill()} drops its connections at once and refuses new ones, as a stopped
- * broker does; {@link #block(String)} tells every client connection that the broker blocked it, as
- * RabbitMQ does during a memory or disk alarm, without raising an alarm on the shared broker. The
- * broker behind it is real.
+ * A TCP relay on a loopback port in front of a real RabbitMQ, for fault tests that must not disturb
+ * the broker other tests share:
+ *
+ * <ul>
+ *   <li>{@link #kill()} drops its connections at once and refuses new ones for good, as a node
+ *       killed with {@code kill -9} does (one relay per address stands for a node of a cluster);
+ *   <li>{@link #cut()} does the same until {@link #restore()}, as a broker that went down and came
+ *       back;
+ *   <li>{@link #block(String)} tells every client connection that the broker blocked it, as
+ *       RabbitMQ does during a memory or disk alarm, without raising an alarm on the shared broker.
+ * </ul>
  *
  * <p>What the broker sends is relayed frame by frame (AMQP 0-9-1 frames: type, channel, size,
- * payload, end octet), so a frame it adds never lands inside one of the broker's.
+ * payload, end octet), so a frame the relay adds never lands inside one of the broker's.
  */
-final class BrokerProxy implements AutoCloseable {
+public final class BrokerProxy implements AutoCloseable {
   private static final int FRAME_METHOD = 1;
   private static final int FRAME_END = 0xCE;
   private static final int CONNECTION_CLASS = 10;
@@ -34,10 +40,19 @@ final class BrokerProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<DataOutputStream> toClients = ConcurrentHashMap.newKeySet();
+  private volatile boolean cut;
   private volatile boolean dead;
 
-  BrokerProxy(String targetHost, int targetPort) throws IOException {
+  /**
+   * Starts relaying.
+   *
+   * @param targetHost the broker's host
+   * @param targetPort the broker's AMQP port
+   * @throws IOException when no loopback port can be opened
+   */
+  public BrokerProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -47,32 +62,47 @@ final class BrokerProxy implements AutoCloseable {
   /**
    * @return the loopback port it listens on
    */
-  int port() {
+  public int port() {
     return listener.getLocalPort();
+  }
+
+  /**
+   * @return how many client connections it relays now
+   */
+  public int connections() {
+    return clients.size();
   }
 
   private void accept() {
     while (!dead) {
+      Socket client;
       try {
-        Socket client = listener.accept();
-        Socket upstream;
-        try {
-          upstream = new Socket(targetHost, targetPort);
-        } catch (IOException e) {
-          client.close();
-          continue;
-        }
-        sockets.add(client);
-        sockets.add(upstream);
-        if (dead) {
-          kill();
-          return;
-        }
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        Thread.ofVirtual().start(() -> relayFrames(upstream, client));
+        client = listener.accept();
       } catch (IOException e) {
-        return;
+        return; // killed or closed
       }
+      if (cut || dead) {
+        closeQuietly(client);
+        continue;
+      }
+      Socket upstream;
+      try {
+        upstream = new Socket(targetHost, targetPort);
+      } catch (IOException e) {
+        closeQuietly(client);
+        continue;
+      }
+      sockets.add(client);
+      sockets.add(upstream);
+      clients.add(client);
+      if (cut || dead) {
+        // why: a cut that ran while this connection was being set up did not see it
+        closeQuietly(client);
+        closeQuietly(upstream);
+        continue;
+      }
+      Thread.ofVirtual().start(() -> pump(client, upstream));
+      Thread.ofVirtual().start(() -> relayFrames(upstream, client));
     }
   }
 
@@ -85,7 +115,7 @@ final class BrokerProxy implements AutoCloseable {
         out.write(buffer, 0, n);
       }
     } catch (IOException e) {
-      // the other side went away, or kill() closed the sockets
+      // the other side went away, or a cut closed the sockets
     } finally {
       closeQuietly(from);
       closeQuietly(to);
@@ -114,7 +144,7 @@ final class BrokerProxy implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      // the other side went away, or kill() closed the sockets
+      // the other side went away, or a cut closed the sockets
     } finally {
       if (out != null) {
         toClients.remove(out);
@@ -129,8 +159,10 @@ final class BrokerProxy implements AutoCloseable {
    * blocks publishing.
    *
    * @param reason the reason the client is given, for example {@code low on disk}
+   * @throws IOException when a client connection cannot be written to
+   * @throws IllegalStateException when no client is connected through the relay
    */
-  void block(String reason) throws IOException {
+  public void block(String reason) throws IOException {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream args = new ByteArrayOutputStream();
     args.write(text.length);
@@ -138,8 +170,12 @@ final class BrokerProxy implements AutoCloseable {
     toEveryClient(connectionMethod(CONNECTION_BLOCKED, args.toByteArray()));
   }
 
-  /** Sends {@code connection.unblocked} to every client connection: the alarm cleared. */
-  void unblock() throws IOException {
+  /**
+   * Sends {@code connection.unblocked} to every client connection: the alarm cleared.
+   *
+   * @throws IOException when a client connection cannot be written to
+   */
+  public void unblock() throws IOException {
     toEveryClient(connectionMethod(CONNECTION_UNBLOCKED, new byte[0]));
   }
 
@@ -170,6 +206,7 @@ final class BrokerProxy implements AutoCloseable {
 
   private void closeQuietly(Socket s) {
     sockets.remove(s);
+    clients.remove(s);
     try {
       s.close();
     } catch (IOException e) {
@@ -177,8 +214,21 @@ final class BrokerProxy implements AutoCloseable {
     }
   }
 
+  /** Drops every relayed connection and turns new ones away until {@link #restore()}. */
+  public void cut() {
+    cut = true;
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+  }
+
+  /** Lets connections through again after a {@link #cut()}. */
+  public void restore() {
+    cut = false;
+  }
+
   /** Drops every relayed connection and refuses new ones from now on. */
-  void kill() {
+  public void kill() {
     dead = true;
     try {
       listener.close();
