@@ -159,7 +159,9 @@ public final class TaskStoresScenario implements Scenario {
           List.of(
               new Target.AtLeastPerSecond(2_000),
               new Target.ThroughputVs(JOBRUNR, 1.0),
-              new Target.ThroughputVs(DB_SCHEDULER, 1.0));
+              new Target.ThroughputVs(DB_SCHEDULER, 1.0),
+              new Target.P99Vs(JOBRUNR, 1.0),
+              new Target.P99Vs(DB_SCHEDULER, 1.0));
     };
   }
 
