@@ -11,10 +11,6 @@ import dev.warren.schedules.FiringState;
 import dev.warren.testkit.ScheduleInstanceMain;
 import dev.warren.testkit.TestBroker;
 import dev.warren.testkit.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -103,7 +99,7 @@ class ScheduleTakeOverAfterSubmitTest {
       Process doomed = launch(storeUrl);
       processes.add(doomed);
       sql("INSERT INTO " + schema + ".dies_before_recording VALUES ('" + doomed.pid() + "@')");
-      awaitReady(doomed);
+      ScheduleInstanceMain.awaitReady(doomed);
 
       // its claims stay CLAIMED while their tasks run: the state a kill after the broker's
       // confirm and before the record leaves
@@ -114,7 +110,7 @@ class ScheduleTakeOverAfterSubmitTest {
 
       Process survivor = launch(storeUrl);
       processes.add(survivor);
-      awaitReady(survivor);
+      ScheduleInstanceMain.awaitReady(survivor);
       // why: past the 15 s lease and the once-a-second take-over pass
       await()
           .atMost(40, SECONDS)
@@ -188,27 +184,7 @@ class ScheduleTakeOverAfterSubmitTest {
   }
 
   private static Process launch(String storeUrl) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            ScheduleInstanceMain.class.getName(),
-            broker.uri(),
-            EXCHANGE,
-            QUEUE,
-            storeUrl,
-            SCHEDULE,
-            TASK)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
-  private static void awaitReady(Process p) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(out.readLine()).isEqualTo("ready");
+    return ScheduleInstanceMain.launch(broker.uri(), EXCHANGE, QUEUE, storeUrl, SCHEDULE, TASK);
   }
 
   private static void sql(String... statements) throws Exception {

@@ -8,10 +8,6 @@ import dev.warren.Warren;
 import dev.warren.WarrenOptions;
 import dev.warren.schedules.Firing;
 import dev.warren.schedules.FiringState;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -179,25 +175,9 @@ public abstract class ScheduleExactlyOnceContractTest {
   }
 
   private static Process start(String storeUrl, String exchange, String queue) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
-        new ProcessBuilder(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                ScheduleInstanceMain.class.getName(),
-                broker.uri(),
-                exchange,
-                queue,
-                storeUrl,
-                SCHEDULE,
-                TASK)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    assertThat(out.readLine()).isEqualTo("ready");
+        ScheduleInstanceMain.launch(broker.uri(), exchange, queue, storeUrl, SCHEDULE, TASK);
+    ScheduleInstanceMain.awaitReady(p);
     return p;
   }
 
