@@ -2,8 +2,8 @@ package dev.warren.admin;
 
 /**
  * Messages per second over the broker's recent sampling window; {@code NaN} where the broker does
- * not report a figure (the embedded broker has none; RabbitMQ reports them through its management
- * API).
+ * not report a figure. RabbitMQ reports them through its management API; the embedded broker counts
+ * them itself, over the last 5 s between two readings (a first reading has none).
  *
  * @param published messages arriving in the queue per second
  * @param delivered messages handed to consumers per second

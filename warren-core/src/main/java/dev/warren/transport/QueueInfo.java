@@ -13,8 +13,8 @@ import java.util.Map;
  * @param consumers registered consumers
  * @param durable whether it survives a broker restart ({@code true} when unknown)
  * @param arguments its arguments (empty when unknown)
- * @param rates message rates, or {@link MessageRates#UNKNOWN} (the in-memory broker, or RabbitMQ
- *     over AMQP alone)
+ * @param rates message rates, or {@link MessageRates#UNKNOWN} (RabbitMQ over AMQP alone, or the
+ *     in-memory broker's first reading)
  */
 public record QueueInfo(
     String name,

@@ -43,11 +43,6 @@ class RabbitMqAdminContractTest extends AdminContractTest {
     return broker.options().connectTimeout(Duration.ofSeconds(10));
   }
 
-  @Override
-  protected boolean reportsRates() {
-    return true;
-  }
-
   @Test
   void theManagementApiIsWhereTheOptionsSayAndAQueueIsStillFoundWithoutIt() {
     String queue = "mgmt-" + UUID.randomUUID().toString().substring(0, 8);

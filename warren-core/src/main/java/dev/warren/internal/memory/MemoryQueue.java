@@ -111,6 +111,9 @@ final class MemoryQueue {
   /** Deliveries handed to consumers and gets, not yet settled; guarded by {@link #lock}. */
   private long unacknowledged;
 
+  /** Guarded by {@link #lock}. */
+  private final QueueRates rates = new QueueRates();
+
   private boolean dispatching;
   private boolean deleted;
   private long lastUsed;
@@ -263,6 +266,7 @@ final class MemoryQueue {
       if (!refused) {
         broker.changed();
         addReady(entry);
+        rates.published();
         if (maxLength != null && ready.size() > maxLength) {
           overflowed = new ArrayList<>();
           while (ready.size() > maxLength) {
@@ -337,6 +341,7 @@ final class MemoryQueue {
         // why: no broker.changed() here: ready and unacknowledged are both busy, and this queue's
         // lock makes the move one step for an idle check, so only a settle needs to wake waiters
         unacknowledged++;
+        rates.delivered();
         c.deliver(new MemoryDelivery(this, c, head));
       }
       if (expired != null) {
@@ -472,7 +477,9 @@ final class MemoryQueue {
     try {
       unacknowledged = Math.max(0, unacknowledged - 1);
       broker.changed();
-      if (!ack) {
+      if (ack) {
+        rates.acknowledged();
+      } else {
         Entry e = d.entry;
         if (requeue) {
           requeue(List.of(e), overLimit);
@@ -610,6 +617,7 @@ final class MemoryQueue {
         MemoryConsumer getter = connection.getter(this);
         MemoryDelivery d = new MemoryDelivery(this, getter, head);
         unacknowledged++;
+        rates.delivered();
         getter.hold(d);
         return d;
       }
@@ -641,7 +649,7 @@ final class MemoryQueue {
           consumers.size(),
           spec.durable(),
           spec.arguments(),
-          dev.warren.admin.MessageRates.UNKNOWN);
+          rates.read(broker.nanoTime()));
     } finally {
       lock.unlock();
     }
