@@ -174,33 +174,19 @@ class SlotFirerTest {
   @Test
   void aClaimWhoseInstanceDiedIsTakenOverAfterTheLease() {
     every10s("s", MissedSlots.FIRE_ONCE);
-    Firing orphan =
-        new Firing(
-            "s",
-            T0.plusSeconds(10),
-            false,
-            FiringState.CLAIMED,
-            null,
-            "dead",
-            T0.plusSeconds(10),
-            null);
-    assertThat(store.claim(orphan, 50)).isTrue();
+    orphanOf10s(null);
     SlotFirer b = firer("b");
 
     now.set(T0.plusSeconds(12));
     b.recoverStalled(now.get());
     assertThat(submitted).as("within the lease the owner may still finish").isEmpty();
 
-    now.set(T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
+    now.set(afterTheLease());
     b.recoverStalled(now.get());
     firer("c").recoverStalled(now.get());
 
     assertThat(submitted).hasSize(1);
-    Firing f =
-        store.history("s", 10).stream()
-            .filter(x -> x.slot().equals(T0.plusSeconds(10)))
-            .findFirst()
-            .orElseThrow();
+    Firing f = slot10s();
     assertThat(f.state()).isEqualTo(FiringState.FIRED);
     assertThat(f.instance()).isEqualTo("b");
     assertThat(f.detail()).isEqualTo("taken over from dead");
@@ -232,7 +218,7 @@ class SlotFirerTest {
     String claimedId = store.history("s", 1).get(0).taskId();
     assertThat(claimedId).isNotNull();
 
-    now.set(T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
+    now.set(afterTheLease());
     firer("b").recoverStalled(now.get());
     assertThat(store.history("s", 10).stream().filter(f -> f.slot().equals(T0.plusSeconds(10))))
         .singleElement()
@@ -241,8 +227,8 @@ class SlotFirerTest {
     assertThat(ids).as("the task the claim named, submitted once").containsExactly(claimedId);
   }
 
-  /** A claim as an instance leaves it when it dies after claiming, with its task id chosen. */
-  private Firing orphanOf10s(String taskId) {
+  /** The claim of the 10-s slot as an instance leaves it when it dies after claiming. */
+  private void orphanOf10s(String taskId) {
     Firing orphan =
         new Firing(
             "s",
@@ -254,8 +240,10 @@ class SlotFirerTest {
             T0.plusSeconds(10),
             null);
     assertThat(store.claim(orphan, 50)).isTrue();
-    now.set(T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1));
-    return orphan;
+  }
+
+  private static Instant afterTheLease() {
+    return T0.plusSeconds(10).plus(SlotFirer.LEASE).plusSeconds(1);
   }
 
   private Firing slot10s() {
@@ -270,6 +258,7 @@ class SlotFirerTest {
     every10s("s", MissedSlots.FIRE_ONCE);
     orphanOf10s("t-1");
     tasks.put("t-1", Submission.DELIVERED); // it died after the broker took the task
+    now.set(afterTheLease());
 
     firer("b").recoverStalled(now.get());
 
@@ -284,6 +273,7 @@ class SlotFirerTest {
   void aTakeOverSubmitsTheClaimedTaskIdWhenItNeverWentOut() {
     every10s("s", MissedSlots.FIRE_ONCE);
     orphanOf10s("t-1"); // it died before storing the task
+    now.set(afterTheLease());
 
     firer("b").recoverStalled(now.get());
 
@@ -297,6 +287,7 @@ class SlotFirerTest {
     every10s("s", MissedSlots.FIRE_ONCE);
     orphanOf10s("t-1");
     tasks.put("t-1", Submission.STORED); // stored; whether it was published is unknown
+    now.set(afterTheLease());
 
     firer("b").recoverStalled(now.get());
 
@@ -308,6 +299,7 @@ class SlotFirerTest {
   void aClaimRecordedWithoutATaskIdGetsOneOnTakeOver() {
     every10s("s", MissedSlots.FIRE_ONCE);
     orphanOf10s(null); // as a claim by an earlier version
+    now.set(afterTheLease());
 
     firer("b").recoverStalled(now.get());
 
