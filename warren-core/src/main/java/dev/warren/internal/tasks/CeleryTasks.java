@@ -289,23 +289,8 @@ final class CeleryTasks implements AutoCloseable {
     boolean scheduled = DelayQueues.early(eta, now);
     TaskState state = scheduled ? TaskState.SCHEDULED : TaskState.PENDING;
     TaskStatus status =
-        new TaskStatus(
-                id,
-                name,
-                queue,
-                state,
-                0,
-                null,
-                null,
-                null,
-                null,
-                eta,
-                now,
-                now,
-                null,
-                tasks.worker(),
-                List.of())
-            .to(state, now, tasks.worker(), "sent to Celery on " + queue);
+        TaskMessage.firstStatus(
+            id, name, queue, state, eta, now, now, tasks.worker(), "sent to Celery on " + queue);
     tasks.store().put(status);
     CeleryMessage c =
         CeleryMessage.create(id, name, positional, keywords, scheduled ? eta : null, null);
@@ -326,7 +311,7 @@ final class CeleryTasks implements AutoCloseable {
                     .put(
                         status
                             .withOutcome(null, TaskQueue.error(e))
-                            .to(TaskState.FAILURE, at, tasks.worker(), "not published")
+                            .to(TaskState.FAILURE, at, tasks.worker(), TaskQueue.NOT_PUBLISHED)
                             .withExpiresAt(at.plus(o.resultTtl())));
               }
             });

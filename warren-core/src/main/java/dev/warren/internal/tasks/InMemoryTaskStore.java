@@ -12,8 +12,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,7 +29,7 @@ public final class InMemoryTaskStore implements TaskStore {
 
   private final Map<String, TaskStatus> tasks = new ConcurrentHashMap<>();
   private final Map<String, Revoke> revokes = new ConcurrentHashMap<>();
-  private final java.util.NavigableMap<Long, String> revokeLog = new java.util.TreeMap<>();
+  private final NavigableMap<Long, String> revokeLog = new TreeMap<>();
   private long revokePosition;
   private final java.util.concurrent.atomic.AtomicLong nextPurge =
       new java.util.concurrent.atomic.AtomicLong(System.nanoTime());

@@ -164,8 +164,9 @@ final class RevokeView implements AutoCloseable {
    *     keeps no log): the caller reads the store
    */
   Boolean revoked(String id) {
-    lastAsked = System.nanoTime();
-    if (!supported || System.nanoTime() - freshUntil > 0) {
+    long now = System.nanoTime();
+    lastAsked = now;
+    if (!supported || now - freshUntil > 0) {
       return null;
     }
     return revoked.containsKey(id);

@@ -150,6 +150,34 @@ public record TaskMessage(
    * @return the status
    */
   TaskStatus status(TaskState state, Instant at, String by, String detail) {
+    return firstStatus(id, name, queue, state, eta, submittedAt, at, by, detail);
+  }
+
+  /**
+   * A first status of a task, before any worker had it, with one transition: what a submitter
+   * stores, Warren's or the Celery bridge's.
+   *
+   * @param id the task id
+   * @param name the task name
+   * @param queue its queue
+   * @param state PENDING or SCHEDULED
+   * @param eta when it is due
+   * @param submittedAt when it was submitted
+   * @param at when this status was made, also its {@code updatedAt}
+   * @param by the instance making it
+   * @param detail the transition's detail, or {@code null}
+   * @return the status
+   */
+  static TaskStatus firstStatus(
+      String id,
+      String name,
+      String queue,
+      TaskState state,
+      Instant eta,
+      Instant submittedAt,
+      Instant at,
+      String by,
+      String detail) {
     return new TaskStatus(
             id,
             name,

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskQueue implements Tasks, AutoCloseable {
   /** The detail of the failure a task is stored with when its submission was not published. */
-  private static final String NOT_PUBLISHED = "not published";
+  static final String NOT_PUBLISHED = "not published";
 
   private static final Logger log = LoggerFactory.getLogger(TaskQueue.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -292,7 +292,7 @@ public final class TaskQueue implements Tasks, AutoCloseable {
   public Submission submission(String id) {
     checkId(id);
     TaskStatus s = store.get(id).orElse(null);
-    if (s == null || s.state() == TaskState.FAILURE && s.attempt() == 0 && notPublished(s)) {
+    if (s == null || s.state() == TaskState.FAILURE && notPublished(s)) {
       return Submission.NONE;
     }
     return s.state() == TaskState.PENDING || s.state() == TaskState.SCHEDULED
@@ -341,22 +341,21 @@ public final class TaskQueue implements Tasks, AutoCloseable {
     Instant now = now();
     Instant eta = o.dueAt(now);
     boolean scheduled = DelayQueues.early(eta, now);
-    TaskMessage submitted = TaskMessage.of(id, name, json, o, now, eta, worker());
-    // why: from the message, as a worker rebuilds it on the task's first delivery (TaskWorker)
-    TaskStatus status = submitted.submitted();
     // why: a copy names no submitter, so no worker takes it for a first delivery it may run
     // without reading the store (TaskWorker.asSubmitted)
-    TaskMessage message = again ? TaskMessage.of(id, name, json, o, now, eta, null) : submitted;
+    TaskMessage message = TaskMessage.of(id, name, json, o, now, eta, again ? null : worker());
+    // why: from the message, as a worker rebuilds it on the task's first delivery (TaskWorker); a
+    // copy stores nothing: a worker may be running the first one already
+    TaskStatus status = again ? null : message.submitted();
     TaskOutcomes follower = follower();
     if (!scheduled && !again && follower.live()) {
       // why: awaited before it is published, so its handle's future needs no store read
       follower.expect(id);
     }
     // why: stored before it is published, so a worker never meets a task the store does not know;
-    // concurrent submissions share one store write (group commit). A copy keeps what is stored: a
-    // worker may be running the first one already.
+    // concurrent submissions share one store write (group commit)
     CompletableFuture<Void> stored =
-        again ? CompletableFuture.completedFuture(null) : batches.write(status);
+        status == null ? CompletableFuture.completedFuture(null) : batches.write(status);
     java.util.function.Function<Void, CompletableFuture<Void>> publish =
         v -> {
           try {
@@ -382,14 +381,14 @@ public final class TaskQueue implements Tasks, AutoCloseable {
               error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                   ? error.getCause()
                   : error;
-          Instant at = now();
-          TaskStatus failed =
-              status
-                  .withOutcome(null, error(cause))
-                  .to(TaskState.FAILURE, at, worker(), NOT_PUBLISHED)
-                  .withExpiresAt(at.plus(o.resultTtl()));
           // why: a copy's failure is not the task's: the first submission may be running
-          if (!again) {
+          if (status != null) {
+            Instant at = now();
+            TaskStatus failed =
+                status
+                    .withOutcome(null, error(cause))
+                    .to(TaskState.FAILURE, at, worker(), NOT_PUBLISHED)
+                    .withExpiresAt(at.plus(o.resultTtl()));
             try {
               store.put(failed);
             } catch (RuntimeException e) {
