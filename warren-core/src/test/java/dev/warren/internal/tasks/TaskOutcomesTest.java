@@ -309,23 +309,7 @@ class TaskOutcomesTest {
 
   /** A task as submitted, on {@link #QUEUE}. */
   private static TaskStatus pending(String id, Instant now) {
-    return new TaskStatus(
-            id,
-            "n",
-            QUEUE,
-            TaskState.PENDING,
-            0,
-            null,
-            null,
-            null,
-            null,
-            now,
-            now,
-            now,
-            null,
-            "w",
-            List.of())
-        .to(TaskState.PENDING, now, "w", null);
+    return TaskMessage.firstStatus(id, "n", QUEUE, TaskState.PENDING, now, now, now, "w", null);
   }
 
   /** Counts reads of a store. */
